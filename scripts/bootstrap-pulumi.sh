@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the pinned pulumi CLI from its Go module, once per machine.
+#
+# PyPI and npm carry no pulumi CLI that works without internet, but the Go module proxy
+# serves pulumi's source, so the CLI is compiled here. The result lands in
+# $PULUMI_TOOLS_DIR (default ~/.pulumi/bin) where later runs, `make` and CI find it again;
+# a second run only checks versions and takes a moment.
+#
+# Also installed beside it, from the pinned SDK module:
+#   pulumi-resource-pulumi-python  runs dynamic providers with the project's interpreter
+#   pulumi-language-python         the Python language host (scripts/language_host.py), so
+#                                  `pulumi up` runs __main__.py like any Python project.
+set -euo pipefail
+
+PULUMI_VERSION="${PULUMI_VERSION:-3.260.0}"
+TOOLS_DIR="${PULUMI_TOOLS_DIR:-$HOME/.pulumi/bin}"
+PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON="${PULUMI_PYTHON_CMD:-$PROJECT_DIR/.venv/bin/python}"
+
+say() { printf '[bootstrap-pulumi] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+cli_version() { "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
+
+install_plugin_scripts() {
+    # Both are tiny launchers that run the project's interpreter; rewritten on every run
+    # so that they always point at this checkout's venv.
+    mkdir -p "$TOOLS_DIR"
+    cat >"$TOOLS_DIR/pulumi-resource-pulumi-python" <<SH
+#!/bin/sh
+# Dynamic-provider plugin: serves pulumi.dynamic providers with the project's Python.
+exec "\${PULUMI_PYTHON_CMD:-$PYTHON}" -u -m pulumi.dynamic "\$@"
+SH
+    cat >"$TOOLS_DIR/pulumi-language-python" <<SH
+#!/bin/sh
+# Python language host: serves the LanguageRuntime gRPC API with the project's Python.
+exec "\${PULUMI_PYTHON_CMD:-$PYTHON}" -u "$PROJECT_DIR/scripts/language_host.py" "\$@"
+SH
+    chmod +x "$TOOLS_DIR/pulumi-resource-pulumi-python" "$TOOLS_DIR/pulumi-language-python"
+}
+
+want="v$PULUMI_VERSION"
+
+# 1. A pulumi already on PATH at the pinned version is used as it is.
+if onpath="$(command -v pulumi 2>/dev/null)" && [ "$(cli_version "$onpath")" = "$want" ]; then
+    say "using $onpath ($want)"
+    install_plugin_scripts
+    exit 0
+fi
+
+# 2. A previous build.
+if [ -x "$TOOLS_DIR/pulumi" ] && [ "$(cli_version "$TOOLS_DIR/pulumi")" = "$want" ]; then
+    say "pulumi $want already built in $TOOLS_DIR"
+    install_plugin_scripts
+    exit 0
+fi
+
+# 3. Build it.
+command -v go >/dev/null 2>&1 || die "Go is not installed. Install Go 1.26 or newer (apt-get install golang, or https://go.dev/dl) and run again."
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+say "building pulumi $want from the Go module proxy ($(go env GOPROXY)); the first build takes several minutes"
+build="$(mktemp -d)"
+trap 'rm -rf "$build"' EXIT
+cd "$build"
+
+go mod init pulumi-cli-build >/dev/null 2>&1
+say "step 1/3: fetching github.com/pulumi/pulumi/pkg/v3@$want"
+if ! gomod="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@$want" 2>"$build/err" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')" || [ -z "$gomod" ]; then
+    cat "$build/err" >&2
+    die "the Go module proxy did not serve github.com/pulumi/pulumi/pkg/v3@$want. Check GOPROXY ($(go env GOPROXY)) and the network, or pick a served version with PULUMI_VERSION=..."
+fi
+# pkg's own go.mod replaces sdk with a local path (dropped: we pin the same tag) and some
+# third-party modules with forks (kept: the CLI does not build without them).
+grep -E '^replace ' "$gomod" | grep -v '=> \.' >>go.mod || true
+go mod edit -require="github.com/pulumi/pulumi/sdk/v3@$want" -require="github.com/pulumi/pulumi/pkg/v3@$want"
+
+say "step 2/3: resolving the CLI's dependencies"
+go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want" 2>&1 | sed -u 's/^/  /' | awk 'NR % 50 == 1 { print; fflush() }' >&2
+
+say "step 3/3: compiling (this is the long part; progress every 30 s)"
+( while sleep 30; do say "  still compiling... $(find "$(go env GOCACHE)" -type f -newer go.mod 2>/dev/null | wc -l) objects"; done ) &
+ticker=$!
+trap 'kill $ticker 2>/dev/null; rm -rf "$build"' EXIT
+mkdir -p "$TOOLS_DIR"
+go build -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$want" \
+    -o "$TOOLS_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+kill $ticker 2>/dev/null || true
+
+got="$(cli_version "$TOOLS_DIR/pulumi")"
+[ "$got" = "$want" ] || die "built $TOOLS_DIR/pulumi but it reports '$got', not $want"
+install_plugin_scripts
+say "installed pulumi $got in $TOOLS_DIR ($(du -h "$TOOLS_DIR/pulumi" | cut -f1))"

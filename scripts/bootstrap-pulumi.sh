@@ -8,14 +8,13 @@
 #
 # Also installed beside it, from the pinned SDK module:
 #   pulumi-resource-pulumi-python  runs dynamic providers with the project's interpreter
-#   pulumi-language-python         the Python language host (scripts/language_host.py), so
+#   pulumi-language-python         the Python language host (scripts/langhost/), so
 #                                  `pulumi up` runs __main__.py like any Python project.
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_VERSION:-3.260.0}"
 TOOLS_DIR="${PULUMI_TOOLS_DIR:-$HOME/.pulumi/bin}"
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYTHON="${PULUMI_PYTHON_CMD:-$PROJECT_DIR/.venv/bin/python}"
 
 say() { printf '[bootstrap-pulumi] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -23,18 +22,24 @@ die() { say "error: $*"; exit 1; }
 cli_version() { "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
 
 install_plugin_scripts() {
-    # Both are tiny launchers that run the project's interpreter; rewritten on every run
-    # so that they always point at this checkout's venv.
-    mkdir -p "$TOOLS_DIR"
+    # Plugins the engine finds on PATH beside the CLI. They hold no path of this checkout:
+    # each picks the interpreter from PULUMI_PYTHON_CMD, else the project's ./.venv (the
+    # engine starts plugins in the project directory), else python3. Rewritten on every
+    # run, so an update of the language host lands with the next `make`.
+    mkdir -p "$TOOLS_DIR/langhost"
+    cp "$PROJECT_DIR/scripts/langhost/server.py" "$PROJECT_DIR/scripts/langhost/run_program.py" "$TOOLS_DIR/langhost/"
+    local pick='py="${PULUMI_PYTHON_CMD:-}"; [ -n "$py" ] || { [ -x .venv/bin/python ] && py=.venv/bin/python; } || py=python3'
     cat >"$TOOLS_DIR/pulumi-resource-pulumi-python" <<SH
 #!/bin/sh
 # Dynamic-provider plugin: serves pulumi.dynamic providers with the project's Python.
-exec "\${PULUMI_PYTHON_CMD:-$PYTHON}" -u -m pulumi.dynamic "\$@"
+$pick
+exec "\$py" -u -m pulumi.dynamic "\$@"
 SH
     cat >"$TOOLS_DIR/pulumi-language-python" <<SH
 #!/bin/sh
-# Python language host: serves the LanguageRuntime gRPC API with the project's Python.
-exec "\${PULUMI_PYTHON_CMD:-$PYTHON}" -u "$PROJECT_DIR/scripts/language_host.py" "\$@"
+# Python language host (see scripts/langhost/server.py in genesys-trunks).
+$pick
+PULUMI_LANGUAGE_HOST_VERSION=$PULUMI_VERSION exec "\$py" -u "$TOOLS_DIR/langhost/server.py" "\$@"
 SH
     chmod +x "$TOOLS_DIR/pulumi-resource-pulumi-python" "$TOOLS_DIR/pulumi-language-python"
 }

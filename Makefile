@@ -1,0 +1,78 @@
+# genesys-trunks: every target sets up what it needs (virtualenv, packages, pulumi CLI).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+STACK ?= dev
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+PULUMI_TOOLS_DIR ?= $(HOME)/.pulumi/bin
+
+# The pulumi CLI and its plugins, offline, with state in a file backend inside the project.
+export PATH := $(PULUMI_TOOLS_DIR):$(VENV)/bin:$(PATH)
+export PULUMI_TOOLS_DIR
+export PULUMI_PYTHON_CMD := $(PY)
+export PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
+export PULUMI_CONFIG_PASSPHRASE ?= genesys-trunks-dev
+export PULUMI_SKIP_UPDATE_CHECK := true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
+export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
+
+.PHONY: help venv toolchain stack up preview refresh destroy outputs emulator emulator-bg test lint bench
+
+help:
+	@echo "make up        create or update the '$(STACK)' stack (starts the local emulator when the stack targets it)"
+	@echo "make preview   show what 'make up' would change"
+	@echo "make refresh   read the real state of every resource into the stack"
+	@echo "make destroy   delete every trunk and webhook of the stack"
+	@echo "make outputs   print the stack outputs"
+	@echo "make emulator  run the local Genesys Cloud emulator in the foreground"
+	@echo "make test      run every test (unit, emulator, end-to-end)"
+	@echo "make bench     measure API calls, time and state per trunk"
+	@echo "STACK=name selects another stack (default: dev)."
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt emulator/requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+toolchain: venv
+	@bash scripts/bootstrap-pulumi.sh
+
+stack: toolchain
+	@mkdir -p .pulumi-state
+	@pulumi stack select $(STACK) 2>/dev/null || pulumi stack init $(STACK) --secrets-provider passphrase
+
+emulator-bg: venv
+	@$(PY) scripts/ensure_emulator.py --stack $(STACK)
+
+up: stack emulator-bg
+	pulumi up --yes --stack $(STACK)
+	@$(MAKE) --no-print-directory outputs
+
+preview: stack emulator-bg
+	pulumi preview --stack $(STACK) --diff
+
+refresh: stack emulator-bg
+	pulumi refresh --yes --stack $(STACK)
+
+destroy: stack emulator-bg
+	pulumi destroy --yes --stack $(STACK)
+
+outputs: stack
+	@pulumi stack output --stack $(STACK) --json
+
+emulator: venv
+	@mkdir -p .emulator
+	$(PY) -m emulator --host 127.0.0.1 --port 8787 --db .emulator/genesys.db
+
+test: toolchain
+	$(PY) -m pytest
+
+lint: venv
+	$(PY) -m ruff check .
+
+bench: toolchain
+	$(PY) -m bench $(BENCH_ARGS)

@@ -1,0 +1,114 @@
+"""Drives the real pulumi CLI the way a user types it, for end-to-end tests and benchmarks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TOOLS_DIR = Path(os.environ.get("PULUMI_TOOLS_DIR", Path.home() / ".pulumi" / "bin"))
+DEV_PASSPHRASE = "genesys-trunks-dev"
+
+
+def pulumi_binary() -> str:
+    """The CLI `make` bootstrapped; a clear failure when it is missing."""
+    found = shutil.which("pulumi", path=f"{TOOLS_DIR}{os.pathsep}{os.environ.get('PATH', '')}")
+    if not found:
+        raise RuntimeError("no pulumi CLI: run `make toolchain` (scripts/bootstrap-pulumi.sh) first")
+    return found
+
+
+def base_env(backend_dir: Path, passphrase: str = DEV_PASSPHRASE) -> dict[str, str]:
+    """An offline pulumi environment: file backend, passphrase secrets, this interpreter."""
+    env = dict(os.environ)
+    env.update(
+        PATH=f"{TOOLS_DIR}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        PULUMI_BACKEND_URL=f"file://{backend_dir}",
+        PULUMI_CONFIG_PASSPHRASE=passphrase,
+        PULUMI_PYTHON_CMD=sys.executable,
+        PULUMI_SKIP_UPDATE_CHECK="true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="true",
+        PULUMI_HOME=str(backend_dir / ".pulumi-home"),
+        NO_COLOR="1",
+    )
+    env.pop("PULUMI_ACCESS_TOKEN", None)
+    return env
+
+
+class PulumiError(AssertionError):
+    """A pulumi command that failed, with its whole output for the test report."""
+
+
+@dataclass
+class PulumiProject:
+    """One project directory and one stack, run through the CLI."""
+
+    workdir: Path
+    stack: str
+    backend_dir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**base_env(self.backend_dir), **self.extra_env}
+
+    def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+        cmd = [pulumi_binary(), *args, "--non-interactive"]
+        proc = subprocess.run(
+            cmd, cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=timeout
+        )
+        if check and proc.returncode != 0:
+            raise PulumiError(
+                f"`pulumi {' '.join(args)}` exited {proc.returncode}\n"
+                f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
+            )
+        return proc
+
+    def init(self) -> None:
+        self.backend_dir.mkdir(parents=True, exist_ok=True)
+        if self.run("stack", "select", self.stack, check=False).returncode != 0:
+            self.run("stack", "init", self.stack, "--secrets-provider", "passphrase")
+
+    def config_set(self, key: str, value: str, *, secret: bool = False, path: bool = False) -> None:
+        flags = [*(["--secret"] if secret else []), *(["--path"] if path else [])]
+        self.run("config", "set", key, value, *flags, "--stack", self.stack)
+
+    def up(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run("up", "--yes", "--skip-preview", "--stack", self.stack, *extra, check=check)
+
+    def preview(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run("preview", "--stack", self.stack, *extra, check=check)
+
+    def preview_json(self, check: bool = True) -> dict:
+        """Change counts of a preview, by operation ('same', 'update', 'create', ...)."""
+        proc = self.preview("--json", check=check)
+        return json.loads(proc.stdout) if proc.stdout.strip() else {}
+
+    def refresh(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run("refresh", "--yes", "--skip-preview", "--stack", self.stack, *extra, check=check)
+
+    def destroy(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run("destroy", "--yes", "--skip-preview", "--stack", self.stack, *extra, check=check)
+
+    def outputs(self, show_secrets: bool = False) -> dict:
+        args = ["stack", "output", "--json", "--stack", self.stack]
+        if show_secrets:
+            args.append("--show-secrets")
+        return json.loads(self.run(*args).stdout or "{}")
+
+    def export(self) -> dict:
+        return json.loads(self.run("stack", "export", "--stack", self.stack).stdout)
+
+    def resources(self, type_suffix: str = "") -> list[dict]:
+        deployment = self.export().get("deployment", {})
+        return [r for r in deployment.get("resources") or [] if r["type"].endswith(type_suffix)]
+
+
+def change_summary(preview: dict) -> dict[str, int]:
+    """`pulumi preview --json`'s changeSummary, e.g. {'same': 2, 'update': 1}."""
+    return dict(preview.get("changeSummary") or {})

@@ -1,0 +1,98 @@
+"""Genesys Cloud API client for the genesys-trunks providers.
+
+Only this package talks HTTP: it resolves regions and credentials, caches OAuth tokens, paces and retries
+calls, maps error bodies to typed errors, and keeps every endpoint and payload in one dialect module.
+"""
+
+import logging
+
+from .client import GenesysClient, close_shared_clients, shared_client
+from .dialect import Call, SeedDialect
+from .errors import (
+    ConfigurationError,
+    ConflictError,
+    FieldError,
+    ForbiddenError,
+    GenesysApiError,
+    NetworkError,
+    NotFoundError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    ServerError,
+    UnauthorizedError,
+    ValidationError,
+    VersionConflictError,
+)
+from .models import (
+    ALLOWED_CODECS,
+    EVENT_TYPES,
+    Edge,
+    EdgeGroup,
+    EdgeSpec,
+    EdgeWrite,
+    EntityRef,
+    Event,
+    EventActor,
+    HealthProbe,
+    HealthProbeSpec,
+    Page,
+    Registration,
+    RegistrationSpec,
+    SipProfile,
+    Webhook,
+    WebhookSpec,
+    WebhookWrite,
+)
+from .pacing import Pacer
+from .regions import REGION_DOMAINS, Hosts, hosts_for_region
+from .retry import RetryPolicy
+from .settings import ClientSettings
+from .stats import ClientStats
+
+logging.getLogger("genesys_api").addHandler(logging.NullHandler())
+
+__all__ = [
+    "ALLOWED_CODECS",
+    "EVENT_TYPES",
+    "REGION_DOMAINS",
+    "Call",
+    "ClientSettings",
+    "ClientStats",
+    "ConfigurationError",
+    "ConflictError",
+    "Edge",
+    "EdgeGroup",
+    "EdgeSpec",
+    "EdgeWrite",
+    "EntityRef",
+    "Event",
+    "EventActor",
+    "FieldError",
+    "ForbiddenError",
+    "GenesysApiError",
+    "GenesysClient",
+    "HealthProbe",
+    "HealthProbeSpec",
+    "Hosts",
+    "NetworkError",
+    "NotFoundError",
+    "OutcomeUnknownError",
+    "Pacer",
+    "Page",
+    "RateLimitedError",
+    "Registration",
+    "RegistrationSpec",
+    "RetryPolicy",
+    "ServerError",
+    "SeedDialect",
+    "SipProfile",
+    "UnauthorizedError",
+    "ValidationError",
+    "VersionConflictError",
+    "Webhook",
+    "WebhookSpec",
+    "WebhookWrite",
+    "close_shared_clients",
+    "hosts_for_region",
+    "shared_client",
+]

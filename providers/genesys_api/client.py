@@ -1,0 +1,288 @@
+"""The public client: typed operations on edges, SIP profiles, edge groups, webhooks and events.
+
+Providers never build URLs, parse error bodies or sleep on a 429: they call these methods. Clients are cheap
+and hold no state worth pickling; use ``shared_client(settings)`` so every resource of a provider process
+shares one token, one pacer and one connection pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import httpx
+
+from .auth import TokenProvider
+from .dialect import Call, SeedDialect
+from .errors import NotFoundError, VersionConflictError
+from .models import Edge, EdgeGroup, EdgeSpec, Event, Page, SipProfile, Webhook, WebhookSpec
+from .pacing import Pacer
+from .retry import RetryPolicy
+from .settings import ClientSettings
+from .stats import ClientStats
+from .transport import Transport
+
+log = logging.getLogger("genesys_api")
+
+T = TypeVar("T")
+
+USER_AGENT = "genesys-trunks/0.1 (python-httpx)"
+
+
+class GenesysClient:
+    """Thread-safe; one per OAuth client and process (see ``shared_client``)."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        dialect: SeedDialect | None = None,
+        http: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        page_size: int = 100,
+        version_conflict_retries: int = 3,
+    ) -> None:
+        """``sleep``/``clock``/``rng`` exist so tests run a 429 storm without waiting; ``http`` lets a
+        caller bring its own httpx.Client (it is then not closed by ``close()``)."""
+        self.settings = settings
+        self.dialect = dialect or SeedDialect()
+        self.stats = ClientStats()
+        self.page_size = min(page_size, self.dialect.max_page_size)
+        self.version_conflict_retries = version_conflict_retries
+        self._http_client = http
+        self._owns_http = http is None
+        self._http_lock = threading.Lock()
+        policy = RetryPolicy(
+            max_retries=settings.max_retries,
+            budget_seconds=settings.retry_budget_seconds,
+            sleep=sleep,
+            clock=clock,
+            rng=rng or random.Random(),
+            stats=self.stats,
+        )
+        self.auth = TokenProvider(
+            token_url=settings.login_url + self.dialect.token_path,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            http=self._http,
+            policy=policy,
+            stats=self.stats,
+            clock=clock,
+        )
+        self.pacer = Pacer(clock=clock, sleep=sleep, stats=self.stats)
+        self._transport = Transport(
+            api_url=settings.api_url,
+            http=self._http,
+            auth=self.auth,
+            pacer=self.pacer,
+            policy=policy,
+            stats=self.stats,
+            clock=clock,
+        )
+
+    def __repr__(self) -> str:
+        return f"GenesysClient(api_url={self.settings.api_url!r}, client_id={self.settings.client_id!r})"
+
+    # ------------------------------------------------------------------------------------------ plumbing
+
+    def _http(self) -> httpx.Client:
+        """The connection pool, created on first use so that constructing a client costs nothing."""
+        client = self._http_client
+        if client is None:
+            with self._http_lock:
+                client = self._http_client
+                if client is None:
+                    client = self._http_client = httpx.Client(
+                        timeout=httpx.Timeout(self.settings.timeout_seconds),
+                        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                        limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+                        follow_redirects=False,
+                    )
+        return client
+
+    def close(self) -> None:
+        """Close the connection pool (a later call opens a new one)."""
+        with self._http_lock:
+            client, self._http_client = self._http_client, None
+        if client is not None and self._owns_http:
+            client.close()
+
+    def __enter__(self) -> GenesysClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _json(self, call: Call) -> Any:
+        response = self._transport.send(call)
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    def _paged(self, make_call: Callable[[int, int], Call], parse: Callable[[Any], Page[T]]) -> Iterator[T]:
+        page_number = 1
+        while True:
+            page = parse(self._json(make_call(page_number, self.page_size)))
+            yield from page.entities
+            if not page.has_more(self.page_size):
+                return
+            page_number += 1
+
+    def _delete(self, call: Call) -> bool:
+        try:
+            self._transport.send(call)
+        except NotFoundError:
+            return False
+        return True
+
+    def _update(self, kind: str, entity_id: str, get: Callable[[str], Any], put: Callable[[int], T]) -> T:
+        """GET the current version, PUT with it; on a version conflict (someone else, or our own PUT whose
+        reply was lost) GET and PUT again, a few times."""
+        for attempt in range(self.version_conflict_retries + 1):
+            current = get(entity_id)
+            try:
+                return put(current.version)
+            except VersionConflictError:
+                self.stats.add("version_conflicts")
+                if attempt >= self.version_conflict_retries:
+                    raise
+                log.info(
+                    "%s %s: version conflict, re-reading and retrying (attempt %d)",
+                    kind,
+                    entity_id,
+                    attempt + 2,
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ------------------------------------------------------------------------------------------ edges
+
+    def get_edge(self, edge_id: str) -> Edge:
+        """The edge; ``NotFoundError`` when it does not exist (see ``find_edge``)."""
+        return self.dialect.parse_edge(self._json(self.dialect.get_edge(edge_id)))
+
+    def find_edge(self, edge_id: str) -> Edge | None:
+        """The edge, or None when it is gone (what a provider's ``read`` wants)."""
+        try:
+            return self.get_edge(edge_id)
+        except NotFoundError:
+            return None
+
+    def list_edges(self, name: str | None = None, edge_group_id: str | None = None) -> Iterator[Edge]:
+        """All edges matching the filters (``name`` exact, case-insensitive), following every page lazily."""
+        return self._paged(
+            lambda n, size: self.dialect.list_edges(n, size, name=name, edge_group_id=edge_group_id),
+            self.dialect.parse_edge_page,
+        )
+
+    def find_edge_by_registration(self, edge_group_id: str, host: str, username: str) -> Edge | None:
+        """The live edge of ``edge_group_id`` registering as ``username`` at ``host`` (host case-insensitive):
+        the one a 409 on create or an ``OutcomeUnknownError`` points at."""
+        for edge in self.list_edges(edge_group_id=edge_group_id):
+            reg = edge.registration
+            if reg and reg.username == username and (reg.host or "").lower() == host.lower():
+                return edge
+        return None
+
+    def create_edge(self, spec: EdgeSpec) -> Edge:
+        """Create an edge. Never sent twice blindly: ``OutcomeUnknownError`` when it may have been applied
+        (then ``find_edge_by_registration``), ``ConflictError`` when the registration already exists."""
+        return self.dialect.parse_edge(self._json(self.dialect.create_edge(spec)))
+
+    def update_edge(self, edge_id: str, spec: EdgeSpec) -> Edge:
+        """Replace the edge's settings (GET version, PUT, retry on version conflict). A spec without a
+        registration password keeps the stored one."""
+        return self._update(
+            "edge",
+            edge_id,
+            self.get_edge,
+            lambda version: self.dialect.parse_edge(self._json(self.dialect.update_edge(edge_id, spec, version))),
+        )
+
+    def delete_edge(self, edge_id: str) -> bool:
+        """Delete the edge; False when it was already gone."""
+        return self._delete(self.dialect.delete_edge(edge_id))
+
+    # ------------------------------------------------------------------------------------------ read-only
+
+    def get_sip_profile(self, profile_id: str) -> SipProfile:
+        return self.dialect.parse_sip_profile(self._json(self.dialect.get_sip_profile(profile_id)))
+
+    def list_sip_profiles(self) -> Iterator[SipProfile]:
+        return self._paged(self.dialect.list_sip_profiles, self.dialect.parse_sip_profile_page)
+
+    def get_edge_group(self, group_id: str) -> EdgeGroup:
+        return self.dialect.parse_edge_group(self._json(self.dialect.get_edge_group(group_id)))
+
+    def list_edge_groups(self) -> Iterator[EdgeGroup]:
+        return self._paged(self.dialect.list_edge_groups, self.dialect.parse_edge_group_page)
+
+    # ------------------------------------------------------------------------------------------ webhooks
+
+    def get_webhook(self, webhook_id: str) -> Webhook:
+        return self.dialect.parse_webhook(self._json(self.dialect.get_webhook(webhook_id)))
+
+    def find_webhook(self, webhook_id: str) -> Webhook | None:
+        try:
+            return self.get_webhook(webhook_id)
+        except NotFoundError:
+            return None
+
+    def list_webhooks(self) -> Iterator[Webhook]:
+        return self._paged(self.dialect.list_webhooks, self.dialect.parse_webhook_page)
+
+    def create_webhook(self, spec: WebhookSpec) -> Webhook:
+        """Create a webhook; ``OutcomeUnknownError`` when it may have been applied (look it up by name)."""
+        return self.dialect.parse_webhook(self._json(self.dialect.create_webhook(spec)))
+
+    def update_webhook(self, webhook_id: str, spec: WebhookSpec) -> Webhook:
+        return self._update(
+            "webhook",
+            webhook_id,
+            self.get_webhook,
+            lambda version: self.dialect.parse_webhook(
+                self._json(self.dialect.update_webhook(webhook_id, spec, version))
+            ),
+        )
+
+    def delete_webhook(self, webhook_id: str) -> bool:
+        """Delete the webhook; False when it was already gone."""
+        return self._delete(self.dialect.delete_webhook(webhook_id))
+
+    # ------------------------------------------------------------------------------------------ events
+
+    def query_events(
+        self, resource_ids: Iterable[str] | None = None, event_types: Iterable[str] | None = None
+    ) -> list[Event]:
+        """Events of these resources and types, oldest first (a read-only POST: retried like a GET)."""
+        return self.dialect.parse_events(self._json(self.dialect.query_events(resource_ids, event_types)))
+
+
+# ---------------------------------------------------------------------------------------------- process cache
+
+_SHARED: dict[ClientSettings, GenesysClient] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_client(settings: ClientSettings) -> GenesysClient:
+    """The process-wide client for these settings: one token, one pacer, one connection pool for all
+    resources and threads of a provider process. Providers call this; they never hold a client."""
+    with _SHARED_LOCK:
+        client = _SHARED.get(settings)
+        if client is None:
+            client = _SHARED[settings] = GenesysClient(settings)
+        return client
+
+
+def close_shared_clients() -> None:
+    """Close and forget every shared client (tests; process shutdown)."""
+    with _SHARED_LOCK:
+        clients = list(_SHARED.values())
+        _SHARED.clear()
+    for client in clients:
+        client.close()

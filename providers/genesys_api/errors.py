@@ -1,0 +1,181 @@
+"""Typed errors of the Genesys API client.
+
+Every error carries what a human needs to act (status, Genesys message, code, contextId for support) and
+nothing that could leak: no request headers, no bodies, no token, no secret. Errors hold plain strings only,
+never an httpx Request/Response (those carry the Authorization header).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One entry of a Genesys error body's ``errors`` list (a 400 has one per bad field)."""
+
+    message: str
+    code: str | None = None
+    field_name: str | None = None
+
+
+class GenesysApiError(Exception):
+    """Base of every error this client raises."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        context_id: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        errors: list[FieldError] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.context_id = context_id
+        self.method = method
+        self.path = path
+        self.errors: list[FieldError] = list(errors or [])
+        self.retries_exhausted = False
+
+    def __str__(self) -> str:
+        head = " ".join(str(p) for p in (self.status, self.code) if p is not None)
+        text = f"{head}: {self.message}" if head else self.message
+        where = f"{self.method} {self.path}" if self.method and self.path else ""
+        extra = ", ".join(p for p in (where, f"contextId={self.context_id}" if self.context_id else "") if p)
+        return f"{text} ({extra})" if extra else text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructor: teach pickle (gRPC/Pulumi may copy errors across boundaries).
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[GenesysApiError], message: str, state: dict[str, Any]) -> GenesysApiError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    return err
+
+
+class ConfigurationError(GenesysApiError):
+    """Missing or invalid client settings (names the setting and the accepted values)."""
+
+
+class ValidationError(GenesysApiError):
+    """400: the request was rejected; ``errors`` lists each bad field."""
+
+
+class UnauthorizedError(GenesysApiError):
+    """401: bad credentials, or a token the API would not accept even after one re-fetch."""
+
+
+class ForbiddenError(GenesysApiError):
+    """403: the OAuth client lacks a scope/permission (the message names it)."""
+
+
+class NotFoundError(GenesysApiError):
+    """404: the entity does not exist (or was deleted)."""
+
+
+class ConflictError(GenesysApiError):
+    """409: e.g. a duplicate edge registration in the same edge group."""
+
+
+class VersionConflictError(ConflictError):
+    """409 version.mismatch: the PUT carried a stale version; GET and try again."""
+
+
+class RateLimitedError(GenesysApiError):
+    """429 after the retry budget ran out; ``retry_after`` is the server's hint in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class ServerError(GenesysApiError):
+    """5xx from the API."""
+
+
+class NetworkError(GenesysApiError):
+    """The API could not be reached or the connection broke; the call was safe to retry but kept failing."""
+
+
+class OutcomeUnknownError(GenesysApiError):
+    """A non-idempotent call (a create) may or may not have taken effect.
+
+    Raised instead of retrying blindly: the request may have reached the server (connection dropped or timed
+    out after sending, or a 502/504 from a gateway). Look for the entity before creating it again.
+    """
+
+
+_BY_STATUS: dict[int, type[GenesysApiError]] = {
+    400: ValidationError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitedError,
+}
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds form; HTTP dates are not used by Genesys)."""
+    if not value:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return max(0.0, seconds)
+
+
+def error_from_response(response: httpx.Response, *, method: str, path: str) -> GenesysApiError:
+    """Map a non-2xx reply to its typed error, reading only the Genesys error body's public fields."""
+    status = response.status_code
+    body: Any = None
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        body = {}
+    message = body.get("message") or body.get("description") or response.reason_phrase or "HTTP error"
+    code = body.get("code") or body.get("error")
+    context_id = body.get("contextId")
+    field_errors = [
+        FieldError(
+            message=str(e.get("message", "")),
+            code=e.get("code"),
+            field_name=e.get("fieldName"),
+        )
+        for e in body.get("errors") or []
+        if isinstance(e, dict)
+    ]
+    kw: dict[str, Any] = {
+        "status": status,
+        "code": str(code) if code is not None else None,
+        "context_id": str(context_id) if context_id is not None else None,
+        "method": method,
+        "path": path,
+        "errors": field_errors,
+    }
+    if status == 409 and code == "version.mismatch":
+        return VersionConflictError(str(message), **kw)
+    if status == 429:
+        return RateLimitedError(str(message), retry_after=parse_retry_after(response.headers.get("Retry-After")), **kw)
+    if status >= 500:
+        return ServerError(str(message), **kw)
+    cls = _BY_STATUS.get(status, GenesysApiError)
+    return cls(str(message), **kw)

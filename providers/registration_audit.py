@@ -25,6 +25,7 @@ AUDIT_EVENTS = ("audit:edge:created", "audit:edge:updated", *OUTCOME_EVENTS)
 #: Waits between event queries while the outcome is pending: most carriers answer within seconds.
 POLL_DELAYS = (1.0, 1.0, 2.0, 2.0, 4.0, 5.0)
 KEPT_EVENTS = 20
+OUTPUT_KEYS = ("registrationStatus", "outcome", "events")
 INPUT_KEYS = ("trunkName", "edgeId", "edgeVersion", "statusAtChange", "registrationChangedAt", "timeoutSeconds")
 
 
@@ -69,11 +70,15 @@ def audit_outputs(
     latency = None
     if outcome is not None and outcome.timestamp is not None and changed_at is not None:
         latency = round((outcome.timestamp - changed_at).total_seconds(), 3)
+    # Nullable values sit inside one dict: a top-level null output reads as unknown during preview.
     return {
         "registrationStatus": status,
-        "registrationReason": reason,
-        "registrationLatencySeconds": latency,
-        "outcomeAt": iso_utc(outcome.timestamp) if outcome else None,
+        "outcome": {
+            "status": status,
+            "reason": reason,
+            "latencySeconds": latency,
+            "at": iso_utc(outcome.timestamp) if outcome else None,
+        },
         "events": [
             {"type": e.event_type, "time": iso_utc(e.timestamp), "actor": e.actor.client_id if e.actor else None}
             for e in events[-KEPT_EVENTS:]
@@ -100,7 +105,9 @@ class RegistrationAuditProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         watched = ("edgeId", "edgeVersion")
         changed = [k for k in watched if olds.get(k) != news.get(k)]
-        return DiffResult(changes=bool(changed), replaces=["edgeId"] if "edgeId" in changed else [])
+        # State written by an older version of this provider lacks outputs: audit again.
+        stale = any(key not in olds for key in OUTPUT_KEYS)
+        return DiffResult(changes=bool(changed) or stale, replaces=["edgeId"] if "edgeId" in changed else [])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = user_inputs(props)
@@ -116,6 +123,7 @@ class RegistrationAuditProvider(ResourceProvider):
         outs = {**props, **audit_outputs(events, outcome, _parse(props.get("registrationChangedAt")), None)}
         if outcome is None:  # nothing new: keep what the last apply saw
             outs["registrationStatus"] = props.get("registrationStatus")
+            outs["outcome"] = props.get("outcome")
         return ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
@@ -124,9 +132,8 @@ class RegistrationAuditProvider(ResourceProvider):
 
 class RegistrationAudit(Resource, module="genesys", name="RegistrationAudit"):
     registrationStatus: pulumi.Output[str]
-    registrationReason: pulumi.Output[str | None]
-    registrationLatencySeconds: pulumi.Output[float | None]
-    outcomeAt: pulumi.Output[str | None]
+    outcome: pulumi.Output[dict]
+    """{status, reason, latencySeconds, at}: the registration outcome of the edge's last change."""
     events: pulumi.Output[list[dict]]
 
     def __init__(
@@ -148,8 +155,6 @@ class RegistrationAudit(Resource, module="genesys", name="RegistrationAudit"):
             "statusAtChange": registration_status,
             "registrationChangedAt": registration_changed_at,
             "timeoutSeconds": timeout_seconds,
-            **dict.fromkeys(
-                ["registrationStatus", "registrationReason", "registrationLatencySeconds", "outcomeAt", "events"]
-            ),
+            **dict.fromkeys(OUTPUT_KEYS),
         }
         super().__init__(RegistrationAuditProvider(), resource_name, props, opts)

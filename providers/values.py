@@ -42,7 +42,7 @@ def user_inputs(props: dict[str, Any]) -> dict[str, Any]:
 
 def iso_utc(value: datetime | None) -> str | None:
     """A timestamp as Genesys writes it: ISO-8601 with a Z."""
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z") if value is not None else None
 
 
 def field_path(loc: tuple[Any, ...]) -> str:

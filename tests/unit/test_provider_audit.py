@@ -54,7 +54,7 @@ def test_waits_for_the_outcome_and_measures_latency(api):
     outs = provider.create({"__provider": "p", **INPUTS}).outs
     assert route.call_count == 2
     assert outs["registrationStatus"] == "registered"
-    assert outs["registrationLatencySeconds"] == 1.25
+    assert outs["outcome"]["latencySeconds"] == 1.25
     assert [e["type"] for e in outs["events"]] == ["audit:edge:created", "telephony:edge:registration:success"]
     assert outs["events"][0]["actor"] == "test-client"
 
@@ -63,7 +63,7 @@ def test_failure_is_reported_with_its_reason(api):
     api.post(EVENTS).respond(200, json={"events": [CREATED, FAILURE]})
     outs = provider.create({"__provider": "p", **INPUTS}).outs
     assert outs["registrationStatus"] == "failed"
-    assert outs["registrationReason"] == "carrier rejected credentials"
+    assert outs["outcome"]["reason"] == "carrier rejected credentials"
 
 
 def test_no_wait_when_the_registration_was_not_pending(api):
@@ -78,10 +78,14 @@ def test_gives_up_after_the_timeout(api, monkeypatch):
     api.post(EVENTS).respond(200, json={"events": [CREATED]})
     outs = provider.create({"__provider": "p", **INPUTS}).outs
     assert outs["registrationStatus"] == "registering"
-    assert "no registration outcome within 30 s" in outs["registrationReason"]
+    assert "no registration outcome within 30 s" in outs["outcome"]["reason"]
 
 
 def test_diff_follows_the_edge_version_only():
-    olds = {**INPUTS, "registrationStatus": "registered"}
+    olds = {**INPUTS, "registrationStatus": "registered", "outcome": {}, "events": []}
     assert provider.diff("x", olds, {**INPUTS, "statusAtChange": "registered"}).changes is False
     assert provider.diff("x", olds, {**INPUTS, "edgeVersion": 2}).changes is True
+
+
+def test_state_from_an_older_provider_is_audited_again():
+    assert provider.diff("x", {**INPUTS, "registrationStatus": "registered"}, dict(INPUTS)).changes is True

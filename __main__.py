@@ -1,0 +1,41 @@
+"""genesys-trunks: the Connect trunks of one environment (one Pulumi stack per environment).
+
+Reads `genesys-trunks:trunks` from Pulumi.<stack>.yaml, builds one TrunkStack per trunk and
+exports a `trunks` output, keyed by trunk name, for other stacks' StackReferences.
+The Genesys connection (`genesys:*`) is read by the providers, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from components import ConfigError, TrunkConfig, TrunkStack, parse_trunks
+
+
+def stack_outputs(trunk: TrunkConfig, references: dict[str, pulumi.StackReference]) -> dict[str, pulumi.Output[Any]]:
+    """Settings this trunk takes from other stacks' outputs; one StackReference per stack."""
+    values = {}
+    for path, ref in trunk.fromStacks.items():
+        if ref.stack not in references:
+            references[ref.stack] = pulumi.StackReference(ref.stack.replace("/", "-"), stack_name=ref.stack)
+        values[path] = references[ref.stack].require_output(ref.output)
+    return values
+
+
+def main() -> None:
+    config = pulumi.Config()
+    try:
+        trunks = parse_trunks(config.get_object("trunks"))
+    except ConfigError as exc:
+        raise pulumi.RunError(str(exc)) from None
+
+    references: dict[str, pulumi.StackReference] = {}
+    stacks = {
+        trunk.name: TrunkStack(trunk.name, trunk, stack_outputs=stack_outputs(trunk, references)) for trunk in trunks
+    }
+    pulumi.export("trunks", {name: stack.summary for name, stack in stacks.items()})
+
+
+main()

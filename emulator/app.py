@@ -1,0 +1,139 @@
+"""Builds the emulator: services wired from a :class:`Settings`, routes, middleware, workers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from . import __version__
+from .admin import router as admin_router
+from .auth import ClientRegistry, TokenService
+from .delivery import DeliveryQueue
+from .edges import EdgeService
+from .errors import ApiError, error_body, error_response
+from .events import EventLog
+from .faults import FaultConfig, Faults
+from .gateway import ApiGateway
+from .ratelimit import RateLimiter
+from .registration import RegistrationScheduler
+from .requestlog import RequestLog, RequestLogMiddleware
+from .routes import analytics, edges, oauth, webhooks
+from .settings import RuntimeSettings, Settings
+from .store import Store
+from .webhooks import WebhookService
+
+log = logging.getLogger("emulator")
+
+
+@dataclass
+class Services:
+    """Everything a route or the admin API may reach, built once per app."""
+
+    settings: Settings
+    runtime: RuntimeSettings
+    store: Store
+    clients: ClientRegistry
+    tokens: TokenService
+    limiter: RateLimiter
+    token_limiter: RateLimiter
+    faults: Faults
+    request_log: RequestLog
+    events: EventLog
+    deliveries: DeliveryQueue
+    registrations: RegistrationScheduler
+    edges: EdgeService
+    webhooks: WebhookService
+
+
+def build_services(settings: Settings) -> Services:
+    runtime = RuntimeSettings(settings)
+    store = Store(settings.db)
+    clients = ClientRegistry(settings)
+    deliveries = DeliveryQueue(store, runtime)
+    events = EventLog(store, deliveries)
+    registrations = RegistrationScheduler(store, runtime)
+    faults = Faults(
+        FaultConfig(latencyMs=settings.latency_ms, errorRate=settings.error_rate, dropRate=settings.drop_rate)
+    )
+    return Services(
+        settings=settings,
+        runtime=runtime,
+        store=store,
+        clients=clients,
+        tokens=TokenService(store, clients, runtime),
+        limiter=RateLimiter(lambda: runtime.rate_limit_per_minute),
+        token_limiter=RateLimiter(lambda: runtime.token_rate_limit_per_minute),
+        faults=faults,
+        request_log=RequestLog(),
+        events=events,
+        deliveries=deliveries,
+        registrations=registrations,
+        edges=EdgeService(store, events, registrations),
+        webhooks=WebhookService(store, events),
+    )
+
+
+def build_app(settings: Settings) -> FastAPI:
+    """The ASGI app. Background workers run only while the app's lifespan is active."""
+    services = build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        services.registrations.start(services.edges.complete_registration)
+        services.deliveries.start()
+        pending = services.registrations.pending()
+        if pending:
+            log.info("resuming %d pending registration(s)", pending)
+        try:
+            yield
+        finally:
+            services.registrations.stop()
+            services.deliveries.stop()
+            services.store.close()
+
+    app = FastAPI(
+        title="Genesys Cloud emulator",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/_emulator/docs",
+        openapi_url="/_emulator/openapi.json",
+        redoc_url=None,
+    )
+    app.state.services = services
+    for router in (oauth.router, edges.router, webhooks.router, analytics.router, admin_router):
+        app.include_router(router)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            code, message = "not.found", f"No resource at {request.method} {request.url.path}"
+        elif exc.status_code == 405:
+            code, message = "method.not.allowed", f"Method {request.method} is not allowed on {request.url.path}"
+        else:
+            code, message = "bad.request" if exc.status_code < 500 else "internal.server.error", str(exc.detail)
+        return JSONResponse(
+            error_body(exc.status_code, code, message),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error: %s", exc, exc_info=exc)
+        return JSONResponse(error_body(500, "internal.server.error", "Internal server error"), status_code=500)
+
+    # added last = outermost: the log sees what the gateway answered
+    app.add_middleware(ApiGateway, tokens=services.tokens, limiter=services.limiter, faults=services.faults)
+    app.add_middleware(RequestLogMiddleware, log=services.request_log)
+    return app

@@ -1,0 +1,131 @@
+"""Faults on demand: latency, injected 5xx, dropped connections and drop-after-write.
+
+A :class:`FaultPlan` is drawn per request from the current :class:`FaultConfig`; with a ``seed`` the
+draws are reproducible, so a test can ask for "every third request fails" without flakiness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from starlette.types import Scope
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+TRANSPORT_KEY = "emulator.transport"
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    latencyMs: int = 0  # noqa: N815 - wire names
+    errorRate: float = 0.0  # noqa: N815
+    dropRate: float = 0.0  # noqa: N815
+    dropAfterWriteRate: float = 0.0  # noqa: N815
+    seed: int | None = None
+
+    @classmethod
+    def parse(cls, body: Any) -> FaultConfig:
+        """Build from a PUT body (missing keys mean "off").
+
+        Raises ValueError whose argument is a list of (key, problem) pairs.
+        """
+        if not isinstance(body, dict):
+            raise ValueError([("body", "must be a JSON object")])
+        known = ", ".join(cls.__dataclass_fields__)
+        problems = [(k, f"unknown fault; known: {known}") for k in body if k not in cls.__dataclass_fields__]
+        values: dict[str, Any] = {}
+        for key in ("errorRate", "dropRate", "dropAfterWriteRate"):
+            value = body.get(key, 0.0)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                problems.append((key, "must be a number from 0 to 1"))
+            else:
+                values[key] = float(value)
+        latency = body.get("latencyMs", 0)
+        if (
+            isinstance(latency, bool)
+            or not isinstance(latency, int | float)
+            or not math.isfinite(latency)
+            or not 0 <= latency <= 600_000
+        ):
+            problems.append(("latencyMs", "must be a number of milliseconds from 0 to 600000"))
+        else:
+            values["latencyMs"] = int(latency)
+        seed = body.get("seed")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            problems.append(("seed", "must be an integer or null"))
+        values["seed"] = seed
+        if problems:
+            raise ValueError(problems)
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """What happens to one request."""
+
+    latency_s: float = 0.0
+    drop: bool = False
+    error: bool = False
+    drop_after_write: bool = False
+
+
+class Faults:
+    """The current fault configuration and its random source."""
+
+    def __init__(self, config: FaultConfig | None = None) -> None:
+        self._lock = threading.Lock()
+        self._config = FaultConfig()
+        self._rng = random.Random()
+        self.configure(config or FaultConfig())
+
+    @property
+    def config(self) -> FaultConfig:
+        return self._config
+
+    def configure(self, config: FaultConfig) -> FaultConfig:
+        with self._lock:
+            self._config = config
+            self._rng = random.Random(config.seed)
+        return config
+
+    def plan(self, method: str) -> FaultPlan:
+        with self._lock:
+            cfg = self._config
+            drop = cfg.dropRate > 0 and self._rng.random() < cfg.dropRate
+            error = not drop and cfg.errorRate > 0 and self._rng.random() < cfg.errorRate
+            after_write = (
+                not drop
+                and not error
+                and method.upper() in WRITE_METHODS
+                and cfg.dropAfterWriteRate > 0
+                and self._rng.random() < cfg.dropAfterWriteRate
+            )
+        return FaultPlan(cfg.latencyMs / 1000.0, drop, error, after_write)
+
+
+class DropConnection(Exception):
+    """Raised when the server gives no way to close the socket; uvicorn then answers 500 instead."""
+
+
+async def drop_connection(scope: Scope) -> None:
+    """Close the client's connection without any HTTP reply.
+
+    The transport is put in the scope by the emulator's uvicorn protocol (see server.py). Once it is
+    closed, uvicorn marks the cycle disconnected and sends nothing when the app returns.
+    """
+    finish = scope.get("emulator.log.finish")
+    if finish is not None:
+        finish()  # the client may look at the request log the moment it sees the connection close
+    transport = scope.get(TRANSPORT_KEY)
+    if transport is None:
+        raise DropConnection("connection drop requested but the transport is not reachable")
+    transport.abort()
+    for _ in range(20):  # let connection_lost() run so uvicorn sees the disconnect
+        await asyncio.sleep(0.001)

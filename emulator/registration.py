@@ -1,0 +1,105 @@
+"""Asynchronous carrier registration: the schedule (a due time per edge, in SQLite) and its worker.
+
+An edge is "registering" until its due time; then the worker asks the edge service to settle it. The
+due time lives in the database, so a registration pending when the emulator stops completes after
+the next start.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from .settings import RuntimeSettings
+from .store import Store, Tx
+
+log = logging.getLogger("emulator.registration")
+
+REJECTED_PASSWORDS = frozenset({"wrong-password"})
+MIN_PASSWORD_LENGTH = 8
+UNREACHABLE = "carrier host unreachable"
+REJECTED = "carrier rejected credentials"
+
+
+def carrier_outcome(host: str, password: str | None) -> tuple[str, str | None]:
+    """What the simulated carrier answers: ("registered", None) or ("failed", reason)."""
+    if host.rstrip(".").lower().endswith(".invalid"):
+        return "failed", UNREACHABLE
+    if password is not None and (password in REJECTED_PASSWORDS or len(password) < MIN_PASSWORD_LENGTH):
+        return "failed", REJECTED
+    return "registered", None
+
+
+class RegistrationScheduler:
+    """Keeps due times and runs a thread that completes registrations when they fall due."""
+
+    def __init__(self, store: Store, runtime: RuntimeSettings) -> None:
+        self._store = store
+        self._runtime = runtime
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._complete: Callable[[str], None] | None = None
+
+    def schedule(self, tx: Tx, edge_id: str, client_id: str | None) -> float:
+        """(Re)start the registration of ``edge_id``; returns its due time (epoch seconds)."""
+        due = time.time() + self._runtime.registration_delay_seconds
+        tx.execute(
+            "INSERT INTO registrations (edge_id, due_at, client_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (edge_id) DO UPDATE SET due_at = excluded.due_at, client_id = excluded.client_id",
+            (edge_id, due, client_id),
+        )
+        tx.after_commit(self.wake)
+        return due
+
+    def cancel(self, tx: Tx, edge_id: str) -> None:
+        tx.execute("DELETE FROM registrations WHERE edge_id = ?", (edge_id,))
+
+    def pending(self) -> int:
+        with self._store.reading() as tx:
+            row = tx.one("SELECT COUNT(*) AS n FROM registrations")
+        return int(row["n"]) if row else 0
+
+    def start(self, complete: Callable[[str], None]) -> None:
+        self._complete = complete
+        self._thread = threading.Thread(target=self._run, name="emulator-registration", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                timeout = self._complete_due()
+            except Exception:
+                log.exception("registration worker failed")
+                timeout = 1.0
+            self._wake.wait(timeout)
+
+    def _complete_due(self) -> float:
+        now = time.time()
+        with self._store.reading() as tx:
+            rows = tx.all("SELECT edge_id, due_at FROM registrations ORDER BY due_at")
+        next_due = 1.0
+        for row in rows:
+            if self._stop.is_set():
+                break
+            if row["due_at"] <= now:
+                assert self._complete is not None
+                try:
+                    self._complete(row["edge_id"])
+                except Exception:
+                    log.exception("completing registration of edge %s failed", row["edge_id"])
+            else:
+                next_due = min(next_due, row["due_at"] - now)
+        return max(0.0, next_due)

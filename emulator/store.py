@@ -1,0 +1,147 @@
+"""SQLite persistence: one connection, one lock, short transactions.
+
+Every write goes through :meth:`Store.transaction`, which holds the lock and a ``BEGIN IMMEDIATE``
+transaction, so a uniqueness check and the insert that depends on it can never interleave with another
+request. Reads take the same lock: SQLite is fast enough that serialising is cheaper than reasoning
+about per-thread connections.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS edges (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    name_lower TEXT NOT NULL,
+    edge_group_id TEXT NOT NULL,
+    reg_host_lower TEXT NOT NULL,
+    reg_username TEXT NOT NULL,
+    password TEXT,
+    doc TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS edges_registration_unique
+    ON edges (edge_group_id, reg_host_lower, reg_username) WHERE state = 'active';
+CREATE INDEX IF NOT EXISTS edges_name ON edges (name_lower);
+
+CREATE TABLE IF NOT EXISTS webhooks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    name_lower TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    event_type TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS registrations (
+    edge_id TEXT PRIMARY KEY,
+    due_at REAL NOT NULL,
+    client_id TEXT
+);
+
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    webhook_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    target_uri TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at REAL NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, webhook_id, seq);
+"""
+
+
+class Tx:
+    """An open transaction: SQL helpers plus hooks that run once the commit has succeeded."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._after_commit: list[Callable[[], None]] = []
+
+    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        return self._conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` after a successful commit (e.g. wake a worker that must see the new rows)."""
+        if hook not in self._after_commit:
+            self._after_commit.append(hook)
+
+
+class Store:
+    """The database file given with ``--db``; survives restarts, so every entity does too."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path != ":memory:":
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        with self._lock:
+            if path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(SCHEMA)
+            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A write transaction, serialised with every other use of the database."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            tx = Tx(self._conn)
+            try:
+                yield tx
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        for hook in tx._after_commit:
+            hook()
+
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """A consistent read (a transaction that only reads)."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield Tx(self._conn)
+            finally:
+                self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,113 @@
+"""Faults on demand: 503s, dropped connections, drop-after-write, latency, reproducible draws."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from emulator.testing import EmulatorHandle
+
+from .helpers import EDGES, edge_body, field_names
+
+
+def test_error_rate_one_gives_503(clean_faults: EmulatorHandle) -> None:
+    emu = clean_faults
+    token = emu.token()
+    assert emu.set_faults(error_rate=1.0)["errorRate"] == 1.0
+    reply = emu.api("GET", EDGES, token=token)
+    assert reply.status_code == 503
+    assert reply.json()["code"] == "service.unavailable"
+    assert "inin-ratelimit-count" in reply.headers
+    assert emu.health() == {"status": "ok"}  # the admin API is never faulted
+    assert emu.token()  # nor is the token endpoint
+    emu.clear_faults()
+    assert emu.api("GET", EDGES, token=token).status_code == 200
+
+
+def test_drop_rate_one_closes_the_connection_without_reply(clean_faults: EmulatorHandle) -> None:
+    emu = clean_faults
+    token = emu.token()
+    emu.set_faults(drop_rate=1.0)
+    emu.reset_requests()
+    with httpx.Client(base_url=emu.url) as client, pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+        client.get(EDGES, headers={"Authorization": f"Bearer {token}"})
+    emu.clear_faults()
+    logged = [r for r in emu.requests() if r["path"] == EDGES]
+    assert logged[-1]["status"] == 0 and logged[-1]["fault"] == "drop"
+
+
+def test_drop_after_write_applies_the_write(clean_faults: EmulatorHandle) -> None:
+    emu = clean_faults
+    token = emu.token()
+    body = edge_body()
+    emu.set_faults(drop_after_write_rate=1.0)
+    with httpx.Client(base_url=emu.url) as client:
+        # reads are not writes: they pass
+        assert client.get(EDGES, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+            client.post(EDGES, json=body, headers={"Authorization": f"Bearer {token}"})
+    emu.clear_faults()
+    found = emu.api("GET", EDGES, params={"name": body["name"]}).json()
+    assert found["total"] == 1
+    # a client retrying the create now learns it already exists
+    assert emu.api("POST", EDGES, json=body).status_code == 409
+    logged = [r for r in emu.requests() if r["method"] == "POST" and r["path"] == EDGES]
+    assert logged[-2]["fault"] == "dropAfterWrite" and logged[-2]["appliedStatus"] == 201
+
+
+def test_latency(clean_faults: EmulatorHandle) -> None:
+    emu = clean_faults
+    token = emu.token()
+    emu.set_faults(latency_ms=300)
+    started = time.monotonic()
+    assert emu.api("GET", EDGES, token=token).status_code == 200
+    assert time.monotonic() - started >= 0.3
+
+
+def test_seeded_faults_are_reproducible(clean_faults: EmulatorHandle) -> None:
+    emu = clean_faults
+    token = emu.token()
+
+    def run() -> list[int]:
+        emu.set_faults(error_rate=0.5, seed=42)
+        return [emu.api("GET", EDGES, token=token).status_code for _ in range(12)]
+
+    first, second = run(), run()
+    assert first == second
+    assert {200, 503} == set(first)
+
+
+@pytest.mark.parametrize(
+    "faults,field",
+    [
+        ({"errorRate": 2}, "errorRate"),
+        ({"dropRate": -0.1}, "dropRate"),
+        ({"latencyMs": "slow"}, "latencyMs"),
+        ({"seed": "x"}, "seed"),
+        ({"chaos": True}, "chaos"),
+    ],
+)
+def test_bad_fault_settings_are_400(clean_faults: EmulatorHandle, faults: dict, field: str) -> None:
+    reply = clean_faults.http.put("/_emulator/faults", json=faults)
+    assert reply.status_code == 400 and field_names(reply) == [field]
+
+
+def test_faults_round_trip(clean_faults: EmulatorHandle) -> None:
+    emu = clean_faults
+    assert emu.set_faults(latencyMs=5, dropAfterWriteRate=0.25, seed=7) == {
+        "latencyMs": 5,
+        "errorRate": 0.0,
+        "dropRate": 0.0,
+        "dropAfterWriteRate": 0.25,
+        "seed": 7,
+    }
+    assert emu.http.get("/_emulator/faults").json()["latencyMs"] == 5
+    assert emu.clear_faults() == {
+        "latencyMs": 0,
+        "errorRate": 0.0,
+        "dropRate": 0.0,
+        "dropAfterWriteRate": 0.0,
+        "seed": None,
+    }

@@ -1,8 +1,8 @@
 """TrunkStack: one Connect trunk the Pulumi way, as the seed's ProvisionTrunk did it imperatively.
 
 Declares the Edge (whose check validates its codecs against its SIP profile before anything is
-created), a Webhook subscribed to that edge's status events when a target is configured, and a
-RegistrationAudit that reports how registration went after `up`.
+created, and whose create or update waits for the registration outcome and records the audit
+trail), and a Webhook subscribed to that edge's status events when a target is configured.
 """
 
 from __future__ import annotations
@@ -12,18 +12,16 @@ from typing import Any
 import pulumi
 
 from providers.edge import Edge
-from providers.registration_audit import RegistrationAudit
 from providers.webhook import Webhook
 
 from .trunk_config import TrunkConfig
 
 
 class TrunkStack(pulumi.ComponentResource):
-    """`genesys-trunks:index:TrunkStack`: an edge, its status webhook and its registration audit."""
+    """`genesys-trunks:index:TrunkStack`: an edge and its status webhook, with audit outputs."""
 
     edge: Edge
     webhook: Webhook | None
-    audit: RegistrationAudit
     summary: pulumi.Output[dict[str, Any]]
 
     def __init__(
@@ -69,27 +67,18 @@ class TrunkStack(pulumi.ComponentResource):
                 description=f"Status and registration events of trunk {trunk.name}",
                 target_uri=trunk.webhook.targetUri,
                 event_types=trunk.webhook.eventTypes,
-                filter_criteria=self.edge.edgeId.apply(lambda edge_id: f"resourceIds:[{edge_id}]"),
+                # The resource id stays known in a preview of an in-place update (edgeId would not).
+                filter_criteria=self.edge.id.apply(lambda edge_id: f"resourceIds:[{edge_id}]"),
                 headers=trunk.webhook.headers,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.edge]),
             )
-        self.audit = RegistrationAudit(
-            f"{name}-registration",
-            trunk_name=trunk.name,
-            edge_id=self.edge.edgeId,
-            edge_version=self.edge.version,
-            registration_status=self.edge.registrationStatus,
-            registration_changed_at=self.edge.registrationStatusChangedAt,
-            opts=child,
-        )
-        self.audit.registrationStatus.apply(lambda status: self._warn_on_failure(trunk.name, status))
+        self.edge.registrationStatus.apply(lambda status: self._warn_on_failure(trunk.name, status))
         self.summary = pulumi.Output.all(
             edge_id=self.edge.edgeId,
             webhook_id=self.webhook.webhookId if self.webhook else None,
             codecs=self.edge.codecs,
             registration=self.edge.registration,
-            outcome=self.audit.outcome,
-            events=self.audit.events,
+            audit=self.edge.audit,
         ).apply(trunk_summary)
         self.register_outputs({"summary": self.summary})
 
@@ -106,7 +95,8 @@ class TrunkStack(pulumi.ComponentResource):
 
 def trunk_summary(values: dict[str, Any]) -> dict[str, Any]:
     """One entry of the stack's `trunks` output: what other stacks and operators need."""
-    outcome = values["outcome"] or {}
+    audit = values["audit"] or {}
+    outcome = audit.get("outcome") or {}
     return {
         "edgeId": values["edge_id"],
         "webhookId": values["webhook_id"],
@@ -115,5 +105,5 @@ def trunk_summary(values: dict[str, Any]) -> dict[str, Any]:
         "registrationStatus": outcome.get("status"),
         "registrationReason": outcome.get("reason"),
         "registrationLatencySeconds": outcome.get("latencySeconds"),
-        "auditEvents": values["events"],
+        "auditEvents": audit.get("events") or [],
     }

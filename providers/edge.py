@@ -23,8 +23,9 @@ from .genesys_api import (
     Edge as ApiEdge,
 )
 from .genesys_api.models import Codec
+from .registration_outcome import registration_report, wait_for_events
 from .sip_profiles import codec_failures
-from .values import iso_utc
+from .values import iso_utc, known_version
 
 #: How often a create whose outcome was unknown is looked up and tried again.
 CREATE_ATTEMPTS = 3
@@ -51,6 +52,7 @@ class EdgeInputs(BaseModel):
     healthProbe: HealthProbeSpec = Field(default_factory=HealthProbeSpec)
     description: str | None = None
     adopt: bool = False
+    registrationTimeoutSeconds: float = Field(60, ge=0, le=3600)
 
     def spec(self, *, with_password: bool = True) -> EdgeSpec:
         registration = RegistrationSpec(
@@ -72,7 +74,7 @@ class EdgeInputs(BaseModel):
 class EdgeProvider(EntityProvider):
     inputs_model = EdgeInputs
     replace_on = frozenset({"edgeGroupId"})
-    provider_only = frozenset({"adopt"})
+    provider_only = frozenset({"adopt", "registrationTimeoutSeconds"})
     secret_inputs = frozenset({"registrationPassword"})
     id_output = "edgeId"
 
@@ -130,7 +132,12 @@ class EdgeProvider(EntityProvider):
         desired = EdgeInputs.model_validate(news)
         # An unchanged password is not sent again, so it does not trigger a new registration.
         changed = olds.get("registrationPassword") != desired.registrationPassword
-        return api.update_edge(entity_id, desired.spec(with_password=changed))
+        return api.update_edge(entity_id, desired.spec(with_password=changed), version=known_version(olds))
+
+    def after_write(self, api: GenesysClient, entity: ApiEdge, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Wait for the registration outcome of the change (bounded), so `up` reports it per trunk."""
+        timeout = float(inputs.get("registrationTimeoutSeconds", 60))
+        return registration_report(entity, wait_for_events(api, entity, timeout), timeout)
 
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
         return api.delete_edge(entity_id)
@@ -156,6 +163,7 @@ class EdgeProvider(EntityProvider):
             },
             "description": entity.description,
             "adopt": props.get("adopt", False),
+            "registrationTimeoutSeconds": props.get("registrationTimeoutSeconds", 60),
         }
 
     def extra_outputs(self, entity: ApiEdge) -> dict[str, Any]:
@@ -166,7 +174,7 @@ class EdgeProvider(EntityProvider):
         }
 
     def provider_outputs(self) -> tuple[str, ...]:
-        return ("adopted",)
+        return ("adopted", "audit")
 
 
 class Edge(Resource, module="genesys", name="Edge"):
@@ -185,6 +193,8 @@ class Edge(Resource, module="genesys", name="Edge"):
     dateModified: pulumi.Output[str]
     selfUri: pulumi.Output[str]
     adopted: pulumi.Output[bool]
+    audit: pulumi.Output[dict]
+    """{outcome: {status, reason, latencySeconds, at}, events: [{type, time, actor}]} after the last write."""
 
     def __init__(
         self,
@@ -200,6 +210,7 @@ class Edge(Resource, module="genesys", name="Edge"):
         health_probe: pulumi.Input[dict] | None = None,
         description: pulumi.Input[str] | None = None,
         adopt: pulumi.Input[bool] = False,
+        registration_timeout_seconds: pulumi.Input[float] = 60,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
@@ -213,6 +224,7 @@ class Edge(Resource, module="genesys", name="Edge"):
             "healthProbe": health_probe,
             "description": description,
             "adopt": adopt,
+            "registrationTimeoutSeconds": registration_timeout_seconds,
             **dict.fromkeys(
                 [
                     "edgeId",
@@ -225,6 +237,7 @@ class Edge(Resource, module="genesys", name="Edge"):
                     "dateCreated",
                     "dateModified",
                     "adopted",
+                    "audit",
                 ]
             ),
         }

@@ -8,8 +8,9 @@ treats a vanished entity as gone, and deletes that count "already gone" as done.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, ClassVar
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeVar
 
 import pydantic
 from pulumi.dynamic import (
@@ -25,8 +26,25 @@ from pulumi.dynamic import (
 
 from . import session
 from .checks import validation_failures
-from .genesys_api import GenesysClient, NotFoundError
+from .genesys_api import GenesysApiError, GenesysClient, NotFoundError
 from .values import contains_unknown, iso_utc, unknown_paths, user_inputs, without_unknowns
+
+T = TypeVar("T")
+
+
+class ProviderError(Exception):
+    """An API failure as the user should read it: the Genesys message, without a client-internal traceback."""
+
+
+def concise_errors(method: Callable[..., T]) -> Callable[..., T]:
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return method(*args, **kwargs)
+        except GenesysApiError as exc:
+            raise ProviderError(str(exc)) from None
+
+    return wrapper
 
 
 class EntityProvider(ResourceProvider):
@@ -65,6 +83,10 @@ class EntityProvider(ResourceProvider):
     def entity_inputs(self, entity: Any, props: dict[str, Any]) -> dict[str, Any]:
         """The inputs that would produce this entity, for refresh (what cannot be read comes from props)."""
         raise NotImplementedError
+
+    def after_write(self, api: GenesysClient, entity: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Outputs learned after a create or update (e.g. an asynchronous outcome), overriding the entity's."""
+        return {}
 
     def extra_outputs(self, entity: Any) -> dict[str, Any]:
         """Computed outputs particular to this entity (e.g. registration status)."""
@@ -114,11 +136,15 @@ class EntityProvider(ResourceProvider):
         replaces = [k for k in changed if k in self.replace_on]
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
+    @concise_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = user_inputs(props)
-        entity, extra = self.api_create(session.client(), inputs)
-        return CreateResult(id_=entity.id, outs={**inputs, **extra, **self.entity_outputs(entity)})
+        api = session.client()
+        entity, extra = self.api_create(api, inputs)
+        outs = {**inputs, **extra, **self.entity_outputs(entity), **self.after_write(api, entity, inputs)}
+        return CreateResult(id_=entity.id, outs=outs)
 
+    @concise_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
             entity = self.api_get(session.client(), id_)
@@ -128,12 +154,17 @@ class EntityProvider(ResourceProvider):
         extra = {k: props[k] for k in self.provider_outputs() if k in props}
         return ReadResult(id_=id_, outs={**inputs, **extra, **self.entity_outputs(entity)}, inputs=inputs)
 
+    @concise_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_inputs(news)
-        entity = self.api_update(session.client(), id_, olds, inputs)
+        api = session.client()
+        entity = self.api_update(api, id_, olds, inputs)
         extra = {k: olds[k] for k in self.provider_outputs() if k in olds}
-        return UpdateResult(outs={**inputs, **extra, **self.entity_outputs(entity)})
+        return UpdateResult(
+            outs={**inputs, **extra, **self.entity_outputs(entity), **self.after_write(api, entity, inputs)}
+        )
 
+    @concise_errors
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         self.api_delete(session.client(), id_)
 

@@ -68,3 +68,9 @@ def unknown_paths(value: Any, prefix: tuple[Any, ...] = ()) -> frozenset[str]:
         for i, v in enumerate(value):
             found |= unknown_paths(v, (*prefix, i))
     return frozenset(found)
+
+
+def known_version(outputs: dict[str, Any]) -> int | None:
+    """The entity version the state last saw (numbers come back from the engine as floats)."""
+    version = outputs.get("version")
+    return int(version) if isinstance(version, int | float) and not isinstance(version, bool) else None

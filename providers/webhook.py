@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .entity_provider import EntityProvider
 from .genesys_api import EVENT_TYPES, GenesysClient, OutcomeUnknownError, WebhookSpec
 from .genesys_api import Webhook as ApiWebhook
+from .values import known_version
 
 CREATE_ATTEMPTS = 3
 
@@ -104,7 +105,7 @@ class WebhookProvider(EntityProvider):
         return api.get_webhook(entity_id)
 
     def api_update(self, api: GenesysClient, entity_id: str, olds: dict[str, Any], news: dict[str, Any]) -> ApiWebhook:
-        return api.update_webhook(entity_id, WebhookInputs.model_validate(news).spec())
+        return api.update_webhook(entity_id, WebhookInputs.model_validate(news).spec(), version=known_version(olds))
 
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
         return api.delete_webhook(entity_id)

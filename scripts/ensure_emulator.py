@@ -24,14 +24,15 @@ STATE_DIR = PROJECT / ".emulator"
 
 
 def configured_endpoint(stack: str) -> tuple[str | None, str | None]:
-    """(apiUrl, region) from the environment first, then Pulumi.<stack>.yaml."""
+    """(apiUrl, region) in the order the API client resolves them: the stack's config first
+    (apiUrl, then region), then the GENESYSCLOUD_* environment variables."""
     config: dict = {}
     stack_file = PROJECT / f"Pulumi.{stack}.yaml"
     if stack_file.exists():
         config = (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
-    api_url = os.environ.get("GENESYSCLOUD_API_URL") or config.get("genesys:apiUrl")
-    region = os.environ.get("GENESYSCLOUD_REGION") or config.get("genesys:region")
-    return api_url, region
+    if config.get("genesys:apiUrl") or config.get("genesys:region"):
+        return config.get("genesys:apiUrl"), config.get("genesys:region")
+    return os.environ.get("GENESYSCLOUD_API_URL"), os.environ.get("GENESYSCLOUD_REGION")
 
 
 def is_loopback(host: str) -> bool:
@@ -53,13 +54,23 @@ def answers(url: str) -> bool:
 
 def start(host: str, port: int, url: str, timeout: float) -> None:
     STATE_DIR.mkdir(exist_ok=True)
-    log = open(STATE_DIR / "emulator.log", "ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--host", host, "--port", str(port),
-         "--db", str(STATE_DIR / "genesys.db")],
-        cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    with open(STATE_DIR / "emulator.log", "ab") as log:  # the child keeps its own handle
+        proc = _spawn(host, port, log)
     (STATE_DIR / "emulator.pid").write_text(str(proc.pid))
+    _wait(proc, url, timeout)
+
+
+def _spawn(host: str, port: int, log) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--host", host, "--port", str(port), "--db", str(STATE_DIR / "genesys.db")],
+        cwd=PROJECT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _wait(proc: subprocess.Popen, url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if answers(url):

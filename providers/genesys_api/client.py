@@ -141,15 +141,25 @@ class GenesysClient:
             return False
         return True
 
-    def _update(self, kind: str, entity_id: str, get: Callable[[str], Any], put: Callable[[int], T]) -> T:
-        """GET the current version, PUT with it; on a version conflict (someone else, or our own PUT whose
-        reply was lost) GET and PUT again, a few times."""
+    def _update(
+        self,
+        kind: str,
+        entity_id: str,
+        get: Callable[[str], Any],
+        put: Callable[[int], T],
+        known_version: int | None = None,
+    ) -> T:
+        """PUT with the version the caller last saw (or a fresh GET's); on a version conflict (someone
+        else, or our own PUT whose reply was lost) GET and PUT again, a few times."""
+        version = known_version
         for attempt in range(self.version_conflict_retries + 1):
-            current = get(entity_id)
+            if version is None:
+                version = get(entity_id).version
             try:
-                return put(current.version)
+                return put(version)
             except VersionConflictError:
                 self.stats.add("version_conflicts")
+                version = None
                 if attempt >= self.version_conflict_retries:
                     raise
                 log.info(
@@ -194,14 +204,15 @@ class GenesysClient:
         (then ``find_edge_by_registration``), ``ConflictError`` when the registration already exists."""
         return self.dialect.parse_edge(self._json(self.dialect.create_edge(spec)))
 
-    def update_edge(self, edge_id: str, spec: EdgeSpec) -> Edge:
-        """Replace the edge's settings (GET version, PUT, retry on version conflict). A spec without a
-        registration password keeps the stored one."""
+    def update_edge(self, edge_id: str, spec: EdgeSpec, version: int | None = None) -> Edge:
+        """Replace the edge's settings: PUT with ``version`` when the caller knows it, else GET it first;
+        re-read and retry on a version conflict. A spec without a registration password keeps the stored one."""
         return self._update(
             "edge",
             edge_id,
             self.get_edge,
-            lambda version: self.dialect.parse_edge(self._json(self.dialect.update_edge(edge_id, spec, version))),
+            lambda v: self.dialect.parse_edge(self._json(self.dialect.update_edge(edge_id, spec, v))),
+            known_version=version,
         )
 
     def delete_edge(self, edge_id: str) -> bool:
@@ -240,14 +251,14 @@ class GenesysClient:
         """Create a webhook; ``OutcomeUnknownError`` when it may have been applied (look it up by name)."""
         return self.dialect.parse_webhook(self._json(self.dialect.create_webhook(spec)))
 
-    def update_webhook(self, webhook_id: str, spec: WebhookSpec) -> Webhook:
+    def update_webhook(self, webhook_id: str, spec: WebhookSpec, version: int | None = None) -> Webhook:
+        """Like ``update_edge``: PUT with a known version, or GET it first; retried on a version conflict."""
         return self._update(
             "webhook",
             webhook_id,
             self.get_webhook,
-            lambda version: self.dialect.parse_webhook(
-                self._json(self.dialect.update_webhook(webhook_id, spec, version))
-            ),
+            lambda v: self.dialect.parse_webhook(self._json(self.dialect.update_webhook(webhook_id, spec, v))),
+            known_version=version,
         )
 
     def delete_webhook(self, webhook_id: str) -> bool:

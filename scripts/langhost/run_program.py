@@ -20,8 +20,16 @@ SHOWN_ERROR_EXIT_CODE = 32
 
 def parse(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description="Run a Pulumi Python program")
-    for flag in ("--monitor", "--engine", "--project", "--stack", "--organization",
-                 "--root-directory", "--parallel", "--dry-run"):
+    for flag in (
+        "--monitor",
+        "--engine",
+        "--project",
+        "--stack",
+        "--organization",
+        "--root-directory",
+        "--parallel",
+        "--dry-run",
+    ):
         ap.add_argument(flag, default="")
     ap.add_argument("program")
     ap.add_argument("args", nargs="*")
@@ -41,15 +49,20 @@ def main(argv: list[str]) -> int:
         return SHOWN_ERROR_EXIT_CODE
 
     args = parse(argv)
-    pulumi.runtime.set_all_config(
-        pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env()
-    )
+    pulumi.runtime.set_all_config(pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env())
     parallel = int(args.parallel or 0) or 1
-    pulumi.runtime.configure(pulumi.runtime.Settings(
-        monitor=args.monitor, engine=args.engine, project=args.project, stack=args.stack,
-        parallel=parallel, dry_run=args.dry_run == "true",
-        organization=args.organization or None, root_directory=args.root_directory or None,
-    ))
+    pulumi.runtime.configure(
+        pulumi.runtime.Settings(
+            monitor=args.monitor,
+            engine=args.engine,
+            project=args.project,
+            stack=args.stack,
+            parallel=parallel,
+            dry_run=args.dry_run == "true",
+            organization=args.organization or None,
+            root_directory=args.root_directory or None,
+        )
+    )
 
     program = args.program
     if os.path.isdir(program):
@@ -64,9 +77,7 @@ def main(argv: list[str]) -> int:
     # Futures left unobserved when a program fails are expected in Pulumi's model.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     try:
-        loop.run_until_complete(
-            pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__"))
-        )
+        loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
         return 0
     except pulumi.RunError as exc:
         pulumi.log.error(str(exc))

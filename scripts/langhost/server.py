@@ -20,7 +20,6 @@ from concurrent import futures
 from pathlib import Path
 
 import grpc
-from google.protobuf import empty_pb2
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
 
 #: Exit code by which a program says it has already shown the user an actionable error.
@@ -72,7 +71,9 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         python = program_python(request.info)
         version = subprocess.run(
             [python, "-c", "import platform; print(platform.python_version())"],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
         return language_pb2.AboutResponse(executable=python, version=version)
 
@@ -82,15 +83,25 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         except FileNotFoundError as exc:
             return language_pb2.RunResponse(error=str(exc))
         args = [
-            python, "-u", str(RUNNER),
-            "--monitor", request.monitor_address,
-            "--engine", self.engine_address,
-            "--project", request.project,
-            "--stack", request.stack,
-            "--organization", request.organization,
-            "--root-directory", request.info.root_directory,
-            "--parallel", str(request.parallel),
-            "--dry-run", "true" if request.dryRun else "false",
+            python,
+            "-u",
+            str(RUNNER),
+            "--monitor",
+            request.monitor_address,
+            "--engine",
+            self.engine_address,
+            "--project",
+            request.project,
+            "--stack",
+            request.stack,
+            "--organization",
+            request.organization,
+            "--root-directory",
+            request.info.root_directory,
+            "--parallel",
+            str(request.parallel),
+            "--dry-run",
+            "true" if request.dryRun else "false",
             entry_point(request),
             *request.args,
         ]
@@ -112,9 +123,7 @@ def main(argv: list[str]) -> None:
         sys.exit("usage: pulumi-language-python [flags] ENGINE_ADDRESS")
     version = os.environ.get("PULUMI_LANGUAGE_HOST_VERSION", "3.260.0")
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(
-        LanguageHost(positional[-1], version), server
-    )
+    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(positional[-1], version), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     # The engine interrupts its plugins when an operation ends: that is a normal exit.

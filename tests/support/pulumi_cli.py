@@ -59,9 +59,7 @@ class PulumiProject:
 
     def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
         cmd = [pulumi_binary(), *args, "--non-interactive"]
-        proc = subprocess.run(
-            cmd, cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=timeout
-        )
+        proc = subprocess.run(cmd, cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=timeout)
         if check and proc.returncode != 0:
             raise PulumiError(
                 f"`pulumi {' '.join(args)}` exited {proc.returncode}\n"

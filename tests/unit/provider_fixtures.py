@@ -53,3 +53,25 @@ def edge_entity(edge_id: str = "e1", version: int = 1, **over: Any) -> dict[str,
 
 def page(*entities: dict[str, Any]) -> dict[str, Any]:
     return {"entities": list(entities), "pageSize": 100, "pageNumber": 1, "total": len(entities), "pageCount": 1}
+
+
+def event(kind: str, ts: str, **details: Any) -> dict[str, Any]:
+    return {
+        "id": f"{kind}-{ts}",
+        "eventType": kind,
+        "resourceId": "e1",
+        "resourceType": "edge",
+        "timestamp": ts,
+        "actor": {"clientId": "test-client"},
+        "details": details,
+    }
+
+
+CREATED = event("audit:edge:created", "2026-11-28T13:00:00.000Z", version=1)
+SUCCESS = event("telephony:edge:registration:success", "2026-11-28T13:00:01.250Z", status="registered")
+FAILURE = event(
+    "telephony:edge:registration:failure",
+    "2026-11-28T13:00:01.500Z",
+    status="failed",
+    reason="carrier rejected credentials",
+)

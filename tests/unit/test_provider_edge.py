@@ -11,7 +11,7 @@ import pytest
 from pulumi.output import Unknown
 
 from providers.edge import EdgeProvider
-from providers.genesys_api import ConflictError
+from providers.entity_provider import ProviderError
 from providers.genesys_api.testing import error_body
 from tests.unit.provider_fixtures import EDGES, GROUP, PASSWORD, PROFILE, PROFILES, edge_entity, edge_inputs, page
 
@@ -165,14 +165,14 @@ def test_create_posts_once_and_returns_outputs(api):
     assert result.id == "e1" and post.call_count == 1
     body = json.loads(post.calls[0].request.content)
     assert body["registration"]["password"] == PASSWORD
-    assert result.outs["registrationStatus"] == "registering"
+    assert result.outs["registrationStatus"] == "registered"  # the outcome it waited for
     assert result.outs["edgeId"] == "e1" and result.outs["version"] == 1 and result.outs["adopted"] is False
 
 
 def test_duplicate_without_adopt_fails_with_the_way_to_adopt(api):
     api.post(EDGES).respond(409, json=error_body(409, "general.conflict", "An edge ... already exists"))
     api.get(EDGES).respond(200, json=page(edge_entity("existing", name="old-name")))
-    with pytest.raises(ConflictError) as info:
+    with pytest.raises(ProviderError) as info:
         provider.create({"__provider": "p", **checked(api)})
     message = str(info.value)
     assert "adopt: true" in message and "existing" in message and PASSWORD not in message
@@ -230,15 +230,29 @@ def test_read_shows_drift(api):
     assert provider.diff("e1", result.outs, inputs).changes is True
 
 
-def test_update_sends_the_password_only_when_it_changed(api):
+def test_update_puts_with_the_known_version_and_the_password_only_when_it_changed(api):
     inputs = checked(api)
-    api.get(f"{EDGES}/e1").respond(200, json=edge_entity(version=5))
+    get = api.get(f"{EDGES}/e1").respond(200, json=edge_entity(version=5))
     put = api.put(f"{EDGES}/e1").respond(200, json=edge_entity(version=6))
-    provider.update("e1", outputs_for(inputs), {**inputs, "codecs": ["G711u"]})
+    olds = {**outputs_for(inputs), "version": 5}
+    provider.update("e1", olds, {**inputs, "codecs": ["G711u"]})
     body = json.loads(put.calls[0].request.content)
     assert body["version"] == 5 and "password" not in body["registration"]
-    provider.update("e1", outputs_for(inputs), {**inputs, "registrationPassword": "new-password-456"})
+    assert get.call_count == 0  # the version in the state was current: no GET first
+    provider.update("e1", olds, {**inputs, "registrationPassword": "new-password-456"})
     assert json.loads(put.calls[1].request.content)["registration"]["password"] == "new-password-456"
+
+
+def test_update_with_a_stale_version_rereads_and_retries(api):
+    inputs = checked(api)
+    api.get(f"{EDGES}/e1").respond(200, json=edge_entity(version=7))
+    put = api.put(f"{EDGES}/e1").mock(side_effect=[
+        httpx.Response(409, json=error_body(409, "version.mismatch", "The version number ... must match")),
+        httpx.Response(200, json=edge_entity(version=8)),
+    ])
+    outs = provider.update("e1", {**outputs_for(inputs), "version": 5}, {**inputs, "codecs": ["G711u"]}).outs
+    assert [json.loads(c.request.content)["version"] for c in put.calls] == [5, 7]
+    assert outs["version"] == 8
 
 
 def test_delete_of_an_entity_already_gone_succeeds(api):

@@ -1,0 +1,52 @@
+"""End-to-end fixtures: the real emulator as a subprocess, and throwaway copies of the program."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator.testing import EmulatorHandle, running_emulator
+from tests.support.trunks_project import TrunksProject
+
+#: Fast carriers: registration outcomes arrive 0.3 s after a change.
+REGISTRATION_DELAY = 0.3
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory) -> Iterator[EmulatorHandle]:
+    db_dir = tmp_path_factory.mktemp("emulator")
+    with running_emulator(db_dir, registration_delay=REGISTRATION_DELAY, rate_limit=100_000) as handle:
+        yield handle
+
+
+@pytest.fixture
+def new_project(tmp_path: Path, emulator: EmulatorHandle):
+    """Build a TrunksProject with the given trunks on a fresh stack; destroyed afterwards."""
+    made: list[TrunksProject] = []
+
+    def make(trunks, **kw) -> TrunksProject:
+        root = tmp_path / f"p{len(made)}"
+        project = TrunksProject.create(root, emulator.url, trunks, **kw)
+        made.append(project)
+        return project
+
+    yield make
+    for project in made:
+        project.destroy(check=False)
+
+
+def writes(requests: list[dict]) -> list[dict]:
+    """Calls that change something in Genesys (the analytics query is a read-only POST)."""
+    return [
+        r
+        for r in requests
+        if r["method"] in {"POST", "PUT", "DELETE"}
+        and r["path"].startswith("/api/v2")
+        and not r["path"].startswith("/api/v2/analytics")
+    ]
+
+
+def api_calls(requests: list[dict]) -> list[dict]:
+    return [r for r in requests if r["path"].startswith("/api/v2")]

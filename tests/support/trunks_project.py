@@ -1,0 +1,117 @@
+"""A throwaway copy of this Pulumi program, with a stack whose trunks a test or benchmark chooses."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .pulumi_cli import PulumiProject
+
+REPO = Path(__file__).resolve().parents[2]
+PROGRAM_FILES = ("Pulumi.yaml", "__main__.py", "requirements.txt", "components", "providers")
+
+GROUP_PRIMARY = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a01"
+GROUP_DR = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a02"
+PROFILE_STANDARD = "9b8a7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c01"  # G711u, G711a, G729
+PROFILE_HD = "9b8a7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c02"  # Opus, G711u, G711a
+PROFILE_LEGACY = "9b8a7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c03"  # G711u, G711a, GSM, G729
+DEV_CLIENT_ID = "genesys-trunks-dev"
+DEV_CLIENT_SECRET = "dev-only-secret"
+
+
+def trunk(name: str, **over: Any) -> dict[str, Any]:
+    """One trunk's config with sensible test values; the password is unique per trunk."""
+    base: dict[str, Any] = {
+        "name": name,
+        "edgeGroupId": GROUP_PRIMARY,
+        "sipProfileId": PROFILE_STANDARD,
+        "maxConcurrentSessions": 100,
+        "codecs": ["G711u", "G729"],
+        "registration": {
+            "host": "sip.carrier.example.com",
+            "username": f"user-{name}",
+            "password": f"pw-{name}-s3cret",
+        },
+    }
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return base
+
+
+def _secret_paths(trunks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The trunks without their secrets, and (config path, value) of each secret."""
+    plain = copy.deepcopy(trunks)
+    secrets = []
+    for i, t in enumerate(plain):
+        registration = t.get("registration")
+        if isinstance(registration, dict) and "password" in registration:
+            secrets.append((f"trunks[{i}].registration.password", str(registration.pop("password"))))
+    return plain, secrets
+
+
+class TrunksProject(PulumiProject):
+    """The real program in a temp dir, against an emulator URL, driven through the pulumi CLI."""
+
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        emulator_url: str,
+        trunks: list[dict[str, Any]],
+        *,
+        stack: str = "e2e",
+        backend_dir: Path | None = None,
+        client_secret: str = DEV_CLIENT_SECRET,
+        extra_env: dict[str, str] | None = None,
+    ) -> TrunksProject:
+        workdir = root / "genesys-trunks"
+        if not workdir.exists():
+            workdir.mkdir(parents=True)
+            for name in PROGRAM_FILES:
+                src = REPO / name
+                if src.is_dir():
+                    shutil.copytree(src, workdir / name, ignore=shutil.ignore_patterns("__pycache__"))
+                else:
+                    shutil.copy2(src, workdir / name)
+            os.symlink(REPO / ".venv", workdir / ".venv")
+        project = cls(
+            workdir=workdir, stack=stack, backend_dir=backend_dir or root / "state", extra_env=dict(extra_env or {})
+        )
+        project.init()
+        project.write_config(
+            {"genesys:apiUrl": emulator_url, "genesys:clientId": DEV_CLIENT_ID},
+            secrets=[("genesys:clientSecret", client_secret)],
+        )
+        project.set_trunks(trunks)
+        return project
+
+    @property
+    def stack_file(self) -> Path:
+        return self.workdir / f"Pulumi.{self.stack}.yaml"
+
+    def write_config(self, values: dict[str, Any], secrets: list[tuple[str, str]] = ()) -> None:
+        """Plain values straight into Pulumi.<stack>.yaml; secrets encrypted by the CLI in one call."""
+        doc = yaml.safe_load(self.stack_file.read_text()) or {}
+        doc.setdefault("config", {}).update(values)
+        self.stack_file.write_text(yaml.safe_dump(doc, sort_keys=False))
+        if secrets:
+            args = [a for path, value in secrets for a in ("--secret", f"{path}={value}")]
+            self.run("config", "set-all", "--path", *args, "--stack", self.stack)
+
+    def set_trunks(self, trunks: list[dict[str, Any]] | Any) -> None:
+        if not isinstance(trunks, list) or not all(isinstance(t, dict) for t in trunks):
+            self.write_config({"genesys-trunks:trunks": trunks})  # malformed on purpose
+            return
+        plain, secrets = _secret_paths(trunks)
+        self.write_config({"genesys-trunks:trunks": plain}, secrets)
+
+    def trunks_output(self) -> dict[str, Any]:
+        return self.outputs().get("trunks", {})

@@ -1,0 +1,85 @@
+"""Waiting for an edge's asynchronous registration outcome: bounded, with few queries."""
+
+from __future__ import annotations
+
+import httpx
+
+from providers import session
+from providers.edge import EdgeProvider
+from providers.genesys_api import Edge
+from providers.registration_outcome import registration_report, wait_for_events
+from tests.unit.provider_fixtures import CREATED, EDGES, EVENTS, FAILURE, SUCCESS, edge_entity, edge_inputs, event
+
+REREGISTER = event("telephony:edge:status:changed", "2026-11-28T14:00:00.000Z", status="registering")
+SUCCESS_2 = event("telephony:edge:registration:success", "2026-11-28T14:00:02.000Z", status="registered")
+
+
+def pending_edge(**over) -> Edge:
+    return Edge.model_validate(edge_entity(**over))
+
+
+def test_waits_until_the_outcome_arrives(api):
+    route = api.post(EVENTS).mock(
+        side_effect=[
+            httpx.Response(200, json={"events": [CREATED]}),
+            httpx.Response(200, json={"events": [CREATED, SUCCESS]}),
+        ]
+    )
+    edge = pending_edge()
+    events = wait_for_events(session.client(), edge, timeout=30)
+    assert route.call_count == 2
+    report = registration_report(edge, events, 30)
+    assert report["registrationStatus"] == "registered"
+    assert report["audit"]["outcome"]["latencySeconds"] == 1.25
+    assert [e["type"] for e in report["audit"]["events"]] == ["audit:edge:created", SUCCESS["eventType"]]
+    assert report["audit"]["events"][0]["actor"] == "test-client"
+
+
+def test_failure_carries_the_carriers_reason(api):
+    api.post(EVENTS).respond(200, json={"events": [CREATED, FAILURE]})
+    edge = pending_edge()
+    report = registration_report(edge, wait_for_events(session.client(), edge, 30), 30)
+    assert report["registrationStatus"] == "failed"
+    assert report["audit"]["outcome"]["reason"] == "carrier rejected credentials"
+
+
+def test_an_outcome_older_than_the_change_is_not_the_answer(api):
+    route = api.post(EVENTS).mock(
+        side_effect=[
+            httpx.Response(200, json={"events": [CREATED, SUCCESS, REREGISTER]}),
+            httpx.Response(200, json={"events": [CREATED, SUCCESS, REREGISTER, SUCCESS_2]}),
+        ]
+    )
+    edge = pending_edge(registrationStatusChangedAt="2026-11-28T14:00:00.000Z")
+    report = registration_report(edge, wait_for_events(session.client(), edge, 30), 30)
+    assert route.call_count == 2
+    assert report["audit"]["outcome"]["latencySeconds"] == 2.0
+
+
+def test_one_query_when_nothing_is_pending(api):
+    route = api.post(EVENTS).respond(200, json={"events": [CREATED, SUCCESS]})
+    edge = pending_edge(registrationStatus="registered")
+    report = registration_report(edge, wait_for_events(session.client(), edge, 30), 30)
+    assert route.call_count == 1 and report["registrationStatus"] == "registered"
+
+
+def test_gives_up_after_the_timeout(api):
+    ticks = iter(range(0, 10_000, 10))
+    api.post(EVENTS).respond(200, json={"events": [CREATED]})
+    edge = pending_edge()
+    events = wait_for_events(session.client(), edge, 30, sleep=lambda _s: None, clock=lambda: next(ticks))
+    report = registration_report(edge, events, 30)
+    assert report["registrationStatus"] == "registering"
+    assert report["audit"]["outcome"]["reason"] == "no registration outcome within 30 s"
+
+
+def test_create_reports_the_outcome_in_the_edges_outputs(api):
+    api.get("/api/v2/telephony/providers/sipprofiles/9b8a7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c01").respond(
+        200, json={"id": "p", "name": "Carrier Standard", "codecs": ["G711u", "G729"]}
+    )
+    api.post(EDGES).respond(201, json=edge_entity())
+    provider = EdgeProvider()
+    inputs = provider.check({}, {"__provider": "p", **edge_inputs()}).inputs
+    outs = provider.create({"__provider": "p", **inputs}).outs
+    assert outs["registrationStatus"] == "registered"
+    assert outs["audit"]["outcome"]["status"] == "registered"

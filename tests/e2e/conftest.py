@@ -26,9 +26,8 @@ def new_project(tmp_path: Path, emulator: EmulatorHandle):
     """Build a TrunksProject with the given trunks on a fresh stack; destroyed afterwards."""
     made: list[TrunksProject] = []
 
-    def make(trunks, **kw) -> TrunksProject:
-        root = tmp_path / f"p{len(made)}"
-        project = TrunksProject.create(root, emulator.url, trunks, **kw)
+    def make(trunks, *, root: Path | None = None, **kw) -> TrunksProject:
+        project = TrunksProject.create(root or tmp_path / f"p{len(made)}", emulator.url, trunks, **kw)
         made.append(project)
         return project
 

@@ -1,0 +1,56 @@
+"""The README's main command on a fresh clone: `make up`, then preview, outputs and destroy."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from emulator.testing import free_port
+from tests.support.trunks_project import REPO
+
+pytestmark = pytest.mark.e2e
+
+
+def make(clone: Path, *targets: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        # The clone reuses this interpreter's environment instead of installing its own venv:
+        # .ci/run proves that install on a clean clone; this test proves what follows it.
+        ["make", "--no-print-directory", *targets, f"VENV={Path(sys.prefix)}"],
+        cwd=clone, env=env, capture_output=True, text=True, timeout=900,
+    )
+
+
+def test_make_up_on_a_fresh_clone(tmp_path: Path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+    # Its own emulator port, so a developer's emulator on 8787 is neither used nor disturbed.
+    stack_file = clone / "Pulumi.dev.yaml"
+    port = free_port()
+    stack_file.write_text(stack_file.read_text().replace("http://127.0.0.1:8787", f"http://127.0.0.1:{port}"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
+    try:
+        up = make(clone, "up", env=env)
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert f"emulator: started at http://127.0.0.1:{port}" in up.stdout
+        outputs = json.loads(up.stdout[up.stdout.rindex('{\n  "trunks"'):])
+        configured = [t["name"] for t in yaml.safe_load(stack_file.read_text())["config"]["genesys-trunks:trunks"]]
+        assert sorted(outputs["trunks"]) == sorted(configured)
+        assert all(t["registrationStatus"] == "registered" for t in outputs["trunks"].values())
+
+        preview = make(clone, "preview", env=env)
+        assert preview.returncode == 0 and f"{1 + 2 * len(configured) + 1} unchanged" in preview.stdout, preview.stdout
+
+        destroy = make(clone, "destroy", env=env)
+        assert destroy.returncode == 0, destroy.stdout + destroy.stderr
+        assert "deleted" in destroy.stdout
+    finally:
+        pid_file = clone / ".emulator" / "emulator.pid"
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)

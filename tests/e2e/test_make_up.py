@@ -20,16 +20,21 @@ pytestmark = pytest.mark.e2e
 
 def make(clone: Path, *targets: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        # The clone reuses this interpreter's environment instead of installing its own venv:
-        # .ci/run proves that install on a clean clone; this test proves what follows it.
-        ["make", "--no-print-directory", *targets, f"VENV={Path(sys.prefix)}"],
-        cwd=clone, env=env, capture_output=True, text=True, timeout=900,
+        ["make", "--no-print-directory", *targets],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 
 def test_make_up_on_a_fresh_clone(tmp_path: Path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+    # The clone reuses this interpreter's virtualenv instead of installing its own:
+    # .ci/run proves that install on a clean clone; this test proves what follows it.
+    (clone / ".venv").symlink_to(Path(sys.prefix))
     # Its own emulator port, so a developer's emulator on 8787 is neither used nor disturbed.
     stack_file = clone / "Pulumi.dev.yaml"
     port = free_port()
@@ -39,7 +44,7 @@ def test_make_up_on_a_fresh_clone(tmp_path: Path):
         up = make(clone, "up", env=env)
         assert up.returncode == 0, up.stdout + up.stderr
         assert f"emulator: started at http://127.0.0.1:{port}" in up.stdout
-        outputs = json.loads(up.stdout[up.stdout.rindex('{\n  "trunks"'):])
+        outputs = json.loads(up.stdout[up.stdout.rindex('{\n  "trunks"') :])
         configured = [t["name"] for t in yaml.safe_load(stack_file.read_text())["config"]["genesys-trunks:trunks"]]
         assert sorted(outputs["trunks"]) == sorted(configured)
         assert all(t["registrationStatus"] == "registered" for t in outputs["trunks"].values())

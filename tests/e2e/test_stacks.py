@@ -13,11 +13,11 @@ from tests.support.trunks_project import REPO, TrunksProject, trunk
 pytestmark = pytest.mark.e2e
 EDGES = "/api/v2/telephony/providers/edges"
 
-NETWORK_PROGRAM = '''
+NETWORK_PROGRAM = """
 import pulumi
 pulumi.export("sipHost", "sip.from-network-stack.example.com")
 pulumi.export("sipPort", 5070)
-'''
+"""
 
 
 def test_two_stacks_side_by_side_keep_separate_state(emulator, new_project, tmp_path):
@@ -49,10 +49,15 @@ def test_settings_from_another_stack_and_outputs_to_a_consumer(emulator, new_pro
     network.up()
 
     trunks = new_project(
-        [trunk("ref-a", fromStacks={
-            "registration.host": {"stack": "organization/network/net", "output": "sipHost"},
-            "registration.port": {"stack": "organization/network/net", "output": "sipPort"},
-        })],
+        [
+            trunk(
+                "ref-a",
+                fromStacks={
+                    "registration.host": {"stack": "organization/network/net", "output": "sipHost"},
+                    "registration.port": {"stack": "organization/network/net", "output": "sipPort"},
+                },
+            )
+        ],
         stack="prod-like",
         backend_dir=backend,
     )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.support.pulumi_cli import PulumiProject
-from tests.support.trunks_project import REPO, TrunksProject, trunk
+from tests.support.trunks_project import REPO, trunk
 
 pytestmark = pytest.mark.e2e
 EDGES = "/api/v2/telephony/providers/edges"

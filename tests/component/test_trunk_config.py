@@ -1,0 +1,64 @@
+"""The stack's trunk config: defaults, and errors that name the path a user wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from components import ConfigError, parse_trunks
+
+
+def trunk(**over):
+    base = {
+        "name": "t1",
+        "edgeGroupId": "g",
+        "sipProfileId": "p",
+        "registration": {"host": "sip.example.com", "username": "u", "password": "pw-123456"},
+    }
+    base.update(over)
+    return base
+
+
+def test_defaults_follow_the_seed():
+    (t,) = parse_trunks([trunk()])
+    assert t.codecs == ["G711u", "G729", "Opus"]
+    assert t.registration.type == "REGISTER" and t.registration.port == 5060
+    assert t.healthProbe.enabled is True and t.healthProbe.interval_seconds == 30
+    assert t.webhook is None and t.adopt is False
+
+
+def test_webhook_gets_the_status_events_by_default():
+    (t,) = parse_trunks([trunk(webhook={"targetUri": "https://hooks.example.com/x"})])
+    assert "telephony:edge:status:changed" in t.webhook.eventTypes
+
+
+@pytest.mark.parametrize(
+    ("trunks", "expected"),
+    [
+        (None, "trunks: no trunks configured"),
+        ([], "at least 1"),
+        ([trunk(codecs=["G711u", "G722"])], "trunks[0].codecs[1]"),
+        ([trunk(), trunk(name="t2", maxConcurrentSessions=0)], "trunks[1].maxConcurrentSessions"),
+        ([trunk(), trunk(name="T1")], "trunks[1].name: 'T1' is already the name of trunks[0]"),
+        ([trunk(edgeGroupId=None)], "trunks[0]: edgeGroupId is required"),
+        ([trunk(webhook={"targetUri": "http://hooks.example.com"})], "trunks[0].webhook.targetUri"),
+        (
+            [trunk(registration={"host": "h", "username": "u", "password": "p", "port": "abc"})],
+            "trunks[0].registration.port",
+        ),
+        ([trunk(colour="blue")], "trunks[0].colour: unknown property"),
+        (
+            [trunk(fromStacks={"registration.password": {"stack": "a/b/c", "output": "x"}})],
+            "trunks[0].fromStacks.registration.password",
+        ),
+    ],
+)
+def test_errors_name_the_config_path(trunks, expected):
+    with pytest.raises(ConfigError) as info:
+        parse_trunks(trunks)
+    assert expected in str(info.value)
+
+
+def test_a_password_is_never_echoed():
+    with pytest.raises(ConfigError) as info:
+        parse_trunks([trunk(registration={"host": "h", "username": "u", "password": ["Sekr1t-Pw"]})])
+    assert "Sekr1t-Pw" not in str(info.value) and "trunks[0].registration.password" in str(info.value)

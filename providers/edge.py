@@ -6,11 +6,12 @@ from typing import Any
 
 import pulumi
 import pydantic
-from pulumi.dynamic import CheckFailure, Resource
+from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, ConfigDict, Field
 
 from .checks import validation_failures
 from .entity_provider import EntityProvider
+from .entity_resource import EntityResource
 from .genesys_api import (
     ConflictError,
     EdgeSpec,
@@ -177,7 +178,17 @@ class EdgeProvider(EntityProvider):
         return ("adopted", "audit")
 
 
-class Edge(Resource, module="genesys", name="Edge"):
+#: Outputs of an Edge beside its inputs and the common ones.
+EDGE_OUTPUTS = (
+    "registrationStatus",
+    "registrationStatusReason",
+    "registrationStatusChangedAt",
+    "adopted",
+    "audit",
+)
+
+
+class Edge(EntityResource, module="genesys", name="Edge"):
     """A Genesys Cloud Connect trunk. `registration_password` is stored only as a secret."""
 
     edgeId: pulumi.Output[str]
@@ -213,33 +224,17 @@ class Edge(Resource, module="genesys", name="Edge"):
         registration_timeout_seconds: pulumi.Input[float] = 60,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
+        inputs = {
             "name": name,
             "edgeGroupId": edge_group_id,
             "sipProfileId": sip_profile_id,
             "maxConcurrentSessions": max_concurrent_sessions,
             "codecs": codecs,
             "registration": registration,
-            "registrationPassword": pulumi.Output.secret(registration_password),
+            "registrationPassword": registration_password,
             "healthProbe": health_probe,
             "description": description,
             "adopt": adopt,
             "registrationTimeoutSeconds": registration_timeout_seconds,
-            **dict.fromkeys(
-                [
-                    "edgeId",
-                    "selfUri",
-                    "version",
-                    "state",
-                    "registrationStatus",
-                    "registrationStatusReason",
-                    "registrationStatusChangedAt",
-                    "dateCreated",
-                    "dateModified",
-                    "adopted",
-                    "audit",
-                ]
-            ),
         }
-        secret = pulumi.ResourceOptions(additional_secret_outputs=["registrationPassword"])
-        super().__init__(EdgeProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret, opts))
+        super().__init__(EdgeProvider(), resource_name, inputs, EDGE_OUTPUTS, opts)

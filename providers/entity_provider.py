@@ -30,6 +30,8 @@ from .genesys_api import GenesysApiError, GenesysClient, NotFoundError
 from .values import contains_unknown, iso_utc, unknown_paths, user_inputs, without_unknowns
 
 T = TypeVar("T")
+#: Outputs every Genesys entity has, beside the one carrying its id.
+COMMON_OUTPUTS = ("selfUri", "version", "state", "dateCreated", "dateModified")
 
 
 class ProviderError(Exception):

@@ -7,10 +7,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pulumi
-from pulumi.dynamic import Resource
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .entity_provider import EntityProvider
+from .entity_resource import EntityResource
 from .genesys_api import EVENT_TYPES, GenesysClient, OutcomeUnknownError, WebhookSpec
 from .genesys_api import Webhook as ApiWebhook
 from .values import known_version
@@ -122,7 +122,7 @@ class WebhookProvider(EntityProvider):
         }
 
 
-class Webhook(Resource, module="genesys", name="Webhook"):
+class Webhook(EntityResource, module="genesys", name="Webhook"):
     """A Genesys Cloud webhook. Its headers (often a receiver's credentials) are stored only as secrets."""
 
     webhookId: pulumi.Output[str]
@@ -147,15 +147,13 @@ class Webhook(Resource, module="genesys", name="Webhook"):
         enabled: pulumi.Input[bool] = True,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
+        inputs = {
             "name": name,
             "description": description,
             "eventTypes": event_types,
             "filterCriteria": filter_criteria,
             "targetUri": target_uri,
-            "headers": pulumi.Output.secret(headers or {}),
+            "headers": headers or {},
             "enabled": enabled,
-            **dict.fromkeys(["webhookId", "selfUri", "version", "state", "dateCreated", "dateModified"]),
         }
-        secret = pulumi.ResourceOptions(additional_secret_outputs=["headers"])
-        super().__init__(WebhookProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret, opts))
+        super().__init__(WebhookProvider(), resource_name, inputs, opts=opts)

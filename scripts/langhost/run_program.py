@@ -80,8 +80,9 @@ def main(argv: list[str]) -> int:
         loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
         return 0
     except pulumi.RunError as exc:
+        # The program's own message says it all: no second "exited with code 1" error.
         pulumi.log.error(str(exc))
-        return 1
+        return SHOWN_ERROR_EXIT_CODE
     except Exception:  # noqa: BLE001 - every program failure is reported to the user
         pulumi.log.error("Program failed with an unhandled exception:\n" + traceback.format_exc())
         return SHOWN_ERROR_EXIT_CODE

@@ -9,12 +9,14 @@ import pydantic
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import session
 from .checks import validation_failures
 from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
 from .genesys_api import (
     ConflictError,
     EdgeSpec,
+    GenesysApiError,
     GenesysClient,
     HealthProbeSpec,
     OutcomeUnknownError,
@@ -94,7 +96,9 @@ class EdgeProvider(EntityProvider):
         spec = desired.spec()
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
-                return api.create_edge(spec), {"adopted": False}
+                created = api.create_edge(spec)
+                session.note_created(created.id)
+                return created, {"adopted": False}
             except OutcomeUnknownError:
                 # The POST may have landed: look before trying again, so a retry never duplicates it.
                 landed = self._existing(api, desired)
@@ -138,7 +142,18 @@ class EdgeProvider(EntityProvider):
     def after_write(self, api: GenesysClient, entity: ApiEdge, inputs: dict[str, Any]) -> dict[str, Any]:
         """Wait for the registration outcome of the change (bounded), so `up` reports it per trunk."""
         timeout = float(inputs.get("registrationTimeoutSeconds", 60))
-        return registration_report(entity, wait_for_events(api, entity, timeout), timeout)
+        try:
+            events = wait_for_events(api, entity, timeout)
+        except GenesysApiError as exc:
+            # The write is done: failing now would leave a created edge out of the state (an orphan that the
+            # next `up` trips over). Report the outcome as unknown instead; the trunk's summary says why.
+            report = registration_report(entity, [], timeout)
+            if report["registrationStatus"] == "registering":
+                report["audit"]["outcome"]["reason"] = (
+                    f"no registration outcome: reading the edge's events failed: {exc}"
+                )
+            return report
+        return registration_report(entity, events, timeout)
 
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
         return api.delete_edge(entity_id)

@@ -2,26 +2,20 @@
 
 Registration is asynchronous: an edge registers some time after it is created or its
 registration changes, and the outcome is an event. After such a write the Edge provider
-waits here (bounded) for the outcome, so `pulumi up` reports it per trunk, and records the
-edge's audit and registration events with the latency from the change to the outcome.
+waits (bounded, see registration_watch) for the outcome, so `pulumi up` reports it per trunk,
+and records the edge's audit and registration events with the latency from the change to
+the outcome.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 from .genesys_api import Edge, Event, GenesysClient
+from .registration_watch import FAILURE, STATUS_CHANGED, SUCCESS, outcome_since, watcher_for
 from .values import iso_utc
 
-SUCCESS = "telephony:edge:registration:success"
-FAILURE = "telephony:edge:registration:failure"
-STATUS_CHANGED = "telephony:edge:status:changed"
-AUDIT_EVENTS = ("audit:edge:created", "audit:edge:updated", STATUS_CHANGED, SUCCESS, FAILURE)
-#: Waits before each events query while the outcome is pending: most carriers answer within seconds,
-#: so the first look comes after one second and later ones back off.
-POLL_DELAYS = (1.0, 1.0, 2.0, 2.0, 4.0, 5.0)
+#: Audit and registration events of an edge kept in its outputs, newest last.
 KEPT_EVENTS = 20
 
 
@@ -43,28 +37,10 @@ def last_outcome(events: list[Event]) -> tuple[Event | None, float | None]:
     return outcome, latency
 
 
-def wait_for_events(
-    api: GenesysClient,
-    edge: Edge,
-    timeout: float,
-    sleep: Callable[[float], None] | None = None,
-    clock: Callable[[], float] | None = None,
-) -> list[Event]:
-    """The edge's events once the outcome of a pending registration is among them, or the timeout
-    passed; one query when nothing is pending."""
-    sleep, clock = sleep or time.sleep, clock or time.monotonic
-    pending = edge.registration_status == "registering"
-    since = edge.registration_status_changed_at
-    deadline = clock() + timeout
-    delays = iter(POLL_DELAYS)
-    while True:
-        if pending:
-            sleep(max(0.0, min(next(delays, POLL_DELAYS[-1]), deadline - clock())))
-        events = api.query_events([edge.id], AUDIT_EVENTS)
-        outcome, _ = last_outcome(events)
-        arrived = outcome is not None and (since is None or outcome.timestamp is None or outcome.timestamp >= since)
-        if not pending or arrived or clock() >= deadline:
-            return events
+def wait_for_events(api: GenesysClient, edge: Edge, timeout: float) -> list[Event]:
+    """The edge's events once its pending registration has an outcome (or `timeout` passed); after a
+    change that did not touch registration, the next polling round's look at them."""
+    return watcher_for(api).wait(edge, timeout)
 
 
 def registration_report(edge: Edge, events: list[Event], timeout: float) -> dict[str, Any]:
@@ -73,7 +49,7 @@ def registration_report(edge: Edge, events: list[Event], timeout: float) -> dict
     outcome, latency = last_outcome(events)
     pending = edge.registration_status == "registering"
     since = edge.registration_status_changed_at
-    fresh = outcome is not None and (since is None or outcome.timestamp is None or outcome.timestamp >= since)
+    fresh = outcome is not None and outcome_since(events, since) is outcome
     if pending and not fresh:
         status, reason = "registering", f"no registration outcome within {timeout:.0f} s"
     elif pending:

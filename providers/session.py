@@ -46,3 +46,24 @@ def client() -> GenesysClient:
         raise state.error
     settings = state.settings or ClientSettings.from_config(None, os.environ)
     return shared_client(settings)
+
+
+_created_here: set[str] = set()
+
+
+def note_created(entity_id: str) -> None:
+    """Record an entity this process made with a POST of its own: nothing made by an earlier, interrupted
+    run can refer to it (see WebhookProvider.api_create)."""
+    with _lock:
+        _created_here.add(entity_id)
+
+
+def created_here(entity_id: str) -> bool:
+    with _lock:
+        return entity_id in _created_here
+
+
+def forget_created() -> None:
+    """Forget what `note_created` recorded (tests)."""
+    with _lock:
+        _created_here.clear()

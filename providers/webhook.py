@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any
 from urllib.parse import urlparse
 
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from . import session
 from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
 from .genesys_api import EVENT_TYPES, GenesysClient, OutcomeUnknownError, WebhookSpec
@@ -16,6 +18,8 @@ from .genesys_api import Webhook as ApiWebhook
 from .values import known_version
 
 CREATE_ATTEMPTS = 3
+#: The resources a filter subscribes to: `resourceIds:[a,b]`.
+RESOURCE_IDS = re.compile(r"resourceIds:\[([^\]]*)\]")
 
 
 def target_problem(uri: str) -> str | None:
@@ -85,21 +89,41 @@ class WebhookProvider(EntityProvider):
 
     def api_create(self, api: GenesysClient, inputs: dict[str, Any]) -> tuple[ApiWebhook, dict[str, Any]]:
         spec = WebhookInputs.model_validate(inputs).spec()
+        subscribed = [i.strip() for ids in RESOURCE_IDS.findall(spec.filter_criteria or "") for i in ids.split(",")]
+        if subscribed and not all(session.created_here(i) for i in subscribed):
+            # An earlier `up` may have created this webhook and been interrupted before Pulumi recorded it
+            # (a pending create cleared by `pulumi refresh --clear-pending-creates`). One with our name and
+            # target, subscribed to our edge, is that one: take it over. Genesys has no unique key for
+            # webhooks, so a POST would duplicate it. (No look when this process has just created the edge:
+            # no earlier webhook can name it.)
+            leftover = self._same(api, spec)
+            if leftover is not None:
+                return api.update_webhook(leftover.id, spec, version=leftover.version), {}
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
                 return api.create_webhook(spec), {}
             except OutcomeUnknownError:
-                # Webhook names are not unique in Genesys, but one with this name and target that was
+                # Webhook names are not unique in Genesys, but one with this name, target and filter that was
                 # not there before our POST is the one it made.
-                landed = next(
-                    (w for w in api.list_webhooks() if w.name == spec.name and w.target_uri == spec.target_uri),
-                    None,
-                )
+                landed = self._same(api, spec)
                 if landed is not None:
                     return landed, {}
                 if attempt == CREATE_ATTEMPTS:
                     raise
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def _same(api: GenesysClient, spec: WebhookSpec) -> ApiWebhook | None:
+        return next(
+            (
+                w
+                for w in api.list_webhooks()
+                if w.name == spec.name
+                and w.target_uri == spec.target_uri
+                and (w.filter_criteria or "") == (spec.filter_criteria or "")
+            ),
+            None,
+        )
 
     def api_get(self, api: GenesysClient, entity_id: str) -> ApiWebhook:
         return api.get_webhook(entity_id)

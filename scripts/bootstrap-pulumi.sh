@@ -8,7 +8,7 @@
 #
 # Also installed beside it, from the pinned SDK module:
 #   pulumi-resource-pulumi-python  runs dynamic providers with the project's interpreter
-#   pulumi-language-python         the Python language host (scripts/langhost/), so
+#   pulumi-language-python         the Python language host (scripts/pulumi_plugins/), so
 #                                  `pulumi up` runs __main__.py like any Python project.
 set -euo pipefail
 
@@ -26,20 +26,22 @@ install_plugin_scripts() {
     # each picks the interpreter from PULUMI_PYTHON_CMD, else the project's ./.venv (the
     # engine starts plugins in the project directory), else python3. Rewritten on every
     # run, so an update of the language host lands with the next `make`.
-    mkdir -p "$TOOLS_DIR/langhost"
-    cp "$PROJECT_DIR/scripts/langhost/server.py" "$PROJECT_DIR/scripts/langhost/run_program.py" "$TOOLS_DIR/langhost/"
+    rm -rf "$TOOLS_DIR/langhost"  # an older layout
+    mkdir -p "$TOOLS_DIR/pulumi_plugins"
+    cp "$PROJECT_DIR"/scripts/pulumi_plugins/*.py "$TOOLS_DIR/pulumi_plugins/"
     local pick='py="${PULUMI_PYTHON_CMD:-}"; [ -n "$py" ] || { [ -x .venv/bin/python ] && py=.venv/bin/python; } || py=python3'
     cat >"$TOOLS_DIR/pulumi-resource-pulumi-python" <<SH
 #!/bin/sh
-# Dynamic-provider plugin: serves pulumi.dynamic providers with the project's Python.
+# Dynamic-provider plugin: serves pulumi.dynamic providers with the project's Python
+# (see scripts/pulumi_plugins/dynamic_provider.py in genesys-trunks).
 $pick
-exec "\$py" -u -m pulumi.dynamic "\$@"
+exec "\$py" -u "$TOOLS_DIR/pulumi_plugins/dynamic_provider.py" "\$@"
 SH
     cat >"$TOOLS_DIR/pulumi-language-python" <<SH
 #!/bin/sh
-# Python language host (see scripts/langhost/server.py in genesys-trunks).
+# Python language host (see scripts/pulumi_plugins/language_host.py in genesys-trunks).
 $pick
-PULUMI_LANGUAGE_HOST_VERSION=$PULUMI_VERSION exec "\$py" -u "$TOOLS_DIR/langhost/server.py" "\$@"
+PULUMI_LANGUAGE_HOST_VERSION=$PULUMI_VERSION exec "\$py" -u "$TOOLS_DIR/pulumi_plugins/language_host.py" "\$@"
 SH
     chmod +x "$TOOLS_DIR/pulumi-resource-pulumi-python" "$TOOLS_DIR/pulumi-language-python"
 }

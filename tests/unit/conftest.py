@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+import json
+import re
+
+import httpx
 import pytest
 import respx
 
-from providers import registration_outcome, session, sip_profiles
+from providers import registration_watch, session, sip_profiles
 from providers.genesys_api import close_shared_clients
 from providers.genesys_api.testing import TEST_BASE_URL, TEST_CLIENT_ID, TEST_CLIENT_SECRET, token_reply
 from tests.unit.provider_fixtures import CREATED, EVENTS, SUCCESS
+
+
+def registered_events(request: httpx.Request) -> httpx.Response:
+    """Every edge asked about was created and then registered."""
+    match = re.search(r"resourceIds:\[([^\]]*)\]", json.loads(request.content)["filter"])
+    ids = match.group(1).split(",") if match else []
+    events = [dict(e, resourceId=i, id=f"{e['id']}-{i}") for i in ids for e in (CREATED, SUCCESS)]
+    return httpx.Response(200, json={"events": events})
 
 
 @pytest.fixture
@@ -23,7 +35,7 @@ def api():
     session.configure(config.get)
     with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as router:
         router.post("/oauth/token").respond(200, json=token_reply())
-        router.post(EVENTS, name="events").respond(200, json={"events": [CREATED, SUCCESS]})
+        router.post(EVENTS, name="events").mock(side_effect=registered_events)
         yield router
     close_shared_clients()
     sip_profiles.reset_cache()
@@ -32,4 +44,4 @@ def api():
 @pytest.fixture(autouse=True)
 def no_registration_waits(monkeypatch):
     """Waiting for a registration outcome sleeps between event queries: not in unit tests."""
-    monkeypatch.setattr(registration_outcome.time, "sleep", lambda _seconds: None)
+    monkeypatch.setattr(registration_watch.time, "sleep", lambda _seconds: None)

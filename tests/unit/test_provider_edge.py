@@ -246,10 +246,12 @@ def test_update_puts_with_the_known_version_and_the_password_only_when_it_change
 def test_update_with_a_stale_version_rereads_and_retries(api):
     inputs = checked(api)
     api.get(f"{EDGES}/e1").respond(200, json=edge_entity(version=7))
-    put = api.put(f"{EDGES}/e1").mock(side_effect=[
-        httpx.Response(409, json=error_body(409, "version.mismatch", "The version number ... must match")),
-        httpx.Response(200, json=edge_entity(version=8)),
-    ])
+    put = api.put(f"{EDGES}/e1").mock(
+        side_effect=[
+            httpx.Response(409, json=error_body(409, "version.mismatch", "The version number ... must match")),
+            httpx.Response(200, json=edge_entity(version=8)),
+        ]
+    )
     outs = provider.update("e1", {**outputs_for(inputs), "version": 5}, {**inputs, "codecs": ["G711u"]}).outs
     assert [json.loads(c.request.content)["version"] for c in put.calls] == [5, 7]
     assert outs["version"] == 8

@@ -7,10 +7,19 @@ import json
 import httpx
 import pytest
 
+from providers import session
 from providers.webhook import WebhookProvider, target_problem
 from tests.unit.provider_fixtures import WEBHOOKS, page
 
 provider = WebhookProvider()
+
+
+@pytest.fixture(autouse=True)
+def _no_edge_created_yet():
+    """Each test starts as a fresh provider process that has created no edge."""
+    session.forget_created()
+    yield
+    session.forget_created()
 
 
 def webhook_inputs(**over):
@@ -84,6 +93,7 @@ def test_check_never_echoes_headers():
 
 def test_lifecycle(api):
     inputs = provider.check({}, {"__provider": "p", **webhook_inputs()}).inputs
+    api.get(WEBHOOKS).respond(200, json=page())  # no webhook left by an interrupted run
     post = api.post(WEBHOOKS).respond(201, json=webhook_entity())
     created = provider.create({"__provider": "p", **inputs})
     assert created.id == "w1" and created.outs["webhookId"] == "w1"
@@ -105,7 +115,31 @@ def test_lifecycle(api):
 
 def test_create_with_unknown_outcome_finds_the_landed_webhook(api):
     post = api.post(WEBHOOKS).mock(side_effect=httpx.RemoteProtocolError("dropped"))
-    api.get(WEBHOOKS).respond(200, json=page(webhook_entity("landed")))
+    api.get(WEBHOOKS).mock(
+        side_effect=[httpx.Response(200, json=page()), httpx.Response(200, json=page(webhook_entity("landed")))]
+    )
     inputs = provider.check({}, {"__provider": "p", **webhook_inputs()}).inputs
     assert provider.create({"__provider": "p", **inputs}).id == "landed"
     assert post.call_count == 1
+
+
+def test_create_takes_over_the_webhook_an_interrupted_run_made(api):
+    """A pending create cleared after a killed `up`: the webhook it made is subscribed to our edge."""
+    api.get(WEBHOOKS).respond(
+        200, json=page(webhook_entity("other", targetUri="https://x.example.com/"), webhook_entity("left"))
+    )
+    put = api.put(f"{WEBHOOKS}/left").respond(200, json=webhook_entity("left", version=2))
+    post = api.post(WEBHOOKS).respond(201, json=webhook_entity())
+    inputs = provider.check({}, {"__provider": "p", **webhook_inputs()}).inputs
+    assert provider.create({"__provider": "p", **inputs}).id == "left"
+    assert put.call_count == 1 and json.loads(put.calls[0].request.content)["version"] == 1
+    assert post.call_count == 0
+
+
+def test_create_on_an_edge_this_process_created_looks_for_no_leftover(api):
+    session.note_created("e1")
+    listed = api.get(WEBHOOKS).respond(200, json=page(webhook_entity("left")))
+    api.post(WEBHOOKS).respond(201, json=webhook_entity())
+    inputs = provider.check({}, {"__provider": "p", **webhook_inputs()}).inputs
+    assert provider.create({"__provider": "p", **inputs}).id == "w1"
+    assert listed.call_count == 0

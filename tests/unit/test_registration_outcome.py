@@ -8,6 +8,7 @@ from providers import session
 from providers.edge import EdgeProvider
 from providers.genesys_api import Edge
 from providers.registration_outcome import registration_report, wait_for_events
+from providers.registration_watch import RegistrationWatcher
 from tests.unit.provider_fixtures import CREATED, EDGES, EVENTS, FAILURE, SUCCESS, edge_entity, edge_inputs, event
 
 REREGISTER = event("telephony:edge:status:changed", "2026-11-28T14:00:00.000Z", status="registering")
@@ -67,7 +68,8 @@ def test_gives_up_after_the_timeout(api):
     ticks = iter(range(0, 10_000, 10))
     api.post(EVENTS).respond(200, json={"events": [CREATED]})
     edge = pending_edge()
-    events = wait_for_events(session.client(), edge, 30, sleep=lambda _s: None, clock=lambda: next(ticks))
+    watcher = RegistrationWatcher(session.client(), sleep=lambda _s: None, clock=lambda: next(ticks))
+    events = watcher.wait(edge, 30)
     report = registration_report(edge, events, 30)
     assert report["registrationStatus"] == "registering"
     assert report["audit"]["outcome"]["reason"] == "no registration outcome within 30 s"
@@ -83,3 +85,34 @@ def test_create_reports_the_outcome_in_the_edges_outputs(api):
     outs = provider.create({"__provider": "p", **inputs}).outs
     assert outs["registrationStatus"] == "registered"
     assert outs["audit"]["outcome"]["status"] == "registered"
+
+
+def test_edges_waiting_together_share_each_query(api):
+    """Ten edges registering at once: one events query per round for all of them, not one each."""
+    import threading
+
+    ids = [f"e{i}" for i in range(10)]
+    route = api.post(EVENTS).mock(
+        side_effect=[
+            httpx.Response(200, json={"events": []}),
+            httpx.Response(200, json={"events": [dict(SUCCESS, resourceId=i, id=f"s-{i}") for i in ids]}),
+        ]
+    )
+    watcher = RegistrationWatcher(session.client())
+    results: dict[str, list] = {}
+    gate = threading.Barrier(len(ids))
+
+    def wait(edge_id: str) -> None:
+        gate.wait()
+        results[edge_id] = watcher.wait(pending_edge(edge_id=edge_id), 30)
+
+    threads = [threading.Thread(target=wait, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(results) == ids
+    assert all(
+        registration_report(pending_edge(edge_id=i), results[i], 30)["registrationStatus"] == "registered" for i in ids
+    )
+    assert route.call_count <= 3

@@ -1,0 +1,38 @@
+"""The engine floor: per trunk, a component with an edge-like, a webhook-like and (when the program has
+one) an audit-like resource, wired as genesys-trunks wires them; none of them calls any API.
+
+Config: `trunks` (how many), `perTrunk` (dynamic resources per trunk, 1..3, to match the program),
+`sessions` (the one field the update step changes).
+"""
+
+from __future__ import annotations
+
+import pulumi
+from noop_provider import Noop
+
+
+class FloorTrunk(pulumi.ComponentResource):
+    def __init__(self, name: str, sessions: int, per_trunk: int) -> None:
+        super().__init__("bench-floor:index:TrunkStack", name, None, None)
+        child = pulumi.ResourceOptions(parent=self)
+        edge = Noop(f"{name}-edge", {"name": name, "maxConcurrentSessions": sessions}, child)
+        parts = {"edge": edge.entityId}
+        if per_trunk >= 2:
+            webhook = Noop(
+                f"{name}-status-webhook",
+                {"name": f"{name} status", "filterCriteria": edge.entityId.apply(lambda i: f"resourceIds:[{i}]")},
+                pulumi.ResourceOptions(parent=self, depends_on=[edge]),
+            )
+            parts["webhook"] = webhook.entityId
+        if per_trunk >= 3:
+            audit = Noop(f"{name}-registration", {"edgeId": edge.entityId, "edgeVersion": edge.version}, child)
+            parts["audit"] = audit.version
+        self.summary = pulumi.Output.all(**parts)
+        self.register_outputs({"summary": self.summary})
+
+
+config = pulumi.Config()
+sessions = config.get_int("sessions") or 100
+per_trunk = config.get_int("perTrunk") or 3
+trunks = {f"t{i}": FloorTrunk(f"t{i}", sessions, per_trunk) for i in range(config.get_int("trunks") or 1)}
+pulumi.export("trunks", {name: t.summary for name, t in trunks.items()})

@@ -16,6 +16,9 @@ export PULUMI_CONFIG_PASSPHRASE ?= genesys-trunks-dev
 export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
+# Trunk operations wait on the network and on carrier registration, not on CPU: run more at
+# once than the CLI's default of 4 per core.
+export PULUMI_PARALLEL ?= 32
 
 .PHONY: help venv toolchain stack up preview refresh destroy outputs emulator emulator-bg test lint bench
 

@@ -53,7 +53,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help=f"the baseline's fixed wait per trunk (the seed's: {SEED_SLEEP_SECONDS} s)")
     ap.add_argument("--floor-per-trunk", type=int, choices=(1, 2, 3),
                     help="dynamic resources per trunk in the engine floor (default: as many as the program has)")
-    ap.add_argument("--parallel", type=int, help="pass --parallel N to every pulumi command (default: pulumi's)")
+    ap.add_argument("--parallel", type=int, help="pass --parallel N to every pulumi command (default: PULUMI_PARALLEL, 32 as `make` sets it)")
     ap.add_argument("--latency-ms", type=int, default=0, help="emulator latency per /api/v2 request (default 0)")
     ap.add_argument("--results-dir", type=Path, default=REPO / "bench" / "results")
     ap.add_argument("--workdir", type=Path, help="where projects, state and emulators go (default: a temp dir)")

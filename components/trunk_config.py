@@ -6,6 +6,7 @@ bad value fails `pulumi preview` with nothing created.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 import pydantic
@@ -21,6 +22,8 @@ DEFAULT_WEBHOOK_EVENTS = (
     "telephony:edge:registration:success",
     "telephony:edge:registration:failure",
 )
+#: A fully qualified stack name, as a StackReference takes it.
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 #: Trunk settings that may come from another stack's output instead of this stack's config.
 REFERABLE = ("registration.host", "registration.port", "registration.username", "edgeGroupId", "sipProfileId")
 
@@ -34,6 +37,13 @@ class StackOutputRef(_Strict):
 
     stack: str = Field(min_length=1)
     output: str = Field(min_length=1)
+
+    @field_validator("stack")
+    @classmethod
+    def _fully_qualified(cls, value: str) -> str:
+        if not STACK_NAME.fullmatch(value):
+            raise ValueError("must be a stack name <organization>/<project>/<stack> (letters, digits, '-', '_', '.')")
+        return value
 
 
 class RegistrationConfig(_Strict):

@@ -80,7 +80,8 @@ class TrunkStack(pulumi.ComponentResource):
             registration=self.edge.registration,
             audit=self.edge.audit,
         ).apply(trunk_summary)
-        self.register_outputs({"summary": self.summary})
+        # The summary reaches the stack through `trunks`; stored here too it would double the state.
+        self.register_outputs({})
 
     def _warn_on_failure(self, trunk_name: str, status: str | None) -> None:
         if status == "failed":

@@ -20,8 +20,8 @@ SUCCESS = "telephony:edge:registration:success"
 FAILURE = "telephony:edge:registration:failure"
 STATUS_CHANGED = "telephony:edge:status:changed"
 AUDIT_EVENTS = ("audit:edge:created", "audit:edge:updated", STATUS_CHANGED, SUCCESS, FAILURE)
-#: Seconds between polling rounds: most carriers answer within a few seconds.
-ROUND_SECONDS = 1.0
+#: Seconds between polling rounds: each round is one query for every waiting edge, so rounds can be short.
+ROUND_SECONDS = 0.5
 MAX_IDS_PER_QUERY = 50
 
 

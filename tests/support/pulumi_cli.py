@@ -37,6 +37,7 @@ def base_env(backend_dir: Path, passphrase: str = DEV_PASSPHRASE) -> dict[str, s
         NO_COLOR="1",
     )
     env.pop("PULUMI_ACCESS_TOKEN", None)
+    env.setdefault("PULUMI_PARALLEL", "32")  # as the Makefile sets it
     return env
 
 

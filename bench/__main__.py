@@ -49,11 +49,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-throttled", action="store_true", help="skip the create at the default rate limit")
     ap.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
     ap.add_argument("--no-floor", action="store_true", help="skip the engine floor")
-    ap.add_argument("--baseline-sleep", type=float, default=SEED_SLEEP_SECONDS,
-                    help=f"the baseline's fixed wait per trunk (the seed's: {SEED_SLEEP_SECONDS} s)")
-    ap.add_argument("--floor-per-trunk", type=int, choices=(1, 2, 3),
-                    help="dynamic resources per trunk in the engine floor (default: as many as the program has)")
-    ap.add_argument("--parallel", type=int, help="pass --parallel N to every pulumi command (default: PULUMI_PARALLEL, 32 as `make` sets it)")
+    ap.add_argument(
+        "--baseline-sleep",
+        type=float,
+        default=SEED_SLEEP_SECONDS,
+        help=f"the baseline's fixed wait per trunk (the seed's: {SEED_SLEEP_SECONDS} s)",
+    )
+    ap.add_argument(
+        "--floor-per-trunk",
+        type=int,
+        choices=(1, 2, 3),
+        help="dynamic resources per trunk in the engine floor (default: as many as the program has)",
+    )
+    ap.add_argument(
+        "--parallel",
+        type=int,
+        help="pass --parallel N to every pulumi command (default: PULUMI_PARALLEL, 32 as `make` sets it)",
+    )
     ap.add_argument("--latency-ms", type=int, default=0, help="emulator latency per /api/v2 request (default 0)")
     ap.add_argument("--results-dir", type=Path, default=REPO / "bench" / "results")
     ap.add_argument("--workdir", type=Path, help="where projects, state and emulators go (default: a temp dir)")
@@ -63,10 +75,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def _git_describe() -> str:
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                             check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "providers", "components", "__main__.py"],
-                               cwd=REPO, capture_output=True, text=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "providers", "components", "__main__.py"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         return rev + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -121,15 +138,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     clock = time.monotonic()
     try:
-        with running_emulator(work / "emulator-unthrottled", rate_limit=UNTHROTTLED, token_rate_limit=UNTHROTTLED,
-                              **emulator_opts) as emu:
+        with running_emulator(
+            work / "emulator-unthrottled", rate_limit=UNTHROTTLED, token_rate_limit=UNTHROTTLED, **emulator_opts
+        ) as emu:
             meta["registration_delay"] = emu.settings().get("registrationDelaySeconds", 1.0)
             for n in sizes:
                 program = runner.run_program(emu, n)
                 created = next((r for r in program if r.op == "create" and r.state), None)
-                per_trunk = args.floor_per_trunk or (
-                    round(created.state["dynamic_per_trunk"]) if created else 3
-                )
+                per_trunk = args.floor_per_trunk or (round(created.state["dynamic_per_trunk"]) if created else 3)
                 meta.setdefault("floor_per_trunk", {})[str(n)] = per_trunk
                 if not args.no_floor:
                     runner.run_floor(emu, n, per_trunk)
@@ -157,8 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     print(report.render(doc))
     name = f"bench-{started.strftime('%Y%m%dT%H%M%SZ')}-{mode}.json"
     path = report.write_json(doc, args.results_dir, name)
-    print(f"\nJSON: {path.relative_to(REPO) if path.is_relative_to(REPO) else path}   "
-          f"(total {meta['total_seconds']} s)")
+    print(
+        f"\nJSON: {path.relative_to(REPO) if path.is_relative_to(REPO) else path}   (total {meta['total_seconds']} s)"
+    )
     return 1 if doc["failed"] else 0
 
 

@@ -9,7 +9,9 @@ token, one pacer and one connection pool for all resources and all gRPC worker t
 from __future__ import annotations
 
 import os
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +39,7 @@ def configure(get_config: Callable[[str], Any]) -> None:
         configured = _Configured(error=exc)
     with _lock:
         _state = configured
+    _exit_with_the_cli()
 
 
 def client() -> GenesysClient:
@@ -46,6 +49,29 @@ def client() -> GenesysClient:
         raise state.error
     settings = state.settings or ClientSettings.from_config(None, os.environ)
     return shared_client(settings)
+
+
+_watching = False
+
+
+def _exit_with_the_cli() -> None:
+    """In the provider process (`python -m pulumi.dynamic`, started by the pulumi CLI): exit when the CLI is
+    gone. A SIGKILLed `pulumi up` leaves it running otherwise, still polling or retrying calls to Genesys with
+    the stack's credentials while the user recovers the stack, and nothing reads its results any more."""
+    global _watching
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    with _lock:
+        if _watching or spec is None or not spec.name.startswith("pulumi.dynamic"):
+            return
+        _watching = True
+    cli = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == cli:
+            time.sleep(0.5)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="exit-with-the-cli", daemon=True).start()
 
 
 _created_here: set[str] = set()

@@ -16,6 +16,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from concurrent import futures
 from pathlib import Path
 
@@ -117,6 +119,19 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         return language_pb2.RunResponse(error=f"Program exited with non-zero exit code: {code}")
 
 
+def exit_with_the_cli(server: grpc.Server) -> None:
+    """A SIGKILLed `pulumi up` cannot stop its plugins: leave when the CLI that started us is gone."""
+    cli = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == cli:
+            time.sleep(0.5)
+        server.stop(grace=0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-the-cli", daemon=True).start()
+
+
 def main(argv: list[str]) -> None:
     positional = [a for a in argv if not a.startswith("-")]
     if not positional:
@@ -129,6 +144,7 @@ def main(argv: list[str]) -> None:
     # The engine interrupts its plugins when an operation ends: that is a normal exit.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: server.stop(grace=0))
+    exit_with_the_cli(server)
     print(port, flush=True)
     server.wait_for_termination()
 

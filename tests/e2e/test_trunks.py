@@ -176,4 +176,5 @@ def test_secrets_never_appear_in_plaintext(emulator, new_project):
         assert secret not in log, secret
         for text in outputs:
             assert secret not in text, secret
-    assert (project.workdir / f"Pulumi.{project.stack}.yaml").read_text().count("secure:") == 2
+    stack_file = (project.workdir / f"Pulumi.{project.stack}.yaml").read_text()
+    assert stack_file.count("secure:") == 3  # the client secret, the password, the header

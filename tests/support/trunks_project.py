@@ -47,13 +47,17 @@ def trunk(name: str, **over: Any) -> dict[str, Any]:
 
 
 def _secret_paths(trunks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    """The trunks without their secrets, and (config path, value) of each secret."""
+    """The trunks without their secrets (passwords, webhook headers), and (config path, value) of each."""
     plain = copy.deepcopy(trunks)
     secrets = []
     for i, t in enumerate(plain):
         registration = t.get("registration")
         if isinstance(registration, dict) and "password" in registration:
             secrets.append((f"trunks[{i}].registration.password", str(registration.pop("password"))))
+        webhook = t.get("webhook")
+        if isinstance(webhook, dict) and isinstance(webhook.get("headers"), dict) and webhook["headers"]:
+            for name, value in webhook.pop("headers").items():
+                secrets.append((f'trunks[{i}].webhook.headers["{name}"]', str(value)))
     return plain, secrets
 
 

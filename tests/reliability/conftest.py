@@ -1,0 +1,400 @@
+"""Reliability suite: the real engine and providers against an emulator that misbehaves.
+
+Every scenario gets its own emulator (faults, rate limits and token lifetimes are per emulator), drives
+the program through the pulumi CLI with a `RecordingProject` (which keeps every line the CLI printed),
+and ends with `converge()`: faults off, one `pulumi up` to repair, a second `pulumi up` that must report
+no changes and write nothing, the emulator holding exactly the edges and webhooks the config names (no
+duplicate, no orphan) and the state pointing at them, and no secret in plaintext anywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator.testing import EmulatorHandle, running_emulator
+from tests.e2e.conftest import api_calls, writes
+from tests.support.pulumi_cli import PulumiError, pulumi_binary
+from tests.support.trunks_project import DEV_CLIENT_SECRET, TrunksProject
+
+__all__ = ["api_calls", "writes"]
+
+EDGES = "/api/v2/telephony/providers/edges"
+WEBHOOKS = "/api/v2/webhooks"
+#: A loopback receiver nobody listens on: deliveries fail quietly in the emulator's background thread.
+HOOK_URI = "http://127.0.0.1:9/genesys-events"
+#: Fast carriers and no throttling unless a scenario asks for it.
+FAST_EMULATOR: dict[str, Any] = {
+    "registration_delay": 0.3,
+    "rate_limit": 100_000,
+    "token_rate_limit": 100_000,
+    "delivery_backoff": 0.1,
+    "log_level": "warning",
+}
+
+# --------------------------------------------------------------------------------------------- the report
+
+#: What the suite did, printed at the end of the run (pytest -q shows it under "reliability report").
+REPORT: Counter[str] = Counter()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "reliability: fault, crash, bad-input and secret scenarios (tests/reliability)")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not REPORT:
+        return
+    terminalreporter.section("reliability report")
+    for key in sorted(REPORT):
+        terminalreporter.write_line(f"{key}: {REPORT[key]}")
+
+
+def tally_faults(requests: list[dict]) -> Counter[str]:
+    """Faults the emulator injected, as its request log shows them (call before resetting the log)."""
+    seen: Counter[str] = Counter()
+    for r in requests:
+        if r.get("fault"):
+            seen[f"faults injected: {r['fault']}"] += 1
+        elif r["status"] == 429:
+            seen["faults injected: 429 rate limited"] += 1
+        elif r["status"] == 401 and r["path"].startswith("/api/v2"):
+            seen["faults injected: 401 expired token"] += 1
+    REPORT.update(seen)
+    return seen
+
+
+# --------------------------------------------------------------------------------------------- the project
+
+
+class RecordingProject(TrunksProject):
+    """A TrunksProject that keeps everything the CLI printed, to look for secrets in it later."""
+
+    @property
+    def transcript(self) -> list[str]:
+        return self.__dict__.setdefault("_transcript", [])
+
+    def record(self, text: str) -> None:
+        self.transcript.append(text)
+
+    def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+        proc = super().run(*args, check=False, timeout=timeout)
+        # What the CLI printed; not its arguments (`config set-all --secret` carries secrets by design).
+        self.record(f"$ pulumi {args[0]} ...\n{proc.stdout}\n{proc.stderr}")
+        if check and proc.returncode != 0:
+            raise PulumiError(
+                f"`pulumi {args[0]} ...` exited {proc.returncode}\n"
+                f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
+            )
+        return proc
+
+    def set_trunks(self, trunks: list[dict[str, Any]] | Any) -> None:
+        """As TrunksProject's, and webhook header values are set with `--secret` too, as a user would."""
+        if not isinstance(trunks, list) or not all(isinstance(t, dict) for t in trunks):
+            super().set_trunks(trunks)
+            return
+        plain = copy.deepcopy(trunks)
+        secrets = []
+        for i, t in enumerate(plain):
+            registration, webhook = t.get("registration"), t.get("webhook")
+            if isinstance(registration, dict) and "password" in registration:
+                secrets.append((f"trunks[{i}].registration.password", str(registration.pop("password"))))
+            if isinstance(webhook, dict) and isinstance(webhook.get("headers"), dict):
+                for name, value in webhook.pop("headers").items():
+                    secrets.append((f'trunks[{i}].webhook.headers["{name}"]', str(value)))
+        self.write_config({"genesys-trunks:trunks": plain}, secrets)
+
+    def up_popen(self, *extra: str) -> subprocess.Popen:
+        """`pulumi up` in the background (to kill it, or to disturb the emulator while it runs)."""
+        cmd = [pulumi_binary(), "up", "--yes", "--skip-preview", "--stack", self.stack, *extra, "--non-interactive"]
+        return subprocess.Popen(
+            cmd, cwd=self.workdir, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+
+    @property
+    def lock_files(self) -> list[Path]:
+        locks = self.backend_dir / ".pulumi" / "locks"
+        return sorted(p for p in locks.rglob("*.json")) if locks.exists() else []
+
+
+def secrets_of(trunks: Iterable[dict[str, Any]]) -> set[str]:
+    """Every value of these trunks that must never appear in plaintext."""
+    found = set()
+    for t in trunks:
+        registration = t.get("registration")
+        if isinstance(registration, dict) and isinstance(registration.get("password"), str):
+            found.add(registration["password"])
+        webhook = t.get("webhook")
+        if isinstance(webhook, dict) and isinstance(webhook.get("headers"), dict):
+            found.update(v for v in webhook["headers"].values() if isinstance(v, str))
+    return found
+
+
+# --------------------------------------------------------------------------------------------- the scenario
+
+
+class Scenario:
+    """One emulator, one project, the secrets used so far, and the convergence and leak checks."""
+
+    def __init__(self, root: Path, stack: contextlib.ExitStack) -> None:
+        self.root = root
+        self._stack = stack
+        self.emulator: EmulatorHandle | None = None
+        self.project: RecordingProject | None = None
+        self.secrets: set[str] = {DEV_CLIENT_SECRET}
+
+    @property
+    def emu(self) -> EmulatorHandle:
+        assert self.emulator is not None, "start() the emulator first"
+        return self.emulator
+
+    def start(self, **options: Any) -> EmulatorHandle:
+        self.emulator = self._stack.enter_context(
+            running_emulator(self.root / "emulator", **{**FAST_EMULATOR, **options})
+        )
+        return self.emulator
+
+    def new_project(self, trunks: list[dict[str, Any]], **kw: Any) -> RecordingProject:
+        self.secrets |= secrets_of(trunks)
+        if "client_secret" in kw:
+            self.secrets.add(kw["client_secret"])
+        self.project = RecordingProject.create(self.root / "project", self.emu.url, trunks, **kw)
+        return self.project
+
+    def set_trunks(self, trunks: list[dict[str, Any]]) -> None:
+        assert self.project is not None
+        self.secrets |= secrets_of(trunks)
+        self.project.set_trunks(trunks)
+
+    def set_credentials(self, client_id: str, client_secret: str) -> None:
+        assert self.project is not None
+        self.secrets.add(client_secret)
+        self.project.write_config({"genesys:clientId": client_id}, secrets=[("genesys:clientSecret", client_secret)])
+
+    def set_config(self, values: dict[str, Any]) -> None:
+        assert self.project is not None
+        self.project.write_config(values)
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def heal(self) -> None:
+        """Every fault off and every limit back to normal (before any convergence check)."""
+        self.emu.clear_faults()
+        self.emu.settings(
+            rate_limit_per_minute=100_000, token_rate_limit_per_minute=100_000, token_lifetime_seconds=86_400
+        )
+        self.emu.reset_rate_limits()
+
+    def converge(self, trunks: list[dict[str, Any]], *, registered: set[str] | None = None) -> dict[str, Any]:
+        """Faults off, `up` to repair, then a second `up` that changes nothing; the emulator holds exactly
+        the configured edges and webhooks; no secret leaked. Returns the `trunks` output."""
+        project = self.project
+        assert project is not None
+        tally_faults(self.emu.requests())
+        self.heal()
+        project.up("--diff")
+        self.emu.reset_requests()
+        again = project.up("--diff")
+        assert_no_changes(again.stdout)
+        assert writes(self.emu.requests()) == [], "the second `up` wrote to Genesys"
+        exported = project.export()
+        outputs = assert_inventory(project, self.emu, trunks, exported, registered=registered)
+        self.assert_no_leaks(exported)
+        REPORT["scenarios converged"] += 1
+        return outputs
+
+    def assert_no_leaks(self, exported: dict | None = None) -> None:
+        project = self.project
+        assert project is not None
+        exported = exported if exported is not None else project.export()
+        places = {
+            "pulumi CLI output (preview, up --diff, refresh, errors)": "\n".join(project.transcript),
+            "`pulumi stack export`": json.dumps(exported),
+            "emulator request log": json.dumps(self.emu.requests()),
+            "emulator log file": self.emu.log_path.read_text(errors="replace") if self.emu.log_path.exists() else "",
+            "state backend files": _read_tree(project.backend_dir / ".pulumi"),
+            f"Pulumi.{project.stack}.yaml": project.stack_file.read_text(),
+        }
+        leaks = [(secret, where) for secret in sorted(self.secrets) for where, text in places.items() if secret in text]
+        REPORT["secret leaks found"] += len(leaks)
+        REPORT["secret scans (secret x place)"] += len(self.secrets) * len(places)
+        assert not leaks, f"secrets in plaintext: {leaks}"
+
+
+def _read_tree(root: Path) -> str:
+    if not root.exists():
+        return ""
+    return "\n".join(p.read_text(errors="replace") for p in sorted(root.rglob("*")) if p.is_file())
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Iterator[Scenario]:
+    with contextlib.ExitStack() as stack:
+        yield Scenario(tmp_path, stack)
+
+
+# --------------------------------------------------------------------------------------------- assertions
+
+
+def assert_no_changes(up_stdout: str) -> None:
+    """`pulumi up`'s summary says only "N unchanged"."""
+    match = re.search(r"^Resources:\n((?:[ \t]+.*\n?)+)", up_stdout, re.MULTILINE)
+    assert match, f"no Resources summary in:\n{up_stdout}"
+    lines = [line.strip() for line in match.group(1).splitlines() if line.strip()]
+    assert lines and all(re.fullmatch(r"\d+ unchanged", line) for line in lines), up_stdout
+
+
+def inventory(emu: EmulatorHandle) -> tuple[list[dict], list[dict]]:
+    """Every edge and every webhook the emulator holds."""
+    edges = emu.api("GET", EDGES, params={"pageSize": 500}).json()["entities"]
+    hooks = emu.api("GET", WEBHOOKS, params={"pageSize": 500}).json()["entities"]
+    return edges, hooks
+
+
+def assert_inventory(
+    project: TrunksProject,
+    emu: EmulatorHandle,
+    trunks: list[dict[str, Any]],
+    exported: dict,
+    *,
+    registered: set[str] | None = None,
+) -> dict[str, Any]:
+    """The emulator holds exactly one edge per trunk and one webhook per trunk that asks for one, each as
+    configured, and the state and outputs point at exactly those; no pending operation is left."""
+    edges, hooks = inventory(emu)
+    by_name = Counter(e["name"] for e in edges)
+    duplicates = {n: c for n, c in by_name.items() if c > 1}
+    hook_filters = Counter(h.get("filterCriteria") for h in hooks)
+    duplicate_hooks = {f: c for f, c in hook_filters.items() if c > 1}
+    REPORT["duplicates found"] += sum(c - 1 for c in by_name.values()) + sum(c - 1 for c in hook_filters.values())
+    assert not duplicates, f"duplicate edges: {duplicates}"
+    assert not duplicate_hooks, f"duplicate webhooks: {duplicate_hooks}"
+    names = {t["name"] for t in trunks}
+    assert set(by_name) == names, f"edges {sorted(by_name)} != configured {sorted(names)} (orphans or missing)"
+
+    deployment = exported["deployment"]
+    assert not deployment.get("pending_operations"), deployment.get("pending_operations")
+    state = deployment.get("resources") or []
+    state_edges = {r["id"] for r in state if r["type"].endswith(":Edge")}
+    state_hooks = {r["id"] for r in state if r["type"].endswith(":Webhook")}
+    assert state_edges == {e["id"] for e in edges}, "state and Genesys disagree on the edges"
+    assert state_hooks == {h["id"] for h in hooks}, "state and Genesys disagree on the webhooks (orphan webhook?)"
+
+    outputs = project.trunks_output()
+    assert set(outputs) == names
+    edge_of = {e["name"]: e for e in edges}
+    hook_of = {h["filterCriteria"]: h for h in hooks}
+    wanted_hooks = 0
+    for t in trunks:
+        edge, out = edge_of[t["name"]], outputs[t["name"]]
+        assert out["edgeId"] == edge["id"]
+        assert edge["codecs"] == t.get("codecs", ["G711u", "G729", "Opus"])
+        assert edge["maxConcurrentSessions"] == t.get("maxConcurrentSessions", 100)
+        assert edge["edgeGroupId"] == t["edgeGroupId"]
+        assert edge["registration"]["username"] == t["registration"]["username"]
+        if registered is None or t["name"] in registered:
+            assert edge["registrationStatus"] == "registered", (t["name"], edge["registrationStatus"])
+        if t.get("webhook"):
+            wanted_hooks += 1
+            hook = hook_of.get(f"resourceIds:[{edge['id']}]")
+            assert hook is not None, f"no webhook for trunk {t['name']}"
+            assert out["webhookId"] == hook["id"] and hook["targetUri"] == t["webhook"]["targetUri"]
+        else:
+            assert out["webhookId"] is None
+    assert len(hooks) == wanted_hooks, f"{len(hooks)} webhooks for {wanted_hooks} configured (orphans)"
+    return outputs
+
+
+# --------------------------------------------------------------------------------------------- disturbances
+
+
+@contextlib.contextmanager
+def in_background(action: Callable[[threading.Event], None]) -> Iterator[threading.Event]:
+    """Run ``action(stop)`` in a thread for the length of the block; it should return once ``stop`` is set."""
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            action(stop)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield stop
+    finally:
+        stop.set()
+        thread.join(60)
+    if errors:
+        raise errors[0]
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def edge_count(emu: EmulatorHandle) -> int:
+    return len(emu.api("GET", EDGES, params={"pageSize": 500}).json()["entities"])
+
+
+# --------------------------------------------------------------------------------------------- processes
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid``'s descendants (read from /proc; children before grandchildren)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry))
+    found, queue = [], [pid]
+    while queue:
+        for child in parents.get(queue.pop(0), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def kill_tree(proc: subprocess.Popen) -> None:
+    """SIGKILL a background pulumi command and every process it started (by pid), if still running."""
+    tree = process_tree(proc.pid)
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(30)
+    for pid in tree:
+        if alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

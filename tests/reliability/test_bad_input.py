@@ -1,0 +1,232 @@
+"""Malformed stack configurations: each fails `pulumi preview` with a message that names where in the config
+the problem is, never echoes a secret, and writes nothing to Genesys.
+
+One emulator and one stack for all cases; each case replaces `genesys-trunks:trunks` in Pulumi.<stack>.yaml
+(the registration password stays the encrypted `secure:` value the CLI made once) and runs `pulumi preview`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+
+from emulator.testing import running_emulator
+from tests.support.trunks_project import trunk
+
+from .conftest import FAST_EMULATOR, REPORT, RecordingProject, api_calls, writes
+
+pytestmark = [pytest.mark.e2e, pytest.mark.reliability]
+
+PASSWORD = "Bad-Input-Carrier-Pw-0042"
+#: Stands for the encrypted password in a case; replaced by the stack's `secure:` value.
+SECRET = object()
+HOOK = {"targetUri": "https://hooks.example.com/genesys"}
+
+
+def t(name: str = "bad-a", **over: Any) -> dict[str, Any]:
+    base = trunk(name, **over)
+    base["registration"]["password"] = SECRET
+    return base
+
+
+def with_(path: str, value: Any) -> list[dict[str, Any]]:
+    """One trunk whose setting at ``path`` (dotted) is ``value``."""
+    base = t()
+    *parents, leaf = path.split(".")
+    obj = base
+    for part in parents:
+        obj = obj.setdefault(part, {})
+    obj[leaf] = value
+    return [base]
+
+
+def without(path: str) -> list[dict[str, Any]]:
+    base = t()
+    *parents, leaf = path.split(".")
+    obj = base
+    for part in parents:
+        obj = obj[part]
+    del obj[leaf]
+    return [base]
+
+
+def case(case_id: str, trunks: Any, *expected: str, hidden: tuple[str, ...] = (), provider: bool = False):
+    """``expected``: what the preview's output must say; ``hidden``: what it must not (secret values);
+    ``provider``: found by the Edge's check (it reads the SIP profile), not by the config schema."""
+    return pytest.param(trunks, expected, hidden, provider, id=case_id)
+
+
+CASES = [
+    # The shape of the list and of each trunk
+    case("trunks-not-a-list", "not a list", "genesys-trunks:trunks"),
+    case("trunks-a-mapping", {"name": "bad-a"}, "trunks"),
+    case("trunks-empty-list", [], "trunks: List should have at least 1 item"),
+    case("trunk-not-an-object", ["bad-a"], "trunks[0]: Input should be a valid dictionary"),
+    # Missing fields
+    case("missing-name", without("name"), "trunks[0].name: required"),
+    case("missing-registration", without("registration"), "trunks[0].registration: required"),
+    case("missing-password", without("registration.password"), "trunks[0].registration.password: required"),
+    case("missing-edge-group", without("edgeGroupId"), "trunks[0]: edgeGroupId is required"),
+    case("missing-host", without("registration.host"), "trunks[0]: registration.host is required"),
+    # Unknown keys (a typo must not pass silently; its value is never echoed)
+    case("unknown-key", with_("nmae", "typo"), "trunks[0].nmae: unknown property"),
+    case(
+        "unknown-key-holding-a-secret",
+        with_("registration.passwd", "Typo-Holds-A-Secret-77"),
+        "trunks[0].registration.passwd: unknown property",
+        hidden=("Typo-Holds-A-Secret-77",),
+    ),
+    # Wrong types
+    case("name-a-number", with_("name", 12345), "trunks[0].name: Input should be a valid string"),
+    case("sessions-a-word", with_("maxConcurrentSessions", "many"), "trunks[0].maxConcurrentSessions", "'many'"),
+    case("sessions-a-fraction", with_("maxConcurrentSessions", 10.5), "trunks[0].maxConcurrentSessions"),
+    case("codecs-a-string", with_("codecs", "G711u"), "trunks[0].codecs: Input should be a valid list"),
+    case("adopt-not-a-bool", with_("adopt", "maybe"), "trunks[0].adopt: Input should be a valid boolean"),
+    case(
+        "password-a-number",
+        with_("registration.password", 987654321),
+        "trunks[0].registration.password: Input should be a valid string",
+        hidden=("987654321",),
+    ),
+    case(
+        "webhook-header-a-number",
+        with_("webhook", {**HOOK, "headers": {"X-Token": 4242424242}}),
+        "trunks[0].webhook.headers.X-Token",
+        hidden=("4242424242",),
+    ),
+    # Out-of-range numbers
+    case("sessions-zero", with_("maxConcurrentSessions", 0), "trunks[0].maxConcurrentSessions", "(got 0)"),
+    case("sessions-2001", with_("maxConcurrentSessions", 2001), "trunks[0].maxConcurrentSessions", "2000"),
+    case("port-70000", with_("registration.port", 70000), "trunks[0].registration.port", "65535"),
+    case("port-negative", with_("registration.port", -5), "trunks[0].registration.port", "(got -5)"),
+    case("probe-every-second", with_("healthProbe", {"intervalSeconds": 1}), "trunks[0].healthProbe.intervalSeconds"),
+    # Codecs: unknown, mistyped, repeated, none, not on the SIP profile; profiles that do not exist
+    case("codec-G722", with_("codecs", ["G711u", "G722"]), "trunks[0].codecs[1]", "(got 'G722')"),
+    case("codec-lower-case", with_("codecs", ["g711u"]), "trunks[0].codecs[0]", "(got 'g711u')"),
+    case("codec-repeated", with_("codecs", ["G711u", "G729", "G711u"]), "trunks[0].codecs", "repeated: G711u"),
+    case("codecs-empty", with_("codecs", []), "trunks[0].codecs: List should have at least 1 item"),
+    case(
+        "codec-not-on-the-sip-profile",
+        with_("codecs", ["G711u", "Opus"]),
+        "trunk 'bad-a'",
+        "codecs[1] 'Opus' is not supported by SIP profile 'Carrier Standard'",
+        provider=True,
+    ),
+    case(
+        "sip-profile-unknown",
+        with_("sipProfileId", "no-such-profile"),
+        "trunk 'bad-a'",
+        "sipProfileId",
+        "SIP profile 'no-such-profile' does not exist",
+        provider=True,
+    ),
+    case("registration-type-DIGEST", with_("registration.type", "DIGEST"), "trunks[0].registration.type"),
+    # Duplicate trunk names
+    case("duplicate-names", [t("dup-a"), t("dup-a")], "trunks[1].name: 'dup-a' is already the name of trunks[0]"),
+    case("duplicate-names-by-case", [t("Dup-A"), t("dup-a")], "trunks[1].name", "trunks[0]"),
+    # Webhook targets: bad URLs, plain http off the machine, unknown events (and a filter injection)
+    case("webhook-not-a-url", with_("webhook", {"targetUri": "not a url"}), "trunks[0].webhook.targetUri"),
+    case("webhook-ftp", with_("webhook", {"targetUri": "ftp://hooks.example.com/x"}), "trunks[0].webhook.targetUri"),
+    case(
+        "webhook-http-public-host",
+        with_("webhook", {"targetUri": "http://hooks.example.com/x"}),
+        "trunks[0].webhook.targetUri: plain http is allowed only to a loopback address",
+    ),
+    case(
+        "webhook-http-private-ip",
+        with_("webhook", {"targetUri": "http://10.0.0.5/x"}),
+        "trunks[0].webhook.targetUri: plain http is allowed only to a loopback address",
+    ),
+    case(
+        "webhook-event-unknown",
+        with_("webhook", {**HOOK, "eventTypes": ["edge:everything"]}),
+        "trunks[0].webhook.eventTypes",
+        "'edge:everything'",
+    ),
+    case(
+        "webhook-event-filter-injection",
+        with_("webhook", {**HOOK, "eventTypes": ["audit:edge:created] OR resourceIds:[*"]}),
+        "trunks[0].webhook.eventTypes: unknown event type",
+    ),
+    # Empty strings
+    case("name-empty", with_("name", ""), "trunks[0].name: String should have at least 1 character"),
+    case("host-empty", with_("registration.host", ""), "trunks[0].registration.host"),
+    case("password-empty", with_("registration.password", ""), "trunks[0].registration.password"),
+    # Very long strings
+    case("name-201-chars", with_("name", "n" * 201), "trunks[0].name: String should have at most 200 characters"),
+    case("description-501-chars", with_("description", "d" * 501), "trunks[0].description", "500"),
+    case(
+        "password-201-chars",
+        with_("registration.password", "P4ssw0rd" * 25 + "!"),
+        "trunks[0].registration.password: String should have at most 200 characters",
+        hidden=("P4ssw0rdP4ssw0rd",),
+    ),
+    # Unicode and injection-like names
+    case("name-unicode", with_("name", "träger-ünïcode"), "trunks[0].name: String should match pattern"),
+    case("name-zero-width-space", with_("name", "bad\u200ba"), "trunks[0].name: String should match pattern"),
+    case("name-sql-injection", with_("name", "x'; DROP TABLE edges;--"), "trunks[0].name: String should match"),
+    case("name-shell-injection", with_("name", "$(rm -rf ~)"), "trunks[0].name: String should match pattern"),
+    case("name-log-forging-newline", with_("name", "bad-a\nerror: forged"), "trunks[0].name: String should match"),
+    # Registration host with a scheme or a port (the Edge's check; the path is the Edge's property)
+    case("host-with-scheme", with_("registration.host", "sip://carrier.example.com"), "registration", "host must be"),
+    case("host-with-port", with_("registration.host", "carrier.example.com:5060"), "registration", "host must be"),
+    # Settings from other stacks
+    case(
+        "from-stacks-unknown-setting",
+        with_("fromStacks", {"codecs": {"stack": "organization/x/dev", "output": "c"}}),
+        "trunks[0].fromStacks.codecs",
+    ),
+    case(
+        "from-stacks-stack-name-injection",
+        with_("fromStacks", {"registration.host": {"stack": "a b; rm -rf /", "output": "host"}}),
+        "trunks[0].fromStacks.registration.host.stack",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def bad_input_stack(tmp_path_factory) -> Iterator[tuple[Any, RecordingProject, Any]]:
+    root = tmp_path_factory.mktemp("bad-input")
+    with running_emulator(root / "emulator", **FAST_EMULATOR) as emu:
+        valid = trunk("bad-a")
+        valid["registration"]["password"] = PASSWORD
+        project = RecordingProject.create(root / "project", emu.url, [valid])
+        doc = yaml.safe_load(project.stack_file.read_text())
+        encrypted = doc["config"]["genesys-trunks:trunks"][0]["registration"]["password"]
+        assert set(encrypted) == {"secure"}
+        yield emu, project, encrypted
+
+
+def _with_secret(value: Any, encrypted: Any) -> Any:
+    if value is SECRET:
+        return copy.deepcopy(encrypted)
+    if isinstance(value, dict):
+        return {k: _with_secret(v, encrypted) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_secret(v, encrypted) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(("trunks", "expected", "hidden", "provider"), CASES)
+def test_bad_config_fails_preview_naming_its_path(bad_input_stack, trunks, expected, hidden, provider):
+    emu, project, encrypted = bad_input_stack
+    project.write_config({"genesys-trunks:trunks": _with_secret(trunks, encrypted)})
+    emu.reset_requests()
+    preview = project.preview("--diff", check=False)
+    output = preview.stdout + preview.stderr
+    REPORT["bad inputs tried"] += 1
+    assert preview.returncode != 0, output
+    for text in expected:
+        assert text in output, f"{text!r} not in the preview's output:\n{output}"
+    for secret in (PASSWORD, *hidden):
+        assert secret not in output, f"{secret!r} echoed in:\n{output}"
+    requests = emu.requests()
+    assert writes(requests) == [], requests
+    if not provider:
+        assert api_calls(requests) == [], "a config error must stop before any API call"
+    assert "Traceback" not in output, output
+    REPORT["bad inputs rejected at preview with their path"] += 1

@@ -1,0 +1,252 @@
+"""The program under a misbehaving Genesys: rate limits, 5xx, latency, dropped connections, expiring tokens,
+a restarted server. Each scenario ends converged, with no duplicate, no orphan and no secret in plaintext."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+
+from tests.support.trunks_project import PROFILE_HD, trunk
+
+from .conftest import (
+    EDGES,
+    HOOK_URI,
+    REPORT,
+    WEBHOOKS,
+    api_calls,
+    edge_count,
+    in_background,
+    kill_tree,
+    tally_faults,
+    wait_until,
+    writes,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.reliability]
+
+
+GROUPS = "/api/v2/telephony/providers/edges/edgegroups"
+
+
+def trunks_for(prefix: str, count: int, *, hooks: int) -> list[dict]:
+    """``count`` trunks, the first ``hooks`` of them with a status webhook whose header carries a receiver's
+    token (a secret, like the registration passwords)."""
+    return [
+        trunk(
+            f"{prefix}-{i}",
+            **(
+                {"webhook": {"targetUri": HOOK_URI, "headers": {"X-Receiver-Token": f"rcv-{prefix}-{i}-t0k3n"}}}
+                if i < hooks
+                else {}
+            ),
+        )
+        for i in range(count)
+    ]
+
+
+def statuses(requests: list[dict]) -> Counter[int]:
+    return Counter(r["status"] for r in requests)
+
+
+def test_429_storm_at_20_requests_per_minute(scenario):
+    emu = scenario.start(rate_limit=20)
+    trunks = trunks_for("rl", 5, hooks=3)
+    project = scenario.new_project(trunks)
+    neighbour: Counter[int] = Counter()
+
+    def noisy_neighbour(stop):
+        """Another pipeline on the same OAuth client: once our `up` creates edges, it spends the whole window."""
+        wait_until(lambda: stop.is_set() or any(r["path"] == EDGES for r in emu.requests()), 120)
+        while not stop.is_set():
+            status = emu.api("GET", GROUPS).status_code
+            neighbour[status] += 1
+            if status == 429:
+                return
+
+    started = time.monotonic()
+    with in_background(noisy_neighbour):
+        project.up("--diff")
+    took = time.monotonic() - started
+    ours = [r for r in api_calls(emu.requests()) if r["path"] != GROUPS]
+    limited = [r for r in ours if r["status"] == 429]
+    assert neighbour[429] == 1 and limited, "the up should have met the rate limit"
+    # No retry storm: after a 429 every thread of the provider waits for the window, and then paces itself.
+    assert len(limited) <= 8, statuses(ours)
+    assert len(ours) <= 40, statuses(ours)
+    # Each entity was POSTed once: a 429 is answered before any work, so a retried POST cannot duplicate.
+    assert len([r for r in writes(ours) if r["method"] == "POST" and r["status"] == 201]) == 5 + 3
+    assert took < 150
+    scenario.converge(trunks)
+
+
+def test_one_in_five_requests_fails_with_503(scenario):
+    emu = scenario.start()
+    trunks = trunks_for("e5", 6, hooks=3)
+    project = scenario.new_project(trunks)
+    emu.set_faults(error_rate=0.2, seed=5)
+    project.up("--diff")
+    # Updates, a delete and a create under the same faults.
+    trunks[0]["codecs"] = ["G711a"]
+    trunks[1]["maxConcurrentSessions"] = 40
+    trunks = [*trunks[:5], trunk("e5-6", webhook={"targetUri": HOOK_URI})]
+    scenario.set_trunks(trunks)
+    project.preview("--diff")
+    project.up("--diff")
+    log = emu.requests()
+    assert sum(1 for r in log if r.get("fault") == "error") >= 3, statuses(log)
+    scenario.converge(trunks)
+
+
+def test_latency_spikes_beyond_the_client_timeout(scenario):
+    """Spikes of 1.5 s against a 1 s client timeout, timed to meet the creates: the client cannot know whether
+    a POST that timed out was applied, so it must look before sending it again. (The emulator does not apply
+    a request whose client has gone; "applied, then the reply lost" is the drop-after-write scenario.)"""
+    emu = scenario.start()
+    trunks = trunks_for("lat", 6, hooks=6)
+    project = scenario.new_project(trunks)
+    scenario.set_config({"genesys:timeoutSeconds": 1})
+
+    def spikes(stop):
+        # A spike starts when a create is imminent: after the SIP profile check (edges are POSTed next) and
+        # after each registration outcome is read (that trunk's webhook is POSTed next).
+        seen = 0
+        while not stop.is_set():
+            log = emu.requests()
+            fresh, seen = log[seen:], len(log)
+            if any(r["status"] == 200 and ("sipprofiles" in r["path"] or "analytics" in r["path"]) for r in fresh):
+                emu.set_faults(latency_ms=1500)
+                stop.wait(0.8)
+                emu.clear_faults()
+                seen = len(emu.requests())
+                stop.wait(0.4)
+            stop.wait(0.01)
+
+    with in_background(spikes):
+        first = project.up("--diff", check=False)
+        trunks[2]["codecs"] = ["G729"]
+        scenario.set_trunks(trunks)
+        second = project.up("--diff", check=False)
+    log = emu.requests()
+    slow = [r for r in log if r["durationMs"] >= 1000]
+    REPORT["faults injected: latency spike (request > client timeout)"] += len(slow)
+    timed_out_creates = [r for r in slow if r["method"] == "POST" and r["path"] in (EDGES, WEBHOOKS)]
+    REPORT["creates (POST) that timed out at the client"] += len(timed_out_creates)
+    assert timed_out_creates, "no create met a spike"
+    REPORT["faulted ups that failed (then repaired)"] += (first.returncode != 0) + (second.returncode != 0)
+    scenario.converge(trunks)
+
+
+def test_connections_dropped_after_the_write_reached_the_server(scenario):
+    emu = scenario.start()
+    trunks = trunks_for("daw", 4, hooks=4)
+    project = scenario.new_project(trunks)
+    emu.set_faults(drop_after_write_rate=0.5, seed=11)
+    project.up("--diff")
+    trunks[0]["codecs"] = ["G711u"]
+    trunks[1]["webhook"] = {"targetUri": "https://hooks.example.com/genesys"}
+    trunks = trunks[:3]  # the last trunk is deleted
+    scenario.set_trunks(trunks)
+    project.up("--diff")
+    log = emu.requests()
+    dropped = [r for r in log if r.get("fault") == "dropAfterWrite"]
+    assert {r["method"] for r in dropped} >= {"POST", "PUT"}, dropped
+    scenario.converge(trunks)
+
+
+def test_genesys_goes_down_right_after_the_creates(scenario):
+    """Every call fails with 503 for a few seconds from the moment the edges exist, so reading their
+    registration outcome fails for good. The edges must still be recorded in the state (their outcome
+    unknown): a create that failed after its POST would leave them out, orphans the next `up` trips over."""
+    emu = scenario.start(registration_delay=1.0)
+    trunks = trunks_for("down", 4, hooks=2)
+    project = scenario.new_project(trunks)
+    scenario.set_config({"genesys:maxRetries": 1, "genesys:retryBudgetSeconds": 2})
+
+    def created() -> int:
+        return sum(1 for r in emu.requests() if r["path"] == EDGES and r["status"] == 201)
+
+    def outage(stop):
+        wait_until(lambda: stop.is_set() or created() >= len(trunks), 60)
+        emu.set_faults(error_rate=1.0)
+        stop.wait(6)
+        emu.clear_faults()
+
+    with in_background(outage):
+        first = project.up("--diff", check=False)
+    assert first.returncode != 0  # the webhooks could not be created during the outage
+    edges = project.resources(":Edge")
+    assert len(edges) == len(trunks), "an edge created before the outage is missing from the state"
+    for edge in edges:
+        outcome = edge["outputs"]["audit"]["outcome"]
+        assert outcome["status"] == "registering" and "reading the edge's events failed" in outcome["reason"]
+    scenario.converge(trunks)
+
+
+def test_tokens_expire_every_few_seconds(scenario):
+    emu = scenario.start(token_lifetime=3)
+    trunks = trunks_for("tok", 4, hooks=2)
+    project = scenario.new_project(trunks)
+    expired = Counter()
+
+    def expire(stop):
+        while not stop.wait(1.0):
+            expired["n"] += emu.expire_tokens() > 0
+
+    with in_background(expire):
+        project.up("--diff")
+        trunks[3]["registration"]["password"] = "a-rotated-carrier-pw"
+        scenario.set_trunks(trunks)
+        project.up("--diff")
+        project.refresh()
+    REPORT["faults injected: tokens expired by the admin API"] += expired["n"]
+    log = emu.requests()
+    tokens = [r for r in log if r["path"] == "/oauth/token"]
+    rejected = [r for r in api_calls(log) if r["status"] == 401]
+    REPORT["token expiry: API calls"] += len(api_calls(log))
+    REPORT["token expiry: 401 replies"] += len(rejected)
+    REPORT["token expiry: token requests"] += len(tokens)
+    # Every 401 costs one token fetch and one repeat, no more; no request is refused twice in a row for good.
+    assert rejected, "no request met an expired token"
+    assert len(tokens) <= len(rejected) + 3 * 12, (len(tokens), len(rejected))
+    assert len(rejected) <= len(api_calls(log)) // 2
+    scenario.converge(trunks)
+
+
+def test_emulator_restarted_in_the_middle_of_an_up(scenario):
+    emu = scenario.start(registration_delay=1.0)
+    trunks = trunks_for("rs", 6, hooks=3)
+    project = scenario.new_project(trunks)
+    proc = project.up_popen("--diff")
+    try:
+        assert wait_until(lambda: edge_count(emu) >= 2, 60), "no edge was created"
+        tally_faults(emu.requests())
+        emu.restart()  # graceful: in-flight requests finish or fail
+        REPORT["faults injected: emulator restarts"] += 1
+        wait_until(lambda: edge_count(emu) >= 4, 60)
+        emu.restart(hard=True)  # a crash
+        REPORT["faults injected: emulator restarts"] += 1
+        output, _ = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            kill_tree(proc)
+    project.record(output)
+    REPORT["faulted ups that failed (then repaired)"] += proc.returncode != 0
+    scenario.converge(trunks)
+
+
+def test_everything_at_once_then_a_sip_profile_change(scenario):
+    """503s, dropped connections (before and after the write), latency and expiring tokens together."""
+    emu = scenario.start(token_lifetime=4)
+    trunks = trunks_for("mix", 5, hooks=3)
+    project = scenario.new_project(trunks)
+    scenario.set_config({"genesys:timeoutSeconds": 5})
+    emu.set_faults(error_rate=0.1, drop_rate=0.1, drop_after_write_rate=0.2, latency_ms=50, seed=3)
+    first = project.up("--diff", check=False)
+    for t in trunks[:2]:
+        t.update(sipProfileId=PROFILE_HD, codecs=["Opus", "G711u"])
+    scenario.set_trunks(trunks)
+    second = project.up("--diff", check=False)
+    REPORT["faulted ups that failed (then repaired)"] += (first.returncode != 0) + (second.returncode != 0)
+    scenario.converge(trunks)

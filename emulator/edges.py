@@ -84,14 +84,7 @@ class EdgeService:
         if edge_group_id:
             where.append("edge_group_id = ?")
             params.append(edge_group_id)
-        clause = " AND ".join(where)
-        with self._store.reading() as tx:
-            total = tx.one(f"SELECT COUNT(*) AS n FROM edges WHERE {clause}", tuple(params))["n"]
-            rows = tx.all(
-                f"SELECT doc FROM edges WHERE {clause} ORDER BY seq LIMIT ? OFFSET ?",
-                (*params, page.size, page.offset),
-            )
-        return page.wrap([json.loads(r["doc"]) for r in rows], total)
+        return self._store.page_of_docs("edges", " AND ".join(where), tuple(params), page)
 
     # -- writes -------------------------------------------------------------------------------
     def create(self, body: Any, client_id: str | None) -> dict[str, Any]:

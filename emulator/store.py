@@ -8,12 +8,15 @@ about per-thread connections.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from .paging import Page
 
 SCHEMA_VERSION = 1
 
@@ -141,6 +144,16 @@ class Store:
                 yield Tx(self._conn)
             finally:
                 self._conn.execute("COMMIT")
+
+    def page_of_docs(self, table: str, where: str, params: tuple[Any, ...], page: Page) -> dict[str, Any]:
+        """One page of a table's live JSON documents, in creation order, with the total that match."""
+        with self.reading() as tx:
+            total = tx.one(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)["n"]
+            rows = tx.all(
+                f"SELECT doc FROM {table} WHERE {where} ORDER BY seq LIMIT ? OFFSET ?",
+                (*params, page.size, page.offset),
+            )
+        return page.wrap([json.loads(r["doc"]) for r in rows], total)
 
     def close(self) -> None:
         with self._lock:

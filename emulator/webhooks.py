@@ -42,13 +42,7 @@ class WebhookService:
         where, params = "state = 'active'", ()
         if name:
             where, params = where + " AND name_lower = ?", (name.lower(),)
-        with self._store.reading() as tx:
-            total = tx.one(f"SELECT COUNT(*) AS n FROM webhooks WHERE {where}", params)["n"]
-            rows = tx.all(
-                f"SELECT doc FROM webhooks WHERE {where} ORDER BY seq LIMIT ? OFFSET ?",
-                (*params, page.size, page.offset),
-            )
-        return page.wrap([json.loads(r["doc"]) for r in rows], total)
+        return self._store.page_of_docs("webhooks", where, params, page)
 
     def create(self, body: Any, client_id: str | None) -> dict[str, Any]:
         hook, _, errors = validate_webhook(body, update=False)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from providers.checks import failure_reason
 from providers.genesys_api import HealthProbeSpec
-from providers.genesys_api.models import Codec, RegistrationType
+from providers.genesys_api.models import Codec, RegistrationType, unique_codecs
 from providers.webhook import WebhookInputs
 
 DEFAULT_WEBHOOK_EVENTS = (
@@ -84,10 +84,7 @@ class TrunkConfig(_Strict):
     @field_validator("codecs")
     @classmethod
     def _unique_codecs(cls, value: list[str]) -> list[str]:
-        repeated = sorted({c for i, c in enumerate(value) if c in value[:i]})
-        if repeated:
-            raise ValueError(f"codecs must be unique; repeated: {', '.join(repeated)}")
-        return value
+        return unique_codecs(value)
 
     @model_validator(mode="after")
     def _every_setting_has_a_source(self) -> TrunkConfig:

@@ -111,6 +111,14 @@ class RegistrationSpec(_Write):
         return value
 
 
+def unique_codecs(value: list[str]) -> list[str]:
+    """A codec listed twice is a mistake in a preference order: say which."""
+    repeated = sorted({c for i, c in enumerate(value) if c in value[:i]})
+    if repeated:
+        raise ValueError(f"codecs must be unique; repeated: {', '.join(repeated)}")
+    return value
+
+
 class HealthProbeSpec(_Write):
     enabled: bool = True
     interval_seconds: int = Field(30, ge=5, le=3600)
@@ -131,10 +139,7 @@ class EdgeSpec(_Write):
     @field_validator("codecs")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
-        seen = [c for i, c in enumerate(value) if c in value[:i]]
-        if seen:
-            raise ValueError(f"codecs must be unique; repeated: {', '.join(sorted(set(seen)))}")
-        return value
+        return unique_codecs(value)
 
 
 EdgeWrite = EdgeSpec

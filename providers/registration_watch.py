@@ -109,14 +109,15 @@ class RegistrationWatcher:
         return by_edge
 
 
-_watchers: dict[int, RegistrationWatcher] = {}
+#: By client object: clients are process-wide (shared_client), so this stays as small as that cache.
+_watchers: dict[GenesysClient, RegistrationWatcher] = {}
 _watchers_lock = threading.Lock()
 
 
 def watcher_for(api: GenesysClient) -> RegistrationWatcher:
     """The process's watcher for this client (one client per settings, so in practice one)."""
     with _watchers_lock:
-        watcher = _watchers.get(id(api))
-        if watcher is None or watcher._api is not api:
-            watcher = _watchers[id(api)] = RegistrationWatcher(api)
+        watcher = _watchers.get(api)
+        if watcher is None:
+            watcher = _watchers[api] = RegistrationWatcher(api)
         return watcher

@@ -13,7 +13,7 @@ from pulumi.output import Unknown
 from providers.edge import EdgeProvider
 from providers.entity_provider import ProviderError
 from providers.genesys_api.testing import error_body
-from tests.unit.provider_fixtures import EDGES, GROUP, PASSWORD, PROFILE, PROFILES, edge_entity, edge_inputs, page
+from tests.unit.provider_fixtures import EDGES, PASSWORD, PROFILE, PROFILES, edge_entity, edge_inputs, page
 
 provider = EdgeProvider()
 
@@ -267,8 +267,3 @@ def test_provider_is_pickled_by_reference_and_small():
     pickled = base64.b64encode(dill.dumps(EdgeProvider(), protocol=dill.HIGHEST_PROTOCOL, recurse=True))
     assert b"sip_profiles" not in base64.b64decode(pickled)  # no module code inside
     assert len(pickled) < 1000, len(pickled)
-
-
-def test_group_ids_are_wired_as_given(api):
-    inputs = checked(api)
-    assert inputs["edgeGroupId"] == GROUP and inputs["sipProfileId"] == PROFILE

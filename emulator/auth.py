@@ -85,6 +85,7 @@ class TokenService:
         with store.reading() as tx:
             rows = tx.all("SELECT token_hash, client_id, expires_at FROM tokens")
         self._tokens: dict[str, tuple[str, float]] = {r["token_hash"]: (r["client_id"], r["expires_at"]) for r in rows}
+        self._uses: dict[str, int] = {}
 
     def issue(self, client: OAuthClient) -> tuple[str, int]:
         """A new token for ``client`` and its lifetime in whole seconds."""
@@ -101,6 +102,7 @@ class TokenService:
             )
         with self._lock:
             self._tokens = {k: v for k, v in self._tokens.items() if v[1] >= now - 3600}
+            self._uses = {k: n for k, n in self._uses.items() if k in self._tokens}
             self._tokens[digest] = (client.client_id, expires_at)
         return token, max(1, round(lifetime))
 
@@ -114,12 +116,15 @@ class TokenService:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise AuthFailure("authentication.required", "Authorization header must be 'Bearer <token>'.")
+        digest = _digest(token)
+        max_uses = self._runtime.token_max_uses
         with self._lock:
-            entry = self._tokens.get(_digest(token))
-        if entry is None:
-            raise AuthFailure("bad.credentials", "Invalid login credentials.")
+            entry = self._tokens.get(digest)
+            if entry is None:
+                raise AuthFailure("bad.credentials", "Invalid login credentials.")
+            uses = self._uses[digest] = self._uses.get(digest, 0) + 1
         client_id, expires_at = entry
-        if expires_at <= time.time():
+        if expires_at <= time.time() or 0 < max_uses < uses:
             raise AuthFailure("bad.credentials", "Invalid login credentials: the access token has expired.")
         client = self._clients.get(client_id)
         if client is None:

@@ -53,6 +53,7 @@ _RUNTIME_KEYS: dict[str, tuple[str, type, float]] = {
     "rateLimitPerMinute": ("rate_limit_per_minute", int, 1),
     "tokenRateLimitPerMinute": ("token_rate_limit_per_minute", int, 1),
     "tokenLifetimeSeconds": ("token_lifetime_seconds", float, 1),
+    "tokenMaxUses": ("token_max_uses", int, 0),
     "registrationDelaySeconds": ("registration_delay_seconds", float, 0),
     "deliveryBackoffSeconds": ("delivery_backoff_seconds", float, 0),
     "deliveryRetries": ("delivery_retries", int, 0),
@@ -67,6 +68,9 @@ class RuntimeSettings:
         self.rate_limit_per_minute = int(settings.rate_limit)
         self.token_rate_limit_per_minute = int(settings.token_rate_limit)
         self.token_lifetime_seconds = float(settings.token_lifetime)
+        # 0: unlimited. Otherwise each token is refused after this many /api/v2 requests, an expiry that
+        # strikes mid-run at a known point (clock-based expiry depends on how fast the run happens to be).
+        self.token_max_uses = 0
         self.registration_delay_seconds = float(settings.registration_delay)
         self.delivery_backoff_seconds = float(settings.delivery_backoff)
         self.delivery_retries = int(settings.delivery_retries)

@@ -153,3 +153,15 @@ def test_malformed_authorization_header(emu: EmulatorHandle) -> None:
             ).status_code
             == 401
         )
+
+
+def test_token_max_uses_refuses_a_token_after_that_many_calls(emu: EmulatorHandle) -> None:
+    emu.settings(token_max_uses=2)
+    try:
+        token = emu.token()
+        assert [emu.api("GET", EDGES, token=token).status_code for _ in range(3)] == [200, 200, 401]
+        assert emu.api("GET", EDGES, token=emu.token()).status_code == 200
+    finally:
+        emu.settings(token_max_uses=0)
+    token = emu.token()
+    assert {emu.api("GET", EDGES, token=token).status_code for _ in range(4)} == {200}

@@ -194,7 +194,10 @@ class Scenario:
         """Every fault off and every limit back to normal (before any convergence check)."""
         self.emu.clear_faults()
         self.emu.settings(
-            rate_limit_per_minute=100_000, token_rate_limit_per_minute=100_000, token_lifetime_seconds=86_400
+            rate_limit_per_minute=100_000,
+            token_rate_limit_per_minute=100_000,
+            token_lifetime_seconds=86_400,
+            token_max_uses=0,
         )
         self.emu.reset_rate_limits()
 

@@ -184,31 +184,27 @@ def test_genesys_goes_down_right_after_the_creates(scenario):
     scenario.converge(trunks)
 
 
-def test_tokens_expire_every_few_seconds(scenario):
+def test_tokens_expire_in_the_middle_of_every_run(scenario):
+    """Each token is refused after a few calls (a known point, unlike clock expiry that a fast run can
+    outpace) while tokens also live only 3 s: runs meet expired tokens mid-run and carry on."""
     emu = scenario.start(token_lifetime=3)
+    emu.settings(token_max_uses=3)
     trunks = trunks_for("tok", 4, hooks=2)
     project = scenario.new_project(trunks)
-    expired = Counter()
-
-    def expire(stop):
-        while not stop.wait(1.0):
-            expired["n"] += emu.expire_tokens() > 0
-
-    with in_background(expire):
-        project.up("--diff")
-        trunks[3]["registration"]["password"] = "a-rotated-carrier-pw"
-        scenario.set_trunks(trunks)
-        project.up("--diff")
-        project.refresh()
-    REPORT["faults injected: tokens expired by the admin API"] += expired["n"]
+    project.up("--diff")
+    trunks[3]["registration"]["password"] = "a-rotated-carrier-pw"
+    scenario.set_trunks(trunks)
+    project.up("--diff")
+    project.refresh()
     log = emu.requests()
     tokens = [r for r in log if r["path"] == "/oauth/token"]
     rejected = [r for r in api_calls(log) if r["status"] == 401]
     REPORT["token expiry: API calls"] += len(api_calls(log))
     REPORT["token expiry: 401 replies"] += len(rejected)
     REPORT["token expiry: token requests"] += len(tokens)
-    # Every 401 costs one token fetch and one repeat, no more; no request is refused twice in a row for good.
-    assert rejected, "no request met an expired token"
+    assert len(rejected) >= 2, "the first up (4 edges, 2 webhooks) and the refresh (6 reads) each make over 3 calls"
+    # A 401 costs one token fetch and one repeat: no more tokens than refusals plus one per command and
+    # the clock renewals (at most one per 2.7 s of a run).
     assert len(tokens) <= len(rejected) + 3 * 12, (len(tokens), len(rejected))
     assert len(rejected) <= len(api_calls(log)) // 2
     scenario.converge(trunks)

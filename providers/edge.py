@@ -10,6 +10,7 @@ from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import session
+from .catalog_checks import codec_failures, edge_group_failures
 from .checks import validation_failures
 from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
@@ -27,7 +28,6 @@ from .genesys_api import (
 )
 from .genesys_api.models import Codec
 from .registration_outcome import registration_report, wait_for_events
-from .sip_profiles import codec_failures
 from .values import iso_utc, known_version
 
 #: How often a create whose outcome was unknown is looked up and tried again.
@@ -81,15 +81,16 @@ class EdgeProvider(EntityProvider):
     secret_inputs = frozenset({"registrationPassword"})
     id_output = "edgeId"
 
-    def extra_failures(self, api_inputs: EdgeInputs, raw: dict[str, Any]) -> list[CheckFailure]:
+    def extra_failures(self, api_inputs: EdgeInputs, olds: dict[str, Any]) -> list[CheckFailure]:
         try:
             api_inputs.spec()  # the API model's own rules (e.g. unique codecs), kept in one place
         except pydantic.ValidationError as exc:
             return validation_failures(exc, secret_keys=self.secret_inputs)
-        return [
-            CheckFailure(prop, reason)
-            for prop, reason in codec_failures(api_inputs.name, api_inputs.sipProfileId, api_inputs.codecs)
-        ]
+        failures = codec_failures(api_inputs.name, api_inputs.sipProfileId, api_inputs.codecs)
+        if olds.get("edgeGroupId") != api_inputs.edgeGroupId:
+            # An edge that exists is in its group already: only a new group costs a read.
+            failures += edge_group_failures(api_inputs.name, api_inputs.edgeGroupId)
+        return [CheckFailure(prop, reason) for prop, reason in failures]
 
     def api_create(self, api: GenesysClient, inputs: dict[str, Any]) -> tuple[ApiEdge, dict[str, Any]]:
         desired = EdgeInputs.model_validate(inputs)

@@ -65,8 +65,9 @@ class EntityProvider(ResourceProvider):
 
     # -- what a subclass supplies ---------------------------------------------------------------
 
-    def extra_failures(self, api_inputs: pydantic.BaseModel, raw: dict[str, Any]) -> list[CheckFailure]:
-        """Rules that need more than the inputs themselves (e.g. the API's catalogue)."""
+    def extra_failures(self, api_inputs: pydantic.BaseModel, olds: dict[str, Any]) -> list[CheckFailure]:
+        """Rules that need more than the inputs themselves (e.g. the API's catalogue); ``olds`` are the
+        inputs already applied (empty for a create), so a rule may skip what was accepted before."""
         return []
 
     def api_create(self, api: GenesysClient, inputs: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -111,7 +112,7 @@ class EntityProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         session.configure(req.config.get)
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         raw = user_inputs(news)
         try:
             model = self.inputs_model.model_validate(without_unknowns(raw))
@@ -121,7 +122,7 @@ class EntityProvider(ResourceProvider):
         if contains_unknown(raw):
             # Defaults can only be filled in once every value is known.
             return CheckResult(news, [])
-        failures = self.extra_failures(model, raw)
+        failures = self.extra_failures(model, olds)
         return CheckResult(self.normalized(model), failures)
 
     def normalized(self, model: pydantic.BaseModel) -> dict[str, Any]:

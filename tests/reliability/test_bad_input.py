@@ -104,7 +104,7 @@ CASES = [
     case("port-70000", with_("registration.port", 70000), "trunks[0].registration.port", "65535"),
     case("port-negative", with_("registration.port", -5), "trunks[0].registration.port", "(got -5)"),
     case("probe-every-second", with_("healthProbe", {"intervalSeconds": 1}), "trunks[0].healthProbe.intervalSeconds"),
-    # Codecs: unknown, mistyped, repeated, none, not on the SIP profile; profiles that do not exist
+    # Codecs: unknown, mistyped, repeated, none, not on the SIP profile; profiles and groups that do not exist
     case("codec-G722", with_("codecs", ["G711u", "G722"]), "trunks[0].codecs[1]", "(got 'G722')"),
     case("codec-lower-case", with_("codecs", ["g711u"]), "trunks[0].codecs[0]", "(got 'g711u')"),
     case("codec-repeated", with_("codecs", ["G711u", "G729", "G711u"]), "trunks[0].codecs", "repeated: G711u"),
@@ -121,7 +121,15 @@ CASES = [
         with_("sipProfileId", "no-such-profile"),
         "trunk 'bad-a'",
         "sipProfileId",
-        "SIP profile 'no-such-profile' does not exist",
+        "SIP profile 'no-such-profile' does not exist; the org has: 'Carrier Standard'",
+        provider=True,
+    ),
+    case(
+        "edge-group-unknown",
+        with_("edgeGroupId", "no-such-group"),
+        "trunk 'bad-a'",
+        "edgeGroupId",
+        "edge group 'no-such-group' does not exist; the org has: 'Primary BYOC Group'",
         provider=True,
     ),
     case("registration-type-DIGEST", with_("registration.type", "DIGEST"), "trunks[0].registration.type"),

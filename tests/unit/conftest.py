@@ -7,10 +7,10 @@ import httpx
 import pytest
 import respx
 
-from providers import registration_watch, session, sip_profiles
+from providers import catalog, registration_watch, session
 from providers.genesys_api import close_shared_clients
 from providers.genesys_api.testing import TEST_BASE_URL, TEST_CLIENT_ID, TEST_CLIENT_SECRET, token_reply
-from tests.unit.provider_fixtures import CREATED, EVENTS, SUCCESS
+from tests.unit.provider_fixtures import CREATED, EVENTS, GROUP, GROUPS, SUCCESS
 
 
 def registered_events(request: httpx.Request) -> httpx.Response:
@@ -25,7 +25,7 @@ def registered_events(request: httpx.Request) -> httpx.Response:
 def api():
     """A respx router for the test API, with a token endpoint, and the providers' session pointed at it."""
     close_shared_clients()
-    sip_profiles.reset_cache()
+    catalog.reset_caches()
     config = {
         "genesys:apiUrl": TEST_BASE_URL,
         "genesys:clientId": TEST_CLIENT_ID,
@@ -36,9 +36,10 @@ def api():
     with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as router:
         router.post("/oauth/token").respond(200, json=token_reply())
         router.post(EVENTS, name="events").mock(side_effect=registered_events)
+        router.get(f"{GROUPS}/{GROUP}", name="group").respond(200, json={"id": GROUP, "name": "Primary BYOC Group"})
         yield router
     close_shared_clients()
-    sip_profiles.reset_cache()
+    catalog.reset_caches()
 
 
 @pytest.fixture(autouse=True)

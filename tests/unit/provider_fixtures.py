@@ -6,6 +6,7 @@ from typing import Any
 
 EDGES = "/api/v2/telephony/providers/edges"
 PROFILES = "/api/v2/telephony/providers/sipprofiles"
+GROUPS = "/api/v2/telephony/providers/edges/edgegroups"
 WEBHOOKS = "/api/v2/webhooks"
 EVENTS = "/api/v2/analytics/events/query"
 GROUP = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a01"

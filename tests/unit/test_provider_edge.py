@@ -13,7 +13,17 @@ from pulumi.output import Unknown
 from providers.edge import EdgeProvider
 from providers.entity_provider import ProviderError
 from providers.genesys_api.testing import error_body
-from tests.unit.provider_fixtures import EDGES, PASSWORD, PROFILE, PROFILES, edge_entity, edge_inputs, page
+from tests.unit.provider_fixtures import (
+    EDGES,
+    GROUP,
+    GROUPS,
+    PASSWORD,
+    PROFILE,
+    PROFILES,
+    edge_entity,
+    edge_inputs,
+    page,
+)
 
 provider = EdgeProvider()
 
@@ -96,10 +106,34 @@ def test_codec_the_profile_lacks_fails_with_what_it_supports(api):
     assert "G711u, G711a, G729" in reason
 
 
-def test_unknown_sip_profile_fails(api):
+def test_unknown_sip_profile_fails_naming_the_orgs_profiles(api):
     api.get(f"{PROFILES}/{PROFILE}").respond(404, json=error_body(404, "not.found", "not found"))
+    api.get(PROFILES).respond(200, json=page({"id": "p-hd", "name": "Carrier HD", "codecs": ["Opus"]}))
     result = provider.check({}, {"__provider": "p", **edge_inputs()})
     assert [f.property for f in result.failures] == ["sipProfileId"]
+    reason = result.failures[0].reason
+    assert f"SIP profile '{PROFILE}' does not exist" in reason and "'Carrier HD' (p-hd)" in reason
+
+
+def test_unknown_edge_group_fails_naming_the_orgs_groups(api):
+    profile_route(api)
+    api.get(f"{GROUPS}/g-gone").respond(404, json=error_body(404, "not.found", "not found"))
+    api.get(GROUPS).respond(200, json=page({"id": GROUP, "name": "Primary BYOC Group"}))
+    result = provider.check({}, {"__provider": "p", **edge_inputs(edgeGroupId="g-gone")})
+    assert [f.property for f in result.failures] == ["edgeGroupId"]
+    reason = result.failures[0].reason
+    assert "trunk-a" in reason and "edge group 'g-gone' does not exist" in reason
+    assert f"'Primary BYOC Group' ({GROUP})" in reason
+
+
+def test_edge_group_read_only_for_a_new_or_changed_group(api):
+    profile_route(api)
+    inputs = {"__provider": "p", **edge_inputs()}
+    assert provider.check(inputs, inputs).failures == []
+    assert api.routes["group"].call_count == 0  # the existing edge is in that group already
+    assert provider.check({}, inputs).failures == []
+    assert provider.check({**inputs, "edgeGroupId": "g-old"}, inputs).failures == []
+    assert api.routes["group"].call_count == 1  # one read, cached for the process
 
 
 def test_one_profile_read_for_many_trunks(api):

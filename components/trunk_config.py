@@ -79,6 +79,7 @@ class TrunkConfig(_Strict):
     description: str | None = Field(None, max_length=500)
     webhook: WebhookConfig | None = None
     adopt: bool = False
+    registrationTimeoutSeconds: float = Field(60, ge=0, le=3600)
     fromStacks: dict[Literal[REFERABLE], StackOutputRef] = Field(default_factory=dict)  # type: ignore[valid-type]
 
     @field_validator("codecs")

@@ -1,8 +1,9 @@
 """TrunkStack: one Connect trunk the Pulumi way, as the seed's ProvisionTrunk did it imperatively.
 
 Declares the Edge (whose check validates its codecs against its SIP profile before anything is
-created, and whose create or update waits for the registration outcome and records the audit
-trail), and a Webhook subscribed to that edge's status events when a target is configured.
+created), then side by side a Webhook subscribed to that edge's status events when a target is
+configured, and the Registration that waits for the outcome of the edge's last write and records
+the audit trail. The webhook exists before the registration completes, so it delivers its outcome.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from typing import Any
 import pulumi
 
 from providers.edge import Edge
+from providers.registration import Registration
 from providers.webhook import Webhook
 
 from .trunk_config import TrunkConfig
 
 
 class TrunkStack(pulumi.ComponentResource):
-    """`genesys-trunks:index:TrunkStack`: an edge and its status webhook, with audit outputs."""
+    """`genesys-trunks:index:TrunkStack`: an edge, its status webhook and its registration outcome."""
 
     edge: Edge
     webhook: Webhook | None
+    registration: Registration
     summary: pulumi.Output[dict[str, Any]]
 
     def __init__(
@@ -72,13 +75,23 @@ class TrunkStack(pulumi.ComponentResource):
                 headers=trunk.webhook.headers,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.edge]),
             )
-        self.edge.registrationStatus.apply(lambda status: self._warn_on_failure(trunk.name, status))
+        self.registration = Registration(
+            f"{name}-registration",
+            trunk=trunk.name,
+            edge_id=self.edge.edgeId,
+            edge_version=self.edge.version,
+            edge_registration=self.edge.registrationState,
+            timeout_seconds=trunk.registrationTimeoutSeconds,
+            opts=child,
+        )
+        self.registration.status.apply(lambda status: self._warn_on_failure(trunk.name, status))
         self.summary = pulumi.Output.all(
             edge_id=self.edge.edgeId,
             webhook_id=self.webhook.webhookId if self.webhook else None,
             codecs=self.edge.codecs,
             registration=self.edge.registration,
-            audit=self.edge.audit,
+            outcome=self.registration.outcome,
+            events=self.registration.events,
         ).apply(trunk_summary)
         # The summary reaches the stack through `trunks`; stored here too it would double the state.
         self.register_outputs({})
@@ -96,8 +109,7 @@ class TrunkStack(pulumi.ComponentResource):
 
 def trunk_summary(values: dict[str, Any]) -> dict[str, Any]:
     """One entry of the stack's `trunks` output: what other stacks and operators need."""
-    audit = values["audit"] or {}
-    outcome = audit.get("outcome") or {}
+    outcome = values["outcome"] or {}
     return {
         "edgeId": values["edge_id"],
         "webhookId": values["webhook_id"],
@@ -106,5 +118,5 @@ def trunk_summary(values: dict[str, Any]) -> dict[str, Any]:
         "registrationStatus": outcome.get("status"),
         "registrationReason": outcome.get("reason"),
         "registrationLatencySeconds": outcome.get("latencySeconds"),
-        "auditEvents": audit.get("events") or [],
+        "auditEvents": values["events"] or [],
     }

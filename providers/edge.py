@@ -17,7 +17,6 @@ from .entity_resource import EntityResource
 from .genesys_api import (
     ConflictError,
     EdgeSpec,
-    GenesysApiError,
     GenesysClient,
     HealthProbeSpec,
     OutcomeUnknownError,
@@ -27,7 +26,6 @@ from .genesys_api import (
     Edge as ApiEdge,
 )
 from .genesys_api.models import Codec
-from .registration_outcome import registration_report, wait_for_events
 from .values import iso_utc, known_version
 
 #: How often a create whose outcome was unknown is looked up and tried again.
@@ -55,7 +53,6 @@ class EdgeInputs(BaseModel):
     healthProbe: HealthProbeSpec = Field(default_factory=HealthProbeSpec)
     description: str | None = None
     adopt: bool = False
-    registrationTimeoutSeconds: float = Field(60, ge=0, le=3600)
 
     def spec(self, *, with_password: bool = True) -> EdgeSpec:
         registration = RegistrationSpec(
@@ -77,7 +74,7 @@ class EdgeInputs(BaseModel):
 class EdgeProvider(EntityProvider):
     inputs_model = EdgeInputs
     replace_on = frozenset({"edgeGroupId"})
-    provider_only = frozenset({"adopt", "registrationTimeoutSeconds"})
+    provider_only = frozenset({"adopt"})
     secret_inputs = frozenset({"registrationPassword"})
     id_output = "edgeId"
 
@@ -140,22 +137,6 @@ class EdgeProvider(EntityProvider):
         changed = olds.get("registrationPassword") != desired.registrationPassword
         return api.update_edge(entity_id, desired.spec(with_password=changed), version=known_version(olds))
 
-    def after_write(self, api: GenesysClient, entity: ApiEdge, inputs: dict[str, Any]) -> dict[str, Any]:
-        """Wait for the registration outcome of the change (bounded), so `up` reports it per trunk."""
-        timeout = float(inputs.get("registrationTimeoutSeconds", 60))
-        try:
-            events = wait_for_events(api, entity, timeout)
-        except GenesysApiError as exc:
-            # The write is done: failing now would leave a created edge out of the state (an orphan that the
-            # next `up` trips over). Report the outcome as unknown instead; the trunk's summary says why.
-            report = registration_report(entity, [], timeout)
-            if report["registrationStatus"] == "registering":
-                report["audit"]["outcome"]["reason"] = (
-                    f"no registration outcome: reading the edge's events failed: {exc}"
-                )
-            return report
-        return registration_report(entity, events, timeout)
-
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
         return api.delete_edge(entity_id)
 
@@ -180,18 +161,25 @@ class EdgeProvider(EntityProvider):
             },
             "description": entity.description,
             "adopt": props.get("adopt", False),
-            "registrationTimeoutSeconds": props.get("registrationTimeoutSeconds", 60),
         }
 
     def extra_outputs(self, entity: ApiEdge) -> dict[str, Any]:
+        changed_at = iso_utc(entity.registration_status_changed_at)
         return {
             "registrationStatus": entity.registration_status,
             "registrationStatusReason": entity.registration_status_reason,
-            "registrationStatusChangedAt": iso_utc(entity.registration_status_changed_at),
+            "registrationStatusChangedAt": changed_at,
+            # The same as one value whose nulls stay inside it, for the Registration resource to take as
+            # input (a top-level null output reads as unknown during preview).
+            "registrationState": {
+                "status": entity.registration_status,
+                "reason": entity.registration_status_reason,
+                "changedAt": changed_at,
+            },
         }
 
     def provider_outputs(self) -> tuple[str, ...]:
-        return ("adopted", "audit")
+        return ("adopted",)
 
 
 #: Outputs of an Edge beside its inputs and the common ones.
@@ -199,8 +187,8 @@ EDGE_OUTPUTS = (
     "registrationStatus",
     "registrationStatusReason",
     "registrationStatusChangedAt",
+    "registrationState",
     "adopted",
-    "audit",
 )
 
 
@@ -220,8 +208,8 @@ class Edge(EntityResource, module="genesys", name="Edge"):
     dateModified: pulumi.Output[str]
     selfUri: pulumi.Output[str]
     adopted: pulumi.Output[bool]
-    audit: pulumi.Output[dict]
-    """{outcome: {status, reason, latencySeconds, at}, events: [{type, time, actor}]} after the last write."""
+    registrationState: pulumi.Output[dict]
+    """{status, reason, changedAt}: the registration as the last write or refresh saw it."""
 
     def __init__(
         self,
@@ -237,7 +225,6 @@ class Edge(EntityResource, module="genesys", name="Edge"):
         health_probe: pulumi.Input[dict] | None = None,
         description: pulumi.Input[str] | None = None,
         adopt: pulumi.Input[bool] = False,
-        registration_timeout_seconds: pulumi.Input[float] = 60,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         inputs = {
@@ -251,6 +238,5 @@ class Edge(EntityResource, module="genesys", name="Edge"):
             "healthProbe": health_probe,
             "description": description,
             "adopt": adopt,
-            "registrationTimeoutSeconds": registration_timeout_seconds,
         }
         super().__init__(EdgeProvider(), resource_name, inputs, EDGE_OUTPUTS, opts)

@@ -87,10 +87,6 @@ class EntityProvider(ResourceProvider):
         """The inputs that would produce this entity, for refresh (what cannot be read comes from props)."""
         raise NotImplementedError
 
-    def after_write(self, api: GenesysClient, entity: Any, inputs: dict[str, Any]) -> dict[str, Any]:
-        """Outputs learned after a create or update (e.g. an asynchronous outcome), overriding the entity's."""
-        return {}
-
     def extra_outputs(self, entity: Any) -> dict[str, Any]:
         """Computed outputs particular to this entity (e.g. registration status)."""
         return {}
@@ -144,7 +140,7 @@ class EntityProvider(ResourceProvider):
         inputs = user_inputs(props)
         api = session.client()
         entity, extra = self.api_create(api, inputs)
-        outs = {**inputs, **extra, **self.entity_outputs(entity), **self.after_write(api, entity, inputs)}
+        outs = {**inputs, **extra, **self.entity_outputs(entity)}
         return CreateResult(id_=entity.id, outs=outs)
 
     @concise_errors
@@ -163,9 +159,7 @@ class EntityProvider(ResourceProvider):
         api = session.client()
         entity = self.api_update(api, id_, olds, inputs)
         extra = {k: olds[k] for k in self.provider_outputs() if k in olds}
-        return UpdateResult(
-            outs={**inputs, **extra, **self.entity_outputs(entity), **self.after_write(api, entity, inputs)}
-        )
+        return UpdateResult(outs={**inputs, **extra, **self.entity_outputs(entity)})
 
     @concise_errors
     def delete(self, id_: str, _props: dict[str, Any]) -> None:

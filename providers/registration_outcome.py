@@ -1,22 +1,33 @@
 """How an edge's registration with its carrier went: waited for after a write, read from events.
 
 Registration is asynchronous: an edge registers some time after it is created or its
-registration changes, and the outcome is an event. After such a write the Edge provider
-waits (bounded, see registration_watch) for the outcome, so `pulumi up` reports it per trunk,
-and records the edge's audit and registration events with the latency from the change to
-the outcome.
+registration changes, and the outcome is an event. The Registration resource waits (bounded,
+see registration_watch) for the outcome of the edge's last write, so `pulumi up` reports it per
+trunk, with the edge's audit and registration events and the latency from the change to the outcome.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from .genesys_api import Edge, Event, GenesysClient
-from .registration_watch import FAILURE, STATUS_CHANGED, SUCCESS, outcome_since, watcher_for
+from .genesys_api import Event, GenesysClient
+from .registration_watch import FAILURE, STATUS_CHANGED, SUCCESS, RegistrationState, outcome_since, watcher_for
 from .values import iso_utc
 
-#: Audit and registration events of an edge kept in its outputs, newest last.
+#: Audit and registration events of an edge kept in the outputs, newest last.
 KEPT_EVENTS = 20
+
+
+@dataclass(frozen=True)
+class EdgeRegistration:
+    """An edge's registration as the Edge resource's outputs carry it (no API read needed)."""
+
+    id: str
+    registration_status: str | None
+    registration_status_reason: str | None
+    registration_status_changed_at: datetime | None
 
 
 def _starts_registration(event: Event) -> bool:
@@ -37,38 +48,35 @@ def last_outcome(events: list[Event]) -> tuple[Event | None, float | None]:
     return outcome, latency
 
 
-def wait_for_events(api: GenesysClient, edge: Edge, timeout: float) -> list[Event]:
+def wait_for_events(api: GenesysClient, edge: RegistrationState, timeout: float) -> list[Event]:
     """The edge's events once its pending registration has an outcome (or `timeout` passed); after a
     change that did not touch registration, the next polling round's look at them."""
     return watcher_for(api).wait(edge, timeout)
 
 
-def registration_report(edge: Edge, events: list[Event], timeout: float) -> dict[str, Any]:
-    """Outputs of the Edge about its registration: the status, and an `audit` dict whose nullable
-    fields stay inside it (a top-level null output reads as unknown during preview)."""
+def registration_report(edge: RegistrationState, events: list[Event], timeout: float) -> dict[str, Any]:
+    """The outcome, its status alone (never null), and the events. Nullable fields stay inside
+    `outcome`: a top-level null output reads as unknown during preview."""
     outcome, latency = last_outcome(events)
     pending = edge.registration_status == "registering"
-    since = edge.registration_status_changed_at
-    fresh = outcome is not None and outcome_since(events, since) is outcome
+    fresh = outcome is not None and outcome_since(events, edge.registration_status_changed_at) is outcome
     if pending and not fresh:
         status, reason = "registering", f"no registration outcome within {timeout:.0f} s"
     elif pending:
         status = "registered" if outcome.event_type == SUCCESS else "failed"
         reason = outcome.details.get("reason")
     else:
-        status, reason = edge.registration_status, edge.registration_status_reason
+        status, reason = edge.registration_status or "unknown", edge.registration_status_reason
     return {
-        "registrationStatus": status,
-        "audit": {
-            "outcome": {
-                "status": status,
-                "reason": reason,
-                "latencySeconds": latency if outcome is not None else None,
-                "at": iso_utc(outcome.timestamp) if outcome is not None else None,
-            },
-            "events": [
-                {"type": e.event_type, "time": iso_utc(e.timestamp), "actor": e.actor.client_id if e.actor else None}
-                for e in events[-KEPT_EVENTS:]
-            ],
+        "status": status,
+        "outcome": {
+            "status": status,
+            "reason": reason,
+            "latencySeconds": latency if outcome is not None else None,
+            "at": iso_utc(outcome.timestamp) if outcome is not None else None,
         },
+        "events": [
+            {"type": e.event_type, "time": iso_utc(e.timestamp), "actor": e.actor.client_id if e.actor else None}
+            for e in events[-KEPT_EVENTS:]
+        ],
     }

@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
-from .genesys_api import Edge, Event, GenesysClient
+from .genesys_api import Event, GenesysClient
 
 SUCCESS = "telephony:edge:registration:success"
 FAILURE = "telephony:edge:registration:failure"
@@ -23,6 +24,19 @@ AUDIT_EVENTS = ("audit:edge:created", "audit:edge:updated", STATUS_CHANGED, SUCC
 #: Seconds between polling rounds: each round is one query for every waiting edge, so rounds can be short.
 ROUND_SECONDS = 0.5
 MAX_IDS_PER_QUERY = 50
+
+
+class RegistrationState(Protocol):
+    """An edge's registration as its last write left it (a Genesys `Edge` is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def registration_status(self) -> str | None: ...
+    @property
+    def registration_status_reason(self) -> str | None: ...
+    @property
+    def registration_status_changed_at(self) -> datetime | None: ...
 
 
 def outcome_since(events: list[Event], since: datetime | None) -> Event | None:
@@ -35,7 +49,7 @@ def outcome_since(events: list[Event], since: datetime | None) -> Event | None:
 
 @dataclass
 class _Waiter:
-    edge: Edge
+    edge: RegistrationState
     deadline: float
     pending: bool
     done: threading.Event = field(default_factory=threading.Event)
@@ -66,7 +80,7 @@ class RegistrationWatcher:
         self._waiters: list[_Waiter] = []
         self._poller: threading.Thread | None = None
 
-    def wait(self, edge: Edge, timeout: float) -> list[Event]:
+    def wait(self, edge: RegistrationState, timeout: float) -> list[Event]:
         """The edge's events once its pending registration has an outcome, or `timeout` passed."""
         waiter = _Waiter(edge, self._clock() + timeout, edge.registration_status == "registering")
         with self._lock:

@@ -20,14 +20,16 @@ class Mocks(pulumi.runtime.Mocks):
         if args.typ.endswith(":Edge"):
             outputs.update(
                 edgeId=f"{args.name}-id",
-                version=1,
-                registrationStatus="registered",
-                audit={
-                    "outcome": {"status": "registered", "reason": None, "latencySeconds": 1.5},
-                    "events": [{"type": "audit:edge:created"}],
-                },
+                version=3,
+                registrationState={"status": "registering", "reason": None, "changedAt": "2026-11-28T13:00:00.000Z"},
             )
             return f"{args.name}-id", outputs
+        if args.typ.endswith(":Registration"):
+            outputs.update(
+                status="registered",
+                outcome={"status": "registered", "reason": None, "latencySeconds": 1.5},
+                events=[{"type": "audit:edge:created"}],
+            )
         if args.typ.endswith(":Webhook"):
             outputs.update(webhookId=f"{args.name}-id")
         return f"{args.name}-id", outputs
@@ -69,9 +71,15 @@ def test_webhook_is_filtered_to_its_edge_and_summary_has_the_outputs(mocks):
         assert summary["registrationHost"] == "sip.example.com"
         assert webhook_filter == "resourceIds:[trunk-a-edge-id]"
         assert password == "pw-123456"
+        assert summary["auditEvents"] == [{"type": "audit:edge:created"}]
         types = [r.typ for r in mocks.resources]
         assert types.count("pulumi-python:dynamic/genesys:Edge") == 1
         assert types.count("pulumi-python:dynamic/genesys:Webhook") == 1
+        registration = next(r for r in mocks.resources if r.typ.endswith(":Registration"))
+        # It waits on the edge's own outputs, not on the webhook: the two are created side by side.
+        assert registration.inputs["edgeId"] == "trunk-a-edge-id" and registration.inputs["edgeVersion"] == 3
+        assert registration.inputs["edgeRegistration"]["status"] == "registering"
+        assert registration.inputs["trunk"] == "trunk-a"
 
     return pulumi.Output.all(stack.summary, stack.webhook.filterCriteria, stack.edge.registrationPassword).apply(check)
 

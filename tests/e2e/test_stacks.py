@@ -34,7 +34,7 @@ def test_two_stacks_side_by_side_keep_separate_state(emulator, new_project, tmp_
     staging.destroy()
     dev_edge = dev.trunks_output()["env-dev-a"]["edgeId"]
     assert emulator.api("GET", f"{EDGES}/{dev_edge}").status_code == 200
-    assert dev.preview_json()["changeSummary"] == {"same": 3}  # the stack, the TrunkStack, the edge
+    assert dev.preview_json()["changeSummary"] == {"same": 4}  # the stack, the TrunkStack, edge, registration
 
 
 def test_settings_from_another_stack_and_outputs_to_a_consumer(emulator, new_project, tmp_path):

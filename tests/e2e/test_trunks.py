@@ -9,6 +9,7 @@ import pytest
 from tests.e2e.conftest import api_calls, writes
 from tests.support.pulumi_cli import change_summary
 from tests.support.trunks_project import GROUP_DR, trunk
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 EDGES = "/api/v2/telephony/providers/edges"
@@ -42,14 +43,15 @@ def test_lifecycle_create_noop_update_replace_destroy(emulator, new_project):
     # A second up and a preview change nothing and write nothing.
     emulator.reset_requests()
     again = project.up()
-    assert "6 unchanged" in again.stdout, again.stdout  # the stack, 2 TrunkStacks, 2 edges, 1 webhook
-    assert change_summary(project.preview_json()) == {"same": 6}
+    # the stack, 2 TrunkStacks, 2 edges, 2 registrations, 1 webhook
+    assert "8 unchanged" in again.stdout, again.stdout
+    assert change_summary(project.preview_json()) == {"same": 8}
     assert writes(emulator.requests()) == []
 
-    # One codec changed: one in-place update of one edge.
+    # One codec changed: one in-place update of one edge (and its registration outcome read again).
     trunks[0]["codecs"] = ["G711u"]
     project.set_trunks(trunks)
-    assert change_summary(project.preview_json()) == {"same": 5, "update": 1}
+    assert change_summary(project.preview_json()) == {"same": 6, "update": 2}
     emulator.reset_requests()
     project.up()
     assert edge(emulator, a["edgeId"]).json()["codecs"] == ["G711u"]
@@ -58,7 +60,7 @@ def test_lifecycle_create_noop_update_replace_destroy(emulator, new_project):
     # A new edge group cannot be set in place: the edge is replaced (created, then the old one deleted).
     trunks[1]["edgeGroupId"] = GROUP_DR
     project.set_trunks(trunks)
-    assert change_summary(project.preview_json()) == {"same": 5, "replace": 1}
+    assert change_summary(project.preview_json()) == {"same": 6, "replace": 1, "update": 1}
     project.up()
     new_b = project.trunks_output()["lc-b"]["edgeId"]
     assert new_b != b["edgeId"]
@@ -103,12 +105,13 @@ def test_refresh_shows_out_of_band_changes_and_up_repairs_them(emulator, new_pro
 
     refreshed = project.refresh()
     assert "deleted" in refreshed.stdout and "updated" in refreshed.stdout, refreshed.stdout
-    assert change_summary(project.preview_json()) == {"same": 3, "create": 1, "update": 1}
+    # a: the edge is created again; b: updated back; both registrations follow their edges
+    assert change_summary(project.preview_json()) == {"same": 3, "create": 1, "update": 3}
     project.up()
     out = project.trunks_output()
     assert edge(emulator, out["oob-a"]["edgeId"]).status_code == 200
     assert edge(emulator, b_id).json()["codecs"] == ["G711u", "G729"]
-    assert change_summary(project.preview_json()) == {"same": 5}
+    assert change_summary(project.preview_json()) == {"same": 7}
     assert len(edges_named(emulator, "oob-a")) == 1
 
 
@@ -178,3 +181,23 @@ def test_secrets_never_appear_in_plaintext(emulator, new_project):
             assert secret not in text, secret
     stack_file = (project.workdir / f"Pulumi.{project.stack}.yaml").read_text()
     assert stack_file.count("secure:") == 3  # the client secret, the password, the header
+
+
+def test_an_outcome_that_came_after_the_up_is_filled_in_by_up_refresh(emulator, new_project):
+    emulator.settings(registration_delay_seconds=2.0)
+    try:
+        project = new_project([trunk("late-a", registrationTimeoutSeconds=0)])
+        project.up()
+    finally:
+        emulator.settings(registration_delay_seconds=0.3)
+    out = project.trunks_output()["late-a"]
+    assert (out["registrationStatus"], out["registrationReason"]) == (
+        "registering",
+        "no registration outcome within 0 s",
+    )
+    assert wait_until(lambda: edge(emulator, out["edgeId"]).json()["registrationStatus"] == "registered", 10)
+
+    project.up("--refresh")
+    out = project.trunks_output()["late-a"]
+    assert out["registrationStatus"] == "registered" and out["registrationLatencySeconds"] >= 1.5, out
+    assert change_summary(project.preview_json()) == {"same": 4}

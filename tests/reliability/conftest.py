@@ -17,7 +17,6 @@ import re
 import signal
 import subprocess
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -345,15 +344,6 @@ def in_background(action: Callable[[threading.Event], None]) -> Iterator[threadi
         thread.join(60)
     if errors:
         raise errors[0]
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
 
 
 def edge_count(emu: EmulatorHandle) -> int:

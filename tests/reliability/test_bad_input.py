@@ -103,6 +103,12 @@ CASES = [
     case("sessions-2001", with_("maxConcurrentSessions", 2001), "trunks[0].maxConcurrentSessions", "2000"),
     case("port-70000", with_("registration.port", 70000), "trunks[0].registration.port", "65535"),
     case("port-negative", with_("registration.port", -5), "trunks[0].registration.port", "(got -5)"),
+    case(
+        "registration-wait-of-two-hours",
+        with_("registrationTimeoutSeconds", 7200),
+        "trunks[0].registrationTimeoutSeconds",
+        "3600",
+    ),
     case("probe-every-second", with_("healthProbe", {"intervalSeconds": 1}), "trunks[0].healthProbe.intervalSeconds"),
     # Codecs: unknown, mistyped, repeated, none, not on the SIP profile; profiles and groups that do not exist
     case("codec-G722", with_("codecs", ["G711u", "G722"]), "trunks[0].codecs[1]", "(got 'G722')"),

@@ -39,6 +39,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.trunks_project import trunk
+from tests.support.waiting import wait_until
 
 from .conftest import (
     HOOK_URI,
@@ -49,7 +50,6 @@ from .conftest import (
     inventory,
     kill_tree,
     process_tree,
-    wait_until,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.reliability]

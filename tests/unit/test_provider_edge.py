@@ -199,7 +199,13 @@ def test_create_posts_once_and_returns_outputs(api):
     assert result.id == "e1" and post.call_count == 1
     body = json.loads(post.calls[0].request.content)
     assert body["registration"]["password"] == PASSWORD
-    assert result.outs["registrationStatus"] == "registered"  # the outcome it waited for
+    # It returns once written, without waiting for the registration (the Registration resource does).
+    assert result.outs["registrationState"] == {
+        "status": "registering",
+        "reason": None,
+        "changedAt": "2026-11-28T13:00:00.000Z",
+    }
+    assert api.routes["events"].call_count == 0
     assert result.outs["edgeId"] == "e1" and result.outs["version"] == 1 and result.outs["adopted"] is False
 
 

@@ -1,0 +1,164 @@
+"""The `Registration` dynamic resource: the outcome of an edge's registration with its carrier.
+
+An edge registers asynchronously after a write. Waiting for that in the Edge's own create would hold
+back everything that depends on the edge, the status webhook first, which would then miss the very
+events it subscribes to. So the Edge returns once written, and this resource (beside the webhook)
+waits for the outcome of the edge's last write and records it with the edge's audit events.
+It owns nothing in Genesys: delete is a no-op, and refresh keeps what it recorded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import pulumi
+import pydantic
+from pulumi.dynamic import (
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+    UpdateResult,
+)
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import session
+from .checks import validation_failures
+from .entity_provider import ProviderError, concise_errors
+from .genesys_api import GenesysApiError
+from .registration_outcome import EdgeRegistration, registration_report, wait_for_events
+from .values import contains_unknown, user_inputs
+
+#: Inputs that shape the wait, not what is waited for: never a reason to wait again.
+WAIT_ONLY = frozenset({"timeoutSeconds"})
+
+
+class EdgeRegistrationState(BaseModel):
+    """The Edge's `registrationState` output: its registration as its last write left it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str | None = None
+    reason: str | None = None
+    changedAt: datetime | None = None
+
+
+class RegistrationInputs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    trunk: str = Field(min_length=1)
+    edgeId: str = Field(min_length=1)
+    #: Changes with every write to the edge, so each write gets its outcome (and audit events) recorded.
+    edgeVersion: int = Field(ge=1)
+    edgeRegistration: EdgeRegistrationState
+    timeoutSeconds: float = Field(60, ge=0, le=3600)
+
+    def edge(self) -> EdgeRegistration:
+        state = self.edgeRegistration
+        return EdgeRegistration(self.edgeId, state.status, state.reason, state.changedAt)
+
+
+_INPUT_KEYS = frozenset(RegistrationInputs.model_fields)
+
+
+class RegistrationProvider(ResourceProvider):
+    """Holds no state: it is pickled by reference into every Registration."""
+
+    def configure(self, req: ConfigureRequest) -> None:
+        session.configure(req.config.get)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        raw = user_inputs(news)
+        if contains_unknown(raw):
+            return CheckResult(news, [])  # the edge's outputs are known once it is written
+        try:
+            model = RegistrationInputs.model_validate(raw)
+        except pydantic.ValidationError as exc:
+            return CheckResult(news, validation_failures(exc))
+        return CheckResult(model.model_dump(mode="json"), [])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """A new write to the edge is a new outcome to wait for. The edge's registration state alone changes
+        under a refresh too; it only matters when the recorded outcome was still pending and now is not."""
+        inputs = user_inputs(news)
+        changed = [
+            key
+            for key, value in inputs.items()
+            if key not in (*WAIT_ONLY, "edgeRegistration") and (contains_unknown(value) or olds.get(key) != value)
+        ]
+        state = inputs.get("edgeRegistration")
+        if olds.get("status") == "registering" and (
+            contains_unknown(state) or (isinstance(state, dict) and state.get("status") != "registering")
+        ):
+            changed.append("edgeRegistration")
+        return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
+
+    @concise_errors
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = user_inputs(props)
+        return CreateResult(id_=uuid.uuid4().hex, outs={**inputs, **self._outcome(inputs)})
+
+    @concise_errors
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = user_inputs(news)
+        return UpdateResult(outs={**inputs, **self._outcome(inputs)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        outs = user_inputs(props)
+        return ReadResult(id_=id_, outs=outs, inputs={k: v for k, v in outs.items() if k in _INPUT_KEYS})
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing in Genesys belongs to it."""
+
+    @staticmethod
+    def _outcome(inputs: dict[str, Any]) -> dict[str, Any]:
+        model = RegistrationInputs.model_validate(inputs)
+        edge = model.edge()
+        try:
+            events = wait_for_events(session.client(), edge, model.timeoutSeconds)
+        except GenesysApiError as exc:
+            # Failing leaves the outcome out of the state, so the next `up` reads it again.
+            message = f"trunk {model.trunk!r}: reading the edge's registration events failed: {exc}"
+            raise ProviderError(message) from None
+        return registration_report(edge, events, model.timeoutSeconds)
+
+
+#: The Registration's outputs beside its inputs.
+REGISTRATION_OUTPUTS = ("status", "outcome", "events")
+
+
+class Registration(Resource, module="genesys", name="Registration"):
+    """The registration outcome of an edge's last write, with its audit events."""
+
+    status: pulumi.Output[str]
+    """`registered`, `failed`, or `registering` when no outcome arrived within the timeout."""
+    outcome: pulumi.Output[dict]
+    """{status, reason, latencySeconds, at}."""
+    events: pulumi.Output[list]
+    """The edge's audit and registration events [{type, time, actor}], newest last."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        trunk: pulumi.Input[str],
+        edge_id: pulumi.Input[str],
+        edge_version: pulumi.Input[int],
+        edge_registration: pulumi.Input[dict],
+        timeout_seconds: pulumi.Input[float] = 60,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "trunk": trunk,
+            "edgeId": edge_id,
+            "edgeVersion": edge_version,
+            "edgeRegistration": edge_registration,
+            "timeoutSeconds": timeout_seconds,
+            **dict.fromkeys(REGISTRATION_OUTPUTS),
+        }
+        super().__init__(RegistrationProvider(), resource_name, props, opts)

@@ -55,11 +55,12 @@ class RegistrationInputs(BaseModel):
     edgeId: str = Field(min_length=1)
     #: Changes with every write to the edge, so each write gets its outcome (and audit events) recorded.
     edgeVersion: int = Field(ge=1)
-    edgeRegistration: EdgeRegistrationState
+    #: None from an Edge recorded before it had this output; its refresh fills it in.
+    edgeRegistration: EdgeRegistrationState | None = None
     timeoutSeconds: float = Field(60, ge=0, le=3600)
 
     def edge(self) -> EdgeRegistration:
-        state = self.edgeRegistration
+        state = self.edgeRegistration or EdgeRegistrationState()
         return EdgeRegistration(self.edgeId, state.status, state.reason, state.changedAt)
 
 

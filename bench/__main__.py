@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         "unthrottled_rate_limit": UNTHROTTLED,
         "throttled_rate_limit": None,
         "sip_profiles": 1,
+        "edge_groups": 1,
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
     }
     clock = time.monotonic()

@@ -26,17 +26,18 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
-def op_target(r: OpResult, results: list[OpResult], profiles: int) -> dict[str, Any] | None:
-    """The issue's target for one operation of the program, and whether this run met it."""
+def op_target(r: OpResult, results: list[OpResult], profiles: int, groups: int = 1) -> dict[str, Any] | None:
+    """The target for one operation of the program, and whether this run met it. A create reads each SIP
+    profile and each edge group once (the preview's catalogue checks), like the profile read of the target."""
     if r.calls is None or not r.system.startswith("program"):
         return None
     c, n = r.calls, r.trunks
     created = _find(results, r.system, n, "create")
     resources = (created.state or {}).get("dynamic_resources") if created else None
     if r.op == "create":
-        limit = 3 * n + profiles
+        limit = 3 * n + profiles + groups
         met = c.accepted_api_calls <= limit and c.token_fetches <= 1
-        text = f"<= {limit} calls (3/trunk + {profiles} profile), 1 token"
+        text = f"<= {limit} calls (3/trunk + {profiles} profile + {groups} group), 1 token"
     elif r.op in ("preview", "noop-up"):
         met = c.writes == 0 and c.reads <= profiles and c.token_fetches <= 1
         text = f"0 writes, <= {profiles} read(s)"
@@ -54,12 +55,12 @@ def op_target(r: OpResult, results: list[OpResult], profiles: int) -> dict[str, 
         return None
     found = {"target": text, "met": bool(met)}
     if not met:
-        found["excess"] = excess_calls(c, n, profiles, r.op)
+        found["excess"] = excess_calls(c, n, profiles, r.op, groups)
     return found
 
 
-def excess_calls(c: Any, trunks: int, profiles: int, op: str) -> list[str]:
-    """The endpoints behind a missed target: more than one call per trunk (per profile for SIP profiles),
+def excess_calls(c: Any, trunks: int, profiles: int, op: str, groups: int = 1) -> list[str]:
+    """The endpoints behind a missed target: more than one call per trunk (per profile or group for those),
     any write on a no-op, anything but DELETE on destroy, more than one token."""
     out = []
     for key, count in (c.by_endpoint or {}).items():
@@ -68,8 +69,12 @@ def excess_calls(c: Any, trunks: int, profiles: int, op: str) -> list[str]:
             if count > 1:
                 out.append(f"{short_endpoint(key)} x{count} (> 1 token)")
             continue
-        per_profile = "/sipprofiles" in path
-        allowed, unit = (profiles, "profile") if per_profile else (trunks, "trunk")
+        if "/sipprofiles" in path:
+            allowed, unit = profiles, "profile"
+        elif "/edgegroups" in path:
+            allowed, unit = groups, "edge group"
+        else:
+            allowed, unit = trunks, "trunk"
         if op in ("preview", "noop-up") and (method in ("PUT", "DELETE") or (method == "POST" and "query" not in path)):
             out.append(f"{short_endpoint(key)} x{count} (a write on a no-op)")
         elif op == "destroy" and method != "DELETE":
@@ -110,6 +115,7 @@ def scale_figures(results: list[OpResult], rate_limit: int | None, window: float
 
 def build(results: list[OpResult], meta: dict[str, Any]) -> dict[str, Any]:
     profiles = int(meta.get("sip_profiles", 1))
+    groups = int(meta.get("edge_groups", 1))
     rows = []
     for r in results:
         row = r.to_dict()
@@ -117,7 +123,7 @@ def build(results: list[OpResult], meta: dict[str, Any]) -> dict[str, Any]:
         floor = _find(results, "floor", r.trunks, r.op)
         row["vs_baseline"] = _ratio(r.seconds, baseline.seconds) if r.system == "program" and baseline else None
         row["vs_floor"] = _ratio(r.seconds, floor.seconds) if r.system == "program" and floor else None
-        row["target"] = op_target(r, results, profiles)
+        row["target"] = op_target(r, results, profiles, groups)
         rows.append(row)
 
     unthrottled = None

@@ -67,7 +67,7 @@ def test_state_summary_measures_the_provider_secret() -> None:
 
 
 def test_report_reports_targets_and_ratios(tmp_path: Path) -> None:
-    log = [entry("POST", "/oauth/token"), *[entry("POST", EDGE, 201) for _ in range(5)]]
+    log = [entry("POST", "/oauth/token"), *[entry("POST", EDGE, 201) for _ in range(6)]]
     results = [
         OpResult("program", 1, "create", 3.0, calls=summarize(log),
                  state={"dynamic_resources": 2, "dynamic_per_trunk": 2.0, "types": {}, "max_provider_bytes": 200,
@@ -78,7 +78,7 @@ def test_report_reports_targets_and_ratios(tmp_path: Path) -> None:
     doc = report.build(results, {"sip_profiles": 1, "throttled_rate_limit": None})
     row = doc["results"][0]
     assert row["vs_floor"] == 2.0 and row["vs_baseline"] == 1.5
-    assert row["target"]["met"] is False and any("edges x5" in e for e in row["target"]["excess"])
+    assert row["target"]["met"] is False and any("edges x6" in e for e in row["target"]["excess"])
     text = report.render({**doc, "meta": {}})
     assert "MISSED" in text and "program" in text
     assert report.write_json(doc, tmp_path, "x.json").exists()

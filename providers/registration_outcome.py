@@ -65,6 +65,10 @@ def registration_report(edge: RegistrationState, events: list[Event], timeout: f
     elif pending:
         status = "registered" if outcome.event_type == SUCCESS else "failed"
         reason = outcome.details.get("reason")
+    elif edge.registration_status is None and outcome is not None:
+        # The edge's own state is not known here (an Edge recorded before it carried it): the events tell.
+        status = "registered" if outcome.event_type == SUCCESS else "failed"
+        reason = outcome.details.get("reason")
     else:
         status, reason = edge.registration_status or "unknown", edge.registration_status_reason
     return {

@@ -50,6 +50,11 @@ def test_create_waits_for_the_outcome_and_records_it(api):
     assert api.routes["events"].call_count == 1
 
 
+def test_an_edge_recorded_without_its_registration_state_gets_the_outcome_from_the_events(api):
+    outs = provider.create({"__provider": "p", **checked(edgeRegistration=None)}).outs
+    assert outs["status"] == "registered" and outs["outcome"]["latencySeconds"] == 1.25
+
+
 def test_an_edge_write_is_a_change_a_timeout_alone_is_not():
     olds = {**checked(), "status": "registered"}
     assert provider.diff("r1", olds, checked()).changes is False

@@ -1,9 +1,11 @@
 """TrunkStack: one Connect trunk the Pulumi way, as the seed's ProvisionTrunk did it imperatively.
 
-Declares the Edge (whose check validates its codecs against its SIP profile before anything is
-created), then side by side a Webhook subscribed to that edge's status events when a target is
+Declares the Edge (whose check validates its codecs against its SIP profile and group before
+anything is created), a Webhook subscribed to that edge's status events when a target is
 configured, and the Registration that waits for the outcome of the edge's last write and records
-the audit trail. The webhook exists before the registration completes, so it delivers its outcome.
+the audit trail. The Edge does not wait for its carrier, so the webhook is made while the edge
+registers and delivers that outcome too; the Registration waits after the webhook, so waits never
+hold the engine's slots while webhooks queue.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ class TrunkStack(pulumi.ComponentResource):
             edge_version=self.edge.version,
             edge_registration=self.edge.registrationState,
             timeout_seconds=trunk.registrationTimeoutSeconds,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.webhook] if self.webhook else []),
         )
         self.registration.status.apply(lambda status: self._warn_on_failure(trunk.name, status))
         self.summary = pulumi.Output.all(
@@ -105,6 +107,12 @@ class TrunkStack(pulumi.ComponentResource):
             )
         elif status == "registering":
             pulumi.log.warn(f"trunk {trunk_name!r}: registration has no outcome yet", resource=self)
+        elif status == "unknown":
+            pulumi.log.warn(
+                f"trunk {trunk_name!r}: the registration outcome could not be read; see trunks.{trunk_name}."
+                "registrationReason (the next `pulumi up` reads it again)",
+                resource=self,
+            )
 
 
 def trunk_summary(values: dict[str, Any]) -> dict[str, Any]:

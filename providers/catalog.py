@@ -20,6 +20,8 @@ class _Named(Protocol):
 
 
 T = TypeVar("T", bound=_Named)
+#: How many existing entries an error about a missing one lists.
+LISTED = 10
 
 
 class Catalog(Generic[T]):
@@ -36,6 +38,7 @@ class Catalog(Generic[T]):
         self._list_all = list_all
         self._lock = threading.Lock()
         self._entries: dict[str, T | None] = {}
+        self._all: list[str] | None = None
 
     def find(self, entry_id: str) -> T | None:
         """The entry, or None when it does not exist. The lock is held across the read so concurrent
@@ -49,14 +52,20 @@ class Catalog(Generic[T]):
             return self._entries[entry_id]
 
     def missing(self, entry_id: str) -> str:
-        """Why ``entry_id`` was refused, naming what the org has instead."""
-        known = [f"{e.name!r} ({e.id})" for e in self._list_all(session.client())]
-        return f"{self.kind} {entry_id!r} does not exist; the org has: {', '.join(known) or 'none'}"
+        """Why ``entry_id`` was refused, naming what the org has instead (the first few, in a large org)."""
+        with self._lock:
+            if self._all is None:
+                self._all = [f"{e.name!r} ({e.id})" for e in self._list_all(session.client())]
+            known = self._all
+        listed = ", ".join(known[:LISTED]) or "none"
+        more = f" and {len(known) - LISTED} more" if len(known) > LISTED else ""
+        return f"{self.kind} {entry_id!r} does not exist; the org has: {listed}{more}"
 
     def reset(self) -> None:
         """Forget every entry (a new operation, or a test)."""
         with self._lock:
             self._entries.clear()
+            self._all = None
 
 
 sip_profiles: Catalog[SipProfile] = Catalog(

@@ -108,6 +108,7 @@ class EntityProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         session.configure(req.config.get)
 
+    @concise_errors
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         raw = user_inputs(news)
         try:

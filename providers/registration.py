@@ -2,8 +2,8 @@
 
 An edge registers asynchronously after a write. Waiting for that in the Edge's own create would hold
 back everything that depends on the edge, the status webhook first, which would then miss the very
-events it subscribes to. So the Edge returns once written, and this resource (beside the webhook)
-waits for the outcome of the edge's last write and records it with the edge's audit events.
+events it subscribes to. So the Edge returns once written, and this resource (declared after the
+webhook) waits for the outcome of the edge's last write and records it with the edge's audit events.
 It owns nothing in Genesys: delete is a no-op, and refresh keeps what it recorded.
 """
 
@@ -29,9 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import session
 from .checks import validation_failures
-from .entity_provider import ProviderError, concise_errors
+from .entity_provider import concise_errors
 from .genesys_api import GenesysApiError
-from .registration_outcome import EdgeRegistration, registration_report, wait_for_events
+from .registration_outcome import UNKNOWN, EdgeRegistration, registration_report, unread_report, wait_for_events
 from .values import contains_unknown, user_inputs
 
 #: Inputs that shape the wait, not what is waited for: never a reason to wait again.
@@ -85,7 +85,8 @@ class RegistrationProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """A new write to the edge is a new outcome to wait for. The edge's registration state alone changes
-        under a refresh too; it only matters when the recorded outcome was still pending and now is not."""
+        under a refresh too; it only matters when the recorded outcome was still pending and now is not.
+        An unknown outcome is read again by every `up` until it is known."""
         inputs = user_inputs(news)
         changed = [
             key
@@ -93,9 +94,9 @@ class RegistrationProvider(ResourceProvider):
             if key not in (*WAIT_ONLY, "edgeRegistration") and (contains_unknown(value) or olds.get(key) != value)
         ]
         state = inputs.get("edgeRegistration")
-        if olds.get("status") == "registering" and (
-            contains_unknown(state) or (isinstance(state, dict) and state.get("status") != "registering")
-        ):
+        settled = contains_unknown(state) or (isinstance(state, dict) and state.get("status") != "registering")
+        recorded = olds.get("status")
+        if recorded == UNKNOWN or (recorded == "registering" and settled):
             changed.append("edgeRegistration")
         return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
 
@@ -123,9 +124,9 @@ class RegistrationProvider(ResourceProvider):
         try:
             events = wait_for_events(session.client(), edge, model.timeoutSeconds)
         except GenesysApiError as exc:
-            # Failing leaves the outcome out of the state, so the next `up` reads it again.
-            message = f"trunk {model.trunk!r}: reading the edge's registration events failed: {exc}"
-            raise ProviderError(message) from None
+            # The edge and its webhook are written: failing here would stop the rest of the `up` for a report.
+            # Recorded as unknown, the outcome is read again by the next `up`.
+            return unread_report(f"reading the edge's registration events failed: {exc}")
         return registration_report(edge, events, model.timeoutSeconds)
 
 
@@ -137,7 +138,8 @@ class Registration(Resource, module="genesys", name="Registration"):
     """The registration outcome of an edge's last write, with its audit events."""
 
     status: pulumi.Output[str]
-    """`registered`, `failed`, or `registering` when no outcome arrived within the timeout."""
+    """`registered`, `failed`, `registering` when no outcome arrived within the timeout, or `unknown` when
+    the events could not be read (the next `up` reads them again)."""
     outcome: pulumi.Output[dict]
     """{status, reason, latencySeconds, at}."""
     events: pulumi.Output[list]

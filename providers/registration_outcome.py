@@ -18,6 +18,8 @@ from .values import iso_utc
 
 #: Audit and registration events of an edge kept in the outputs, newest last.
 KEPT_EVENTS = 20
+#: The status recorded when there is no outcome to tell (the events could not be read, or hold none).
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def registration_report(edge: RegistrationState, events: list[Event], timeout: f
         status = "registered" if outcome.event_type == SUCCESS else "failed"
         reason = outcome.details.get("reason")
     else:
-        status, reason = edge.registration_status or "unknown", edge.registration_status_reason
+        status, reason = edge.registration_status or UNKNOWN, edge.registration_status_reason
     return {
         "status": status,
         "outcome": {
@@ -83,4 +85,13 @@ def registration_report(edge: RegistrationState, events: list[Event], timeout: f
             {"type": e.event_type, "time": iso_utc(e.timestamp), "actor": e.actor.client_id if e.actor else None}
             for e in events[-KEPT_EVENTS:]
         ],
+    }
+
+
+def unread_report(reason: str) -> dict[str, Any]:
+    """The outcome when the events could not be read: unknown, and why."""
+    return {
+        "status": UNKNOWN,
+        "outcome": {"status": UNKNOWN, "reason": reason, "latencySeconds": None, "at": None},
+        "events": [],
     }

@@ -17,6 +17,7 @@ class FloorTrunk(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         edge = Noop(f"{name}-edge", {"name": name, "maxConcurrentSessions": sessions}, child)
         parts = {"edge": edge.entityId}
+        after: list[pulumi.Resource] = []
         if per_trunk >= 2:
             webhook = Noop(
                 f"{name}-status-webhook",
@@ -24,8 +25,13 @@ class FloorTrunk(pulumi.ComponentResource):
                 pulumi.ResourceOptions(parent=self, depends_on=[edge]),
             )
             parts["webhook"] = webhook.entityId
+            after.append(webhook)
         if per_trunk >= 3:
-            audit = Noop(f"{name}-registration", {"edgeId": edge.entityId, "edgeVersion": edge.version}, child)
+            audit = Noop(
+                f"{name}-registration",
+                {"edgeId": edge.entityId, "edgeVersion": edge.version},
+                pulumi.ResourceOptions(parent=self, depends_on=after),
+            )
             parts["audit"] = audit.version
         self.summary = pulumi.Output.all(**parts)
         self.register_outputs({"summary": self.summary})

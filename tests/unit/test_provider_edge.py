@@ -126,6 +126,23 @@ def test_unknown_edge_group_fails_naming_the_orgs_groups(api):
     assert f"'Primary BYOC Group' ({GROUP})" in reason
 
 
+def test_an_unknown_group_in_a_large_org_lists_the_first_ten(api):
+    profile_route(api)
+    api.get(f"{GROUPS}/g-gone").respond(404, json=error_body(404, "not.found", "not found"))
+    api.get(GROUPS).respond(200, json=page(*[{"id": f"g{i}", "name": f"Group {i}"} for i in range(25)]))
+    reason = provider.check({}, {"__provider": "p", **edge_inputs(edgeGroupId="g-gone")}).failures[0].reason
+    assert "'Group 9' (g9)" in reason and "Group 10" not in reason and reason.endswith("and 15 more")
+
+
+def test_a_catalogue_read_the_api_refuses_fails_check_with_its_message_not_a_traceback(api):
+    api.get(f"{PROFILES}/{PROFILE}").respond(
+        403, json=error_body(403, "missing.permissions", "Missing telephony:sipprofile:read")
+    )
+    with pytest.raises(ProviderError) as info:
+        provider.check({}, {"__provider": "p", **edge_inputs()})
+    assert "telephony:sipprofile:read" in str(info.value)
+
+
 def test_edge_group_read_only_for_a_new_or_changed_group(api):
     profile_route(api)
     inputs = {"__provider": "p", **edge_inputs()}

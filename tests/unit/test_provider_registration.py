@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from pulumi.output import Unknown
 
-from providers.entity_provider import ProviderError
 from providers.genesys_api.testing import error_body
 from providers.registration import RegistrationProvider
 from tests.unit.provider_fixtures import EVENTS
@@ -72,11 +70,11 @@ def test_a_refreshed_edge_state_matters_only_to_a_pending_outcome():
     assert provider.diff("r1", pending, checked(edgeRegistration=registered)).changes is True
 
 
-def test_an_events_read_that_fails_fails_the_resource_naming_the_trunk(api):
+def test_an_events_read_that_fails_is_recorded_as_unknown_and_read_again(api):
     api.post(EVENTS).respond(403, json=error_body(403, "missing.permissions", "Missing analytics:events:query"))
-    with pytest.raises(ProviderError) as info:
-        provider.create({"__provider": "p", **checked()})
-    assert "trunk 'trunk-a'" in str(info.value) and "analytics:events:query" in str(info.value)
+    outs = provider.create({"__provider": "p", **checked()}).outs
+    assert outs["status"] == "unknown" and "analytics:events:query" in outs["outcome"]["reason"]
+    assert provider.diff("r1", outs, checked()).changes is True  # the next up reads it again
 
 
 def test_refresh_and_delete_make_no_call(api):

@@ -26,7 +26,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
-def op_target(r: OpResult, results: list[OpResult], profiles: int, groups: int = 1) -> dict[str, Any] | None:
+def op_target(r: OpResult, results: list[OpResult], profiles: int, groups: int) -> dict[str, Any] | None:
     """The target for one operation of the program, and whether this run met it. A create reads each SIP
     profile and each edge group once (the preview's catalogue checks), like the profile read of the target."""
     if r.calls is None or not r.system.startswith("program"):
@@ -59,7 +59,7 @@ def op_target(r: OpResult, results: list[OpResult], profiles: int, groups: int =
     return found
 
 
-def excess_calls(c: Any, trunks: int, profiles: int, op: str, groups: int = 1) -> list[str]:
+def excess_calls(c: Any, trunks: int, profiles: int, op: str, groups: int) -> list[str]:
     """The endpoints behind a missed target: more than one call per trunk (per profile or group for those),
     any write on a no-op, anything but DELETE on destroy, more than one token."""
     out = []

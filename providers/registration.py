@@ -31,7 +31,8 @@ from . import session
 from .checks import validation_failures
 from .entity_provider import concise_errors
 from .genesys_api import GenesysApiError
-from .registration_outcome import UNKNOWN, EdgeRegistration, registration_report, unread_report, wait_for_events
+from .registration_outcome import UNKNOWN, registration_report, unread_report, wait_for_events
+from .registration_watch import EdgeRegistration
 from .values import contains_unknown, user_inputs
 
 #: Inputs that shape the wait, not what is waited for: never a reason to wait again.

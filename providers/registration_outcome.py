@@ -8,28 +8,16 @@ trunk, with the edge's audit and registration events and the latency from the ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from .genesys_api import Event, GenesysClient
-from .registration_watch import FAILURE, STATUS_CHANGED, SUCCESS, RegistrationState, outcome_since, watcher_for
+from .registration_watch import FAILURE, STATUS_CHANGED, SUCCESS, EdgeRegistration, outcome_since, watcher_for
 from .values import iso_utc
 
 #: Audit and registration events of an edge kept in the outputs, newest last.
 KEPT_EVENTS = 20
 #: The status recorded when there is no outcome to tell (the events could not be read, or hold none).
 UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class EdgeRegistration:
-    """An edge's registration as the Edge resource's outputs carry it (no API read needed)."""
-
-    id: str
-    registration_status: str | None
-    registration_status_reason: str | None
-    registration_status_changed_at: datetime | None
 
 
 def _starts_registration(event: Event) -> bool:
@@ -50,13 +38,13 @@ def last_outcome(events: list[Event]) -> tuple[Event | None, float | None]:
     return outcome, latency
 
 
-def wait_for_events(api: GenesysClient, edge: RegistrationState, timeout: float) -> list[Event]:
+def wait_for_events(api: GenesysClient, edge: EdgeRegistration, timeout: float) -> list[Event]:
     """The edge's events once its pending registration has an outcome (or `timeout` passed); after a
     change that did not touch registration, the next polling round's look at them."""
     return watcher_for(api).wait(edge, timeout)
 
 
-def registration_report(edge: RegistrationState, events: list[Event], timeout: float) -> dict[str, Any]:
+def registration_report(edge: EdgeRegistration, events: list[Event], timeout: float) -> dict[str, Any]:
     """The outcome, its status alone (never null), and the events. Nullable fields stay inside
     `outcome`: a top-level null output reads as unknown during preview."""
     outcome, latency = last_outcome(events)

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 from .genesys_api import Event, GenesysClient
 
@@ -26,17 +25,14 @@ ROUND_SECONDS = 0.5
 MAX_IDS_PER_QUERY = 50
 
 
-class RegistrationState(Protocol):
-    """An edge's registration as its last write left it (a Genesys `Edge` is one)."""
+@dataclass(frozen=True)
+class EdgeRegistration:
+    """An edge's registration as its last write left it: what an outcome is waited for against."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def registration_status(self) -> str | None: ...
-    @property
-    def registration_status_reason(self) -> str | None: ...
-    @property
-    def registration_status_changed_at(self) -> datetime | None: ...
+    id: str
+    registration_status: str | None
+    registration_status_reason: str | None
+    registration_status_changed_at: datetime | None
 
 
 def outcome_since(events: list[Event], since: datetime | None) -> Event | None:
@@ -49,7 +45,7 @@ def outcome_since(events: list[Event], since: datetime | None) -> Event | None:
 
 @dataclass
 class _Waiter:
-    edge: RegistrationState
+    edge: EdgeRegistration
     deadline: float
     pending: bool
     done: threading.Event = field(default_factory=threading.Event)
@@ -80,7 +76,7 @@ class RegistrationWatcher:
         self._waiters: list[_Waiter] = []
         self._poller: threading.Thread | None = None
 
-    def wait(self, edge: RegistrationState, timeout: float) -> list[Event]:
+    def wait(self, edge: EdgeRegistration, timeout: float) -> list[Event]:
         """The edge's events once its pending registration has an outcome, or `timeout` passed."""
         waiter = _Waiter(edge, self._clock() + timeout, edge.registration_status == "registering")
         with self._lock:

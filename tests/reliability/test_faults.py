@@ -109,8 +109,8 @@ def test_latency_spikes_beyond_the_client_timeout(scenario):
     scenario.set_config({"genesys:timeoutSeconds": 1})
 
     def spikes(stop):
-        # A spike starts when a create is imminent: after the SIP profile check (edges are POSTed next) and
-        # after each registration outcome is read (that trunk's webhook is POSTed next).
+        # A spike starts when a create is imminent: after the SIP profile check (edges are POSTed next, their
+        # webhooks right after them); and after each registration outcome is read (the updates meet it).
         seen = 0
         while not stop.is_set():
             log = emu.requests()

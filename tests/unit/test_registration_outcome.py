@@ -7,15 +7,19 @@ import httpx
 from providers import session
 from providers.genesys_api import Edge
 from providers.registration_outcome import registration_report, wait_for_events
-from providers.registration_watch import RegistrationWatcher
+from providers.registration_watch import EdgeRegistration, RegistrationWatcher
 from tests.unit.provider_fixtures import CREATED, EVENTS, FAILURE, SUCCESS, edge_entity, event
 
 REREGISTER = event("telephony:edge:status:changed", "2026-11-28T14:00:00.000Z", status="registering")
 SUCCESS_2 = event("telephony:edge:registration:success", "2026-11-28T14:00:02.000Z", status="registered")
 
 
-def pending_edge(**over) -> Edge:
-    return Edge.model_validate(edge_entity(**over))
+def pending_edge(**over) -> EdgeRegistration:
+    """An edge's registration as the API reply to a write describes it."""
+    edge = Edge.model_validate(edge_entity(**over))
+    return EdgeRegistration(
+        edge.id, edge.registration_status, edge.registration_status_reason, edge.registration_status_changed_at
+    )
 
 
 def test_waits_until_the_outcome_arrives(api):
@@ -99,7 +103,5 @@ def test_edges_waiting_together_share_each_query(api):
     for t in threads:
         t.join(10)
     assert sorted(results) == ids
-    assert all(
-        registration_report(pending_edge(edge_id=i), results[i], 30)["status"] == "registered" for i in ids
-    )
+    assert all(registration_report(pending_edge(edge_id=i), results[i], 30)["status"] == "registered" for i in ids)
     assert route.call_count <= 3

@@ -76,6 +76,7 @@ test: toolchain
 
 lint: venv
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 bench: toolchain
 	$(PY) -m bench $(BENCH_ARGS)

@@ -173,15 +173,8 @@ class GenesysClient:
     # ------------------------------------------------------------------------------------------ edges
 
     def get_edge(self, edge_id: str) -> Edge:
-        """The edge; ``NotFoundError`` when it does not exist (see ``find_edge``)."""
+        """The edge; ``NotFoundError`` when it does not exist."""
         return self.dialect.parse_edge(self._json(self.dialect.get_edge(edge_id)))
-
-    def find_edge(self, edge_id: str) -> Edge | None:
-        """The edge, or None when it is gone (what a provider's ``read`` wants)."""
-        try:
-            return self.get_edge(edge_id)
-        except NotFoundError:
-            return None
 
     def list_edges(self, name: str | None = None, edge_group_id: str | None = None) -> Iterator[Edge]:
         """All edges matching the filters (``name`` exact, case-insensitive), following every page lazily."""
@@ -237,12 +230,6 @@ class GenesysClient:
 
     def get_webhook(self, webhook_id: str) -> Webhook:
         return self.dialect.parse_webhook(self._json(self.dialect.get_webhook(webhook_id)))
-
-    def find_webhook(self, webhook_id: str) -> Webhook | None:
-        try:
-            return self.get_webhook(webhook_id)
-        except NotFoundError:
-            return None
 
     def list_webhooks(self) -> Iterator[Webhook]:
         return self._paged(self.dialect.list_webhooks, self.dialect.parse_webhook_page)

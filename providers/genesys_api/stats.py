@@ -42,11 +42,6 @@ class ClientStats:
         with self._lock:
             setattr(self, name, getattr(self, name) + amount)
 
-    @property
-    def total_calls(self) -> int:
-        with self._lock:
-            return sum(self.calls.values())
-
     def snapshot(self) -> dict[str, Any]:
         """A JSON-ready copy."""
         with self._lock:

@@ -116,12 +116,11 @@ def test_read_model_parses_the_wire_shape(router):
     assert got.date_created.year == 2026
 
 
-def test_get_missing_edge_raises_and_find_returns_none(router):
+def test_get_missing_edge_raises(router):
     router.get(f"{EDGES}/gone").mock(return_value=httpx.Response(404, json=error_body(404, "not.found", "gone")))
     client = client_for_tests()
     with pytest.raises(NotFoundError):
         client.get_edge("gone")
-    assert client.find_edge("gone") is None
 
 
 def test_ids_cannot_escape_their_path_segment(router):

@@ -16,8 +16,8 @@ from components import ConfigError, TrunkConfig, TrunkStack, parse_trunks
 
 def stack_outputs(trunk: TrunkConfig, references: dict[str, pulumi.StackReference]) -> dict[str, pulumi.Output[Any]]:
     """Settings this trunk takes from other stacks' outputs; one StackReference per stack."""
-    values = {}
-    for path, ref in trunk.fromStacks.items():
+    values: dict[str, pulumi.Output[Any]] = {}
+    for path, ref in trunk.from_stacks.items():
         if ref.stack not in references:
             references[ref.stack] = pulumi.StackReference(ref.stack.replace("/", "-"), stack_name=ref.stack)
         values[path] = references[ref.stack].require_output(ref.output)

@@ -1,38 +1,35 @@
 """The stack's trunk settings, validated before any resource is declared.
 
-Errors name the config path a user wrote (`trunks[2].codecs[1]`) and what is allowed, so a
+A trunk's config is the seed schema's edge settings (``EdgeBase``, defined once in
+providers/genesys_api/models.py) and webhook settings, extended with what only a stack has: the webhook's
+place in the trunk, settings taken from other stacks (``fromStacks``), the registration wait and the
+adopt switch. Errors name the config path a user wrote (`trunks[2].codecs[1]`) and what is allowed, so a
 bad value fails `pulumi preview` with nothing created.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from providers.checks import failure_reason
-from providers.genesys_api import HealthProbeSpec
-from providers.genesys_api.models import Codec, RegistrationType, unique_codecs
-from providers.webhook import WebhookInputs
+from providers.edge import EdgeInputs
+from providers.genesys_api.fields import EntityId, Host, Password, Settings, Username, WaitSeconds
+from providers.genesys_api.models import EdgeBase, RegistrationBase, WebhookBase, WebhookName, WebhookSpec
 
-DEFAULT_WEBHOOK_EVENTS = (
-    "telephony:edge:status:changed",
-    "telephony:edge:registration:success",
-    "telephony:edge:registration:failure",
-)
 #: A fully qualified stack name, as a StackReference takes it.
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 #: Trunk settings that may come from another stack's output instead of this stack's config.
-REFERABLE = ("registration.host", "registration.port", "registration.username", "edgeGroupId", "sipProfileId")
+ReferablePath = Literal[
+    "registration.host", "registration.port", "registration.username", "edgeGroupId", "sipProfileId"
+]
+REFERABLE: tuple[str, ...] = get_args(ReferablePath)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class StackOutputRef(_Strict):
+class StackOutputRef(Settings):
     """`{stack: org/project/stack, output: name}`: read with a StackReference."""
 
     stack: str = Field(min_length=1)
@@ -46,59 +43,64 @@ class StackOutputRef(_Strict):
         return value
 
 
-class RegistrationConfig(_Strict):
-    type: RegistrationType = "REGISTER"
-    host: str | None = Field(None, min_length=1, max_length=255)
-    port: int = Field(5060, ge=1, le=65535)
-    username: str | None = Field(None, min_length=1, max_length=200)
-    password: str = Field(min_length=1, max_length=200)
+class RegistrationConfig(RegistrationBase):
+    """The registration block; host and username may come from another stack instead."""
+
+    host: Host | None = None
+    username: Username | None = None
+    password: Password
 
 
-class WebhookConfig(_Strict):
-    targetUri: str
-    eventTypes: list[str] = Field(default_factory=lambda: list(DEFAULT_WEBHOOK_EVENTS))
-    headers: dict[str, str] = Field(default_factory=dict)
-    name: str | None = Field(None, min_length=1, max_length=200)
-
-    @model_validator(mode="after")
-    def _same_rules_as_the_resource(self) -> WebhookConfig:
-        WebhookInputs(name=self.name or "webhook", eventTypes=self.eventTypes, targetUri=self.targetUri)
-        return self
+class WebhookConfig(WebhookBase):
+    name: WebhookName | None = None
+    """Defaults to "<trunk name> status"."""
 
 
-class TrunkConfig(_Strict):
+class TrunkConfig(EdgeBase):
     """One Connect trunk, as written under `genesys-trunks:trunks` in Pulumi.<stack>.yaml."""
 
-    name: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
-    edgeGroupId: str | None = Field(None, min_length=1, max_length=100)
-    sipProfileId: str | None = Field(None, min_length=1, max_length=100)
-    maxConcurrentSessions: int = Field(100, ge=1, le=2000)
-    codecs: list[Codec] = Field(default_factory=lambda: ["G711u", "G729", "Opus"], min_length=1)
+    edge_group_id: EntityId | None = None
+    sip_profile_id: EntityId | None = None
     registration: RegistrationConfig
-    healthProbe: HealthProbeSpec = Field(default_factory=HealthProbeSpec)
-    description: str | None = Field(None, max_length=500)
     webhook: WebhookConfig | None = None
     adopt: bool = False
-    registrationTimeoutSeconds: float = Field(60, ge=0, le=3600)
-    fromStacks: dict[Literal[REFERABLE], StackOutputRef] = Field(default_factory=dict)  # type: ignore[valid-type]
-
-    @field_validator("codecs")
-    @classmethod
-    def _unique_codecs(cls, value: list[str]) -> list[str]:
-        return unique_codecs(value)
+    registration_timeout_seconds: WaitSeconds = 60
+    from_stacks: dict[ReferablePath, StackOutputRef] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _every_setting_has_a_source(self) -> TrunkConfig:
-        for path in ("edgeGroupId", "sipProfileId", "registration.host", "registration.username"):
-            obj: Any = self
-            for part in path.split("."):
-                obj = getattr(obj, part)
-            if obj is None and path not in self.fromStacks:
+        configured = self.model_dump(by_alias=True)
+        for path in REFERABLE:
+            if _at(configured, path) is None and path not in self.from_stacks:
                 raise ValueError(f"{path} is required (set it, or take it from another stack under fromStacks)")
         return self
 
+    def edge_inputs(self) -> dict[str, Any]:
+        """The Edge's inputs by users' names: every setting this trunk shares with ``EdgeInputs``, and the
+        registration password as the Edge's own (secret) input. Settings from other stacks are None here."""
+        inputs = self.model_dump(by_alias=True, include=set(EdgeInputs.model_fields))
+        inputs["registrationPassword"] = inputs["registration"].pop("password")
+        return inputs
 
-class StackConfig(_Strict):
+    def webhook_inputs(self) -> dict[str, Any] | None:
+        """The Webhook's inputs by users' names, but for its filter (the edge's id, known once it exists)."""
+        if self.webhook is None:
+            return None
+        return {
+            **self.webhook.model_dump(by_alias=True, include=set(WebhookSpec.model_fields)),
+            "name": self.webhook.name or f"{self.name} status",
+            "description": f"Status and registration events of trunk {self.name}",
+        }
+
+
+def _at(values: dict[str, Any], path: str) -> Any:
+    found: Any = values
+    for part in path.split("."):
+        found = found.get(part) if isinstance(found, dict) else None
+    return found
+
+
+class StackConfig(Settings):
     trunks: list[TrunkConfig] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -125,7 +127,7 @@ def parse_trunks(raw_trunks: Any, *, key: str = "trunks") -> list[TrunkConfig]:
             f"{key}: no trunks configured; add a list under `genesys-trunks:{key}` in Pulumi.<stack>.yaml"
         )
     try:
-        return StackConfig.model_validate({"trunks": raw_trunks}).trunks
+        return StackConfig.model_validate({"trunks": raw_trunks}, by_name=False).trunks
     except pydantic.ValidationError as exc:
         lines = []
         for error in exc.errors(include_url=False):

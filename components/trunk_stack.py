@@ -2,9 +2,9 @@
 
 Declares the Edge (whose check validates its codecs against its SIP profile and group before
 anything is created), a Webhook subscribed to that edge's status events when a target is
-configured, and the Registration that waits for the outcome of the edge's last write and records
+configured, and the RegistrationOutcome that waits for the outcome of the edge's last write and records
 the audit trail. The Edge does not wait for its carrier, so the webhook is made while the edge
-registers and delivers that outcome too; the Registration waits after the webhook, so waits never
+registers and delivers that outcome too; the RegistrationOutcome waits after the webhook, so waits never
 hold the engine's slots while webhooks queue.
 """
 
@@ -15,7 +15,8 @@ from typing import Any
 import pulumi
 
 from providers.edge import Edge
-from providers.registration import Registration
+from providers.registration import RegistrationOutcome
+from providers.registration_status import RegistrationStatus
 from providers.webhook import Webhook
 
 from .trunk_config import TrunkConfig
@@ -26,7 +27,7 @@ class TrunkStack(pulumi.ComponentResource):
 
     edge: Edge
     webhook: Webhook | None
-    registration: Registration
+    registration: RegistrationOutcome
     summary: pulumi.Output[dict[str, Any]]
 
     def __init__(
@@ -37,53 +38,29 @@ class TrunkStack(pulumi.ComponentResource):
         stack_outputs: dict[str, pulumi.Output[Any]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """``stack_outputs``: by config path (`registration.host`), the settings taken from other stacks."""
         super().__init__("genesys-trunks:index:TrunkStack", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        refs = stack_outputs or {}
-
-        def setting(path: str, configured: Any) -> Any:
-            return refs.get(path, configured)
-
-        registration = {
-            "type": trunk.registration.type,
-            "host": setting("registration.host", trunk.registration.host),
-            "port": setting("registration.port", trunk.registration.port),
-            "username": setting("registration.username", trunk.registration.username),
-        }
-        self.edge = Edge(
-            f"{name}-edge",
-            name=trunk.name,
-            edge_group_id=setting("edgeGroupId", trunk.edgeGroupId),
-            sip_profile_id=setting("sipProfileId", trunk.sipProfileId),
-            max_concurrent_sessions=trunk.maxConcurrentSessions,
-            codecs=list(trunk.codecs),
-            registration=registration,
-            registration_password=trunk.registration.password,
-            health_probe=trunk.healthProbe.model_dump(by_alias=True),
-            description=trunk.description,
-            adopt=trunk.adopt,
-            opts=child,
-        )
+        edge_inputs = trunk.edge_inputs()
+        for path, value in (stack_outputs or {}).items():
+            _put(edge_inputs, path, value)
+        self.edge = Edge(f"{name}-edge", edge_inputs, opts=pulumi.ResourceOptions(parent=self))
         self.webhook = None
-        if trunk.webhook is not None:
+        webhook_inputs = trunk.webhook_inputs()
+        if webhook_inputs is not None:
+            # The resource id stays known in a preview of an in-place update (edgeId would not).
+            webhook_inputs["filterCriteria"] = self.edge.id.apply(lambda edge_id: f"resourceIds:[{edge_id}]")
             self.webhook = Webhook(
                 f"{name}-status-webhook",
-                name=trunk.webhook.name or f"{trunk.name} status",
-                description=f"Status and registration events of trunk {trunk.name}",
-                target_uri=trunk.webhook.targetUri,
-                event_types=trunk.webhook.eventTypes,
-                # The resource id stays known in a preview of an in-place update (edgeId would not).
-                filter_criteria=self.edge.id.apply(lambda edge_id: f"resourceIds:[{edge_id}]"),
-                headers=trunk.webhook.headers,
+                webhook_inputs,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.edge]),
             )
-        self.registration = Registration(
+        self.registration = RegistrationOutcome(
             f"{name}-registration",
             trunk=trunk.name,
             edge_id=self.edge.edgeId,
             edge_version=self.edge.version,
             edge_registration=self.edge.registrationState,
-            timeout_seconds=trunk.registrationTimeoutSeconds,
+            timeout_seconds=trunk.registration_timeout_seconds,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.webhook] if self.webhook else []),
         )
         self.registration.status.apply(lambda status: self._warn_on_failure(trunk.name, status))
@@ -99,20 +76,28 @@ class TrunkStack(pulumi.ComponentResource):
         self.register_outputs({})
 
     def _warn_on_failure(self, trunk_name: str, status: str | None) -> None:
-        if status == "failed":
+        if status == RegistrationStatus.FAILED:
             pulumi.log.warn(
                 f"trunk {trunk_name!r}: registration with the carrier failed; see trunks.{trunk_name}."
                 "registrationReason (fix the registration settings or password and run `pulumi up` again)",
                 resource=self,
             )
-        elif status == "registering":
+        elif status == RegistrationStatus.REGISTERING:
             pulumi.log.warn(f"trunk {trunk_name!r}: registration has no outcome yet", resource=self)
-        elif status == "unknown":
+        elif status == RegistrationStatus.UNKNOWN:
             pulumi.log.warn(
                 f"trunk {trunk_name!r}: the registration outcome could not be read; see trunks.{trunk_name}."
                 "registrationReason (the next `pulumi up` reads it again)",
                 resource=self,
             )
+
+
+def _put(values: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``registration.host``-style ``path`` in nested ``values``."""
+    *parents, leaf = path.split(".")
+    for part in parents:
+        values = values[part]
+    values[leaf] = value
 
 
 def trunk_summary(values: dict[str, Any]) -> dict[str, Any]:

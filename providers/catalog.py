@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Generic, Protocol, TypeVar
 
-from . import session
+from . import client_access
 from .genesys_api import EdgeGroup, GenesysClient, NotFoundError, SipProfile
 
 
@@ -46,7 +46,7 @@ class Catalog(Generic[T]):
         with self._lock:
             if entry_id not in self._entries:
                 try:
-                    self._entries[entry_id] = self._get(session.client(), entry_id)
+                    self._entries[entry_id] = self._get(client_access.client(), entry_id)
                 except NotFoundError:
                     self._entries[entry_id] = None
             return self._entries[entry_id]
@@ -55,7 +55,7 @@ class Catalog(Generic[T]):
         """Why ``entry_id`` was refused, naming what the org has instead (the first few, in a large org)."""
         with self._lock:
             if self._all is None:
-                self._all = [f"{e.name!r} ({e.id})" for e in self._list_all(session.client())]
+                self._all = [f"{e.name!r} ({e.id})" for e in self._list_all(client_access.client())]
             known = self._all
         listed = ", ".join(known[:LISTED]) or "none"
         more = f" and {len(known) - LISTED} more" if len(known) > LISTED else ""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .catalog import edge_groups, sip_profiles
 
 
-def codec_failures(trunk: str, profile_id: str, codecs: list[str]) -> list[tuple[str, str]]:
+def codec_failures(trunk: str, profile_id: str, codecs: Sequence[str]) -> list[tuple[str, str]]:
     """(property, reason) for every codec the profile cannot negotiate, naming what it supports."""
     profile = sip_profiles.find(profile_id)
     if profile is None:

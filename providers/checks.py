@@ -6,11 +6,12 @@ from typing import Any
 
 import pydantic
 from pulumi.dynamic import CheckFailure
+from pydantic_core import ErrorDetails
 
 from .values import field_path
 
 
-def failure_reason(error: dict[str, Any], *, show_input: bool = True) -> str:
+def failure_reason(error: ErrorDetails, *, show_input: bool = True) -> str:
     """'codecs[1]: Input should be 'G711u', ... (got 'G722')'."""
     path = field_path(error["loc"])
     message = error["msg"].removeprefix("Value error, ")

@@ -1,97 +1,115 @@
 """The Pulumi lifecycle shared by every Genesys entity: check, diff, create, read, update, delete.
 
-Subclasses say what their inputs are (a pydantic model) and how to call the API; this class
-does what every entity needs the same way: preview-time validation with one failure per field,
-a field-by-field diff with replacements, refresh that returns inputs (no spurious diff) and
+Subclasses say what their inputs are (a pydantic model), which of them the API stores (its settings
+schema), and how to call the API; this class does what every entity needs the same way: preview-time
+validation with one failure per field, a field-by-field diff with replacements, a create that never
+duplicates an entity when its outcome is unknown, refresh that returns inputs (no spurious diff) and
 treats a vanished entity as gone, and deletes that count "already gone" as done.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import pydantic
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
-from . import session
-from .checks import validation_failures
-from .genesys_api import GenesysApiError, GenesysClient, NotFoundError
-from .values import contains_unknown, iso_utc, unknown_paths, user_inputs, without_unknowns
+from . import client_access
+from .genesys_api import GenesysClient, NotFoundError, OutcomeUnknownError
+from .genesys_api.fields import settings_of
+from .provider_errors import concise_errors
+from .validated_provider import InputsT, ValidatedProvider
+from .values import contains_unknown, iso_utc, user_inputs
 
-T = TypeVar("T")
+
+class ApiEntity(Protocol):
+    """What every Genesys entity carries, as the client's read models have it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def self_uri(self) -> str | None: ...
+    @property
+    def version(self) -> int | None: ...
+    @property
+    def state(self) -> str | None: ...
+    @property
+    def date_created(self) -> datetime | None: ...
+    @property
+    def date_modified(self) -> datetime | None: ...
+
+
+EntityT = TypeVar("EntityT", bound=ApiEntity)
 #: Outputs every Genesys entity has, beside the one carrying its id.
 COMMON_OUTPUTS = ("selfUri", "version", "state", "dateCreated", "dateModified")
+#: How often a create whose outcome was unknown is looked up and tried again.
+CREATE_ATTEMPTS = 3
 
 
-class ProviderError(Exception):
-    """An API failure as the user should read it: the Genesys message, without a client-internal traceback."""
-
-
-def concise_errors(method: Callable[..., T]) -> Callable[..., T]:
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return method(*args, **kwargs)
-        except GenesysApiError as exc:
-            raise ProviderError(str(exc)) from None
-
-    return wrapper
-
-
-class EntityProvider(ResourceProvider):
+class EntityProvider(ValidatedProvider[InputsT], Generic[InputsT, EntityT]):
     """Holds no state: it is pickled by reference into every resource of its type."""
 
-    #: The resource's inputs, validated in check(); aliases are the property names users write.
-    inputs_model: ClassVar[type[pydantic.BaseModel]]
+    #: The part of the inputs the API stores and returns: what refresh reads back.
+    settings_model: type[pydantic.BaseModel]
     #: Inputs the API cannot change in place: a change replaces the entity.
     replace_on: ClassVar[frozenset[str]] = frozenset()
     #: Inputs that shape how the provider acts, not the entity: never a reason to update.
     provider_only: ClassVar[frozenset[str]] = frozenset()
-    #: Inputs whose values are secret: never echoed in a failure.
-    secret_inputs: ClassVar[frozenset[str]] = frozenset()
     #: The output that carries the entity's id (beside the resource's own id).
     id_output: ClassVar[str]
 
     # -- what a subclass supplies ---------------------------------------------------------------
 
-    def extra_failures(self, api_inputs: pydantic.BaseModel, olds: dict[str, Any]) -> list[CheckFailure]:
-        """Rules that need more than the inputs themselves (e.g. the API's catalogue); ``olds`` are the
-        inputs already applied (empty for a create), so a rule may skip what was accepted before."""
-        return []
-
-    def api_create(self, api: GenesysClient, inputs: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        """Create the entity; returns it and any outputs the provider adds (e.g. adopted)."""
+    def post(self, api: GenesysClient, desired: InputsT) -> EntityT:
+        """One create call."""
         raise NotImplementedError
 
-    def api_get(self, api: GenesysClient, entity_id: str) -> Any:
+    def landed(self, api: GenesysClient, desired: InputsT) -> EntityT | None:
+        """The entity a create whose outcome is unknown made, as ``desired`` wants it, or None when it made none."""
         raise NotImplementedError
 
-    def api_update(self, api: GenesysClient, entity_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+    def api_get(self, api: GenesysClient, entity_id: str) -> EntityT:
+        raise NotImplementedError
+
+    def api_update(self, api: GenesysClient, entity_id: str, olds: dict[str, Any], desired: InputsT) -> EntityT:
         raise NotImplementedError
 
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
         raise NotImplementedError
 
-    def entity_inputs(self, entity: Any, props: dict[str, Any]) -> dict[str, Any]:
-        """The inputs that would produce this entity, for refresh (what cannot be read comes from props)."""
-        raise NotImplementedError
-
-    def extra_outputs(self, entity: Any) -> dict[str, Any]:
+    def extra_outputs(self, entity: EntityT) -> dict[str, Any]:
         """Computed outputs particular to this entity (e.g. registration status)."""
         return {}
 
-    def entity_outputs(self, entity: Any) -> dict[str, Any]:
+    def provider_outputs(self) -> Iterable[str]:
+        """Outputs the provider adds beside the entity's (kept across refresh and update)."""
+        return ()
+
+    # -- creating without duplicates ------------------------------------------------------------
+
+    def api_create(self, api: GenesysClient, desired: InputsT) -> tuple[EntityT, dict[str, Any]]:
+        """Create the entity; returns it and any outputs the provider adds (e.g. adopted)."""
+        return self.create_once(api, desired), {}
+
+    def create_once(self, api: GenesysClient, desired: InputsT) -> EntityT:
+        """POST; when the outcome is unknown (the POST may have landed), look before trying again, so a
+        retry never duplicates the entity."""
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                return self.post(api, desired)
+            except OutcomeUnknownError:
+                landed = self.landed(api, desired)
+                if landed is not None:
+                    return landed
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    # -- outputs and refresh --------------------------------------------------------------------
+
+    def entity_outputs(self, entity: EntityT) -> dict[str, Any]:
         """Computed outputs every Genesys entity has, and the subclass's own."""
         return {
             self.id_output: entity.id,
@@ -103,28 +121,18 @@ class EntityProvider(ResourceProvider):
             **self.extra_outputs(entity),
         }
 
+    def entity_inputs(self, entity: EntityT, props: dict[str, Any]) -> dict[str, Any]:
+        """The inputs that would produce this entity, for refresh: its settings as the API reports them,
+        and what the API does not return (a password, a provider switch) as the state has it."""
+        inputs = settings_of(self.settings_model, entity)
+        for name, field in self.inputs_model.model_fields.items():
+            if name not in self.settings_model.model_fields:
+                alias = field.alias or name
+                default = None if field.is_required() else field.get_default(call_default_factory=True)
+                inputs[alias] = props.get(alias, default)
+        return inputs
+
     # -- the lifecycle --------------------------------------------------------------------------
-
-    def configure(self, req: ConfigureRequest) -> None:
-        session.configure(req.config.get)
-
-    @concise_errors
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        raw = user_inputs(news)
-        try:
-            model = self.inputs_model.model_validate(without_unknowns(raw))
-        except pydantic.ValidationError as exc:
-            failures = validation_failures(exc, unknown_keys=unknown_paths(raw), secret_keys=self.secret_inputs)
-            return CheckResult(news, failures)
-        if contains_unknown(raw):
-            # Defaults can only be filled in once every value is known.
-            return CheckResult(news, [])
-        failures = self.extra_failures(model, olds)
-        return CheckResult(self.normalized(model), failures)
-
-    def normalized(self, model: pydantic.BaseModel) -> dict[str, Any]:
-        """Inputs with defaults filled in, by the names users write, so diffs compare like with like."""
-        return model.model_dump(by_alias=True, mode="json")
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = sorted(
@@ -139,15 +147,14 @@ class EntityProvider(ResourceProvider):
     @concise_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = user_inputs(props)
-        api = session.client()
-        entity, extra = self.api_create(api, inputs)
+        entity, extra = self.api_create(client_access.client(), self.desired(inputs))
         outs = {**inputs, **extra, **self.entity_outputs(entity)}
-        return CreateResult(id_=entity.id, outs=outs)
+        return CreateResult(id_=outs[self.id_output], outs=outs)
 
     @concise_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
-            entity = self.api_get(session.client(), id_)
+            entity = self.api_get(client_access.client(), id_)
         except NotFoundError:
             return ReadResult(id_="", outs={})  # deleted out of band: the next up recreates it
         inputs = self.entity_inputs(entity, user_inputs(props))
@@ -157,21 +164,10 @@ class EntityProvider(ResourceProvider):
     @concise_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_inputs(news)
-        api = session.client()
-        entity = self.api_update(api, id_, olds, inputs)
+        entity = self.api_update(client_access.client(), id_, olds, self.desired(inputs))
         extra = {k: olds[k] for k in self.provider_outputs() if k in olds}
         return UpdateResult(outs={**inputs, **extra, **self.entity_outputs(entity)})
 
     @concise_errors
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        self.api_delete(session.client(), id_)
-
-    # -- helpers --------------------------------------------------------------------------------
-
-    @classmethod
-    def inputs_keys(cls) -> frozenset[str]:
-        return frozenset(f.alias or name for name, f in cls.inputs_model.model_fields.items())
-
-    def provider_outputs(self) -> Iterable[str]:
-        """Outputs the provider adds beside the entity's (kept across refresh and update)."""
-        return ()
+        self.api_delete(client_access.client(), id_)

@@ -1,4 +1,4 @@
-"""The `Registration` dynamic resource: the outcome of an edge's registration with its carrier.
+"""The `RegistrationOutcome` dynamic resource: the outcome of an edge's registration with its carrier.
 
 An edge registers asynchronously after a write. Waiting for that in the Edge's own create would hold
 back everything that depends on the edge, the status webhook first, which would then miss the very
@@ -14,25 +14,17 @@ from datetime import datetime
 from typing import Any
 
 import pulumi
-import pydantic
-from pulumi.dynamic import (
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    Resource,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import session
-from .checks import validation_failures
-from .entity_provider import concise_errors
+from . import client_access
 from .genesys_api import GenesysApiError
-from .registration_outcome import UNKNOWN, registration_report, unread_report, wait_for_events
+from .genesys_api.fields import WaitSeconds
+from .provider_errors import concise_errors
+from .registration_outcome import registration_report, unread_report, wait_for_events
+from .registration_status import RegistrationStatus
 from .registration_watch import EdgeRegistration
+from .validated_provider import ValidatedProvider
 from .values import contains_unknown, user_inputs
 
 #: Inputs that shape the wait, not what is waited for: never a reason to wait again.
@@ -49,7 +41,9 @@ class EdgeRegistrationState(BaseModel):
     changedAt: datetime | None = None
 
 
-class RegistrationInputs(BaseModel):
+class OutcomeInputs(BaseModel):
+    """The RegistrationOutcome resource's inputs: which write of which edge to wait for, and how long."""
+
     model_config = ConfigDict(extra="forbid")
 
     trunk: str = Field(min_length=1)
@@ -58,31 +52,17 @@ class RegistrationInputs(BaseModel):
     edgeVersion: int = Field(ge=1)
     #: None from an Edge recorded before it had this output; its refresh fills it in.
     edgeRegistration: EdgeRegistrationState | None = None
-    timeoutSeconds: float = Field(60, ge=0, le=3600)
+    timeoutSeconds: WaitSeconds = 60
 
     def edge(self) -> EdgeRegistration:
         state = self.edgeRegistration or EdgeRegistrationState()
         return EdgeRegistration(self.edgeId, state.status, state.reason, state.changedAt)
 
 
-_INPUT_KEYS = frozenset(RegistrationInputs.model_fields)
+class RegistrationProvider(ValidatedProvider[OutcomeInputs]):
+    """Holds no state: it is pickled by reference into every RegistrationOutcome."""
 
-
-class RegistrationProvider(ResourceProvider):
-    """Holds no state: it is pickled by reference into every Registration."""
-
-    def configure(self, req: ConfigureRequest) -> None:
-        session.configure(req.config.get)
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        raw = user_inputs(news)
-        if contains_unknown(raw):
-            return CheckResult(news, [])  # the edge's outputs are known once it is written
-        try:
-            model = RegistrationInputs.model_validate(raw)
-        except pydantic.ValidationError as exc:
-            return CheckResult(news, validation_failures(exc))
-        return CheckResult(model.model_dump(mode="json"), [])
+    inputs_model = OutcomeInputs
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """A new write to the edge is a new outcome to wait for. The edge's registration state alone changes
@@ -95,35 +75,35 @@ class RegistrationProvider(ResourceProvider):
             if key not in (*WAIT_ONLY, "edgeRegistration") and (contains_unknown(value) or olds.get(key) != value)
         ]
         state = inputs.get("edgeRegistration")
-        settled = contains_unknown(state) or (isinstance(state, dict) and state.get("status") != "registering")
+        settled = contains_unknown(state) or (
+            isinstance(state, dict) and state.get("status") != RegistrationStatus.REGISTERING
+        )
         recorded = olds.get("status")
-        if recorded == UNKNOWN or (recorded == "registering" and settled):
+        if recorded == RegistrationStatus.UNKNOWN or (recorded == RegistrationStatus.REGISTERING and settled):
             changed.append("edgeRegistration")
         return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
 
     @concise_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = user_inputs(props)
-        return CreateResult(id_=uuid.uuid4().hex, outs={**inputs, **self._outcome(inputs)})
+        return CreateResult(id_=uuid.uuid4().hex, outs={**inputs, **self._outcome(self.desired(inputs))})
 
     @concise_errors
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = user_inputs(news)
-        return UpdateResult(outs={**inputs, **self._outcome(inputs)})
+        return UpdateResult(outs={**inputs, **self._outcome(self.desired(inputs))})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        outs = user_inputs(props)
-        return ReadResult(id_=id_, outs=outs, inputs={k: v for k, v in outs.items() if k in _INPUT_KEYS})
+        return ReadResult(id_=id_, outs=user_inputs(props), inputs=self.recorded_inputs(props))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing in Genesys belongs to it."""
 
     @staticmethod
-    def _outcome(inputs: dict[str, Any]) -> dict[str, Any]:
-        model = RegistrationInputs.model_validate(inputs)
+    def _outcome(model: OutcomeInputs) -> dict[str, Any]:
         edge = model.edge()
         try:
-            events = wait_for_events(session.client(), edge, model.timeoutSeconds)
+            events = wait_for_events(client_access.client(), edge, model.timeoutSeconds)
         except GenesysApiError as exc:
             # The edge and its webhook are written: failing here would stop the rest of the `up` for a report.
             # Recorded as unknown, the outcome is read again by the next `up`.
@@ -131,16 +111,16 @@ class RegistrationProvider(ResourceProvider):
         return registration_report(edge, events, model.timeoutSeconds)
 
 
-#: The Registration's outputs beside its inputs.
-REGISTRATION_OUTPUTS = ("status", "outcome", "events")
+#: The RegistrationOutcome's outputs beside its inputs.
+OUTCOME_OUTPUTS = ("status", "outcome", "events")
 
 
-class Registration(Resource, module="genesys", name="Registration"):
-    """The registration outcome of an edge's last write, with its audit events."""
+class RegistrationOutcome(Resource, module="genesys", name="Registration"):
+    """The registration outcome of an edge's last write, with its audit events (type `genesys:Registration`)."""
 
     status: pulumi.Output[str]
     """`registered`, `failed`, `registering` when no outcome arrived within the timeout, or `unknown` when
-    the events could not be read (the next `up` reads them again)."""
+    the events could not be read (the next `up` reads them again): a ``RegistrationStatus``."""
     outcome: pulumi.Output[dict]
     """{status, reason, latencySeconds, at}."""
     events: pulumi.Output[list]
@@ -163,6 +143,6 @@ class Registration(Resource, module="genesys", name="Registration"):
             "edgeVersion": edge_version,
             "edgeRegistration": edge_registration,
             "timeoutSeconds": timeout_seconds,
-            **dict.fromkeys(REGISTRATION_OUTPUTS),
+            **dict.fromkeys(OUTCOME_OUTPUTS),
         }
         super().__init__(RegistrationProvider(), resource_name, props, opts)

@@ -11,18 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from .genesys_api import Event, GenesysClient
+from .registration_status import RegistrationStatus
 from .registration_watch import FAILURE, STATUS_CHANGED, SUCCESS, EdgeRegistration, outcome_since, watcher_for
 from .values import iso_utc
 
 #: Audit and registration events of an edge kept in the outputs, newest last.
 KEPT_EVENTS = 20
-#: The status recorded when there is no outcome to tell (the events could not be read, or hold none).
-UNKNOWN = "unknown"
 
 
 def _starts_registration(event: Event) -> bool:
     return event.event_type == "audit:edge:created" or (
-        event.event_type == STATUS_CHANGED and event.details.get("status") == "registering"
+        event.event_type == STATUS_CHANGED and event.details.get("status") == RegistrationStatus.REGISTERING
     )
 
 
@@ -44,23 +43,28 @@ def wait_for_events(api: GenesysClient, edge: EdgeRegistration, timeout: float) 
     return watcher_for(api).wait(edge, timeout)
 
 
+def _status_of(outcome: Event) -> RegistrationStatus:
+    return RegistrationStatus.REGISTERED if outcome.event_type == SUCCESS else RegistrationStatus.FAILED
+
+
 def registration_report(edge: EdgeRegistration, events: list[Event], timeout: float) -> dict[str, Any]:
     """The outcome, its status alone (never null), and the events. Nullable fields stay inside
     `outcome`: a top-level null output reads as unknown during preview."""
     outcome, latency = last_outcome(events)
-    pending = edge.registration_status == "registering"
+    pending = edge.registration_status == RegistrationStatus.REGISTERING
     fresh = outcome is not None and outcome_since(events, edge.registration_status_changed_at) is outcome
-    if pending and not fresh:
-        status, reason = "registering", f"no registration outcome within {timeout:.0f} s"
+    status: str
+    reason: str | None
+    if pending and fresh and outcome is not None:
+        status, reason = _status_of(outcome), outcome.details.get("reason")
     elif pending:
-        status = "registered" if outcome.event_type == SUCCESS else "failed"
-        reason = outcome.details.get("reason")
+        status, reason = RegistrationStatus.REGISTERING, f"no registration outcome within {timeout:.0f} s"
     elif edge.registration_status is None and outcome is not None:
         # The edge's own state is not known here (an Edge recorded before it carried it): the events tell.
-        status = "registered" if outcome.event_type == SUCCESS else "failed"
-        reason = outcome.details.get("reason")
+        status, reason = _status_of(outcome), outcome.details.get("reason")
     else:
-        status, reason = edge.registration_status or UNKNOWN, edge.registration_status_reason
+        status = edge.registration_status or RegistrationStatus.UNKNOWN
+        reason = edge.registration_status_reason
     return {
         "status": status,
         "outcome": {
@@ -79,7 +83,7 @@ def registration_report(edge: EdgeRegistration, events: list[Event], timeout: fl
 def unread_report(reason: str) -> dict[str, Any]:
     """The outcome when the events could not be read: unknown, and why."""
     return {
-        "status": UNKNOWN,
-        "outcome": {"status": UNKNOWN, "reason": reason, "latencySeconds": None, "at": None},
+        "status": RegistrationStatus.UNKNOWN,
+        "outcome": {"status": RegistrationStatus.UNKNOWN, "reason": reason, "latencySeconds": None, "at": None},
         "events": [],
     }

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .genesys_api import Event, GenesysClient
+from .registration_status import RegistrationStatus
 
 SUCCESS = "telephony:edge:registration:success"
 FAILURE = "telephony:edge:registration:failure"
@@ -78,7 +79,7 @@ class RegistrationWatcher:
 
     def wait(self, edge: EdgeRegistration, timeout: float) -> list[Event]:
         """The edge's events once its pending registration has an outcome, or `timeout` passed."""
-        waiter = _Waiter(edge, self._clock() + timeout, edge.registration_status == "registering")
+        waiter = _Waiter(edge, self._clock() + timeout, edge.registration_status == RegistrationStatus.REGISTERING)
         with self._lock:
             self._waiters.append(waiter)
             if self._poller is None:
@@ -94,6 +95,7 @@ class RegistrationWatcher:
             self._sleep(ROUND_SECONDS)
             with self._lock:
                 waiters = list(self._waiters)
+            settled: list[tuple[_Waiter, Exception | None]]
             try:
                 by_edge = self._query({w.edge.id for w in waiters})
             except Exception as exc:  # noqa: BLE001 - every waiter gets the error; none waits forever
@@ -124,10 +126,11 @@ _watchers: dict[GenesysClient, RegistrationWatcher] = {}
 _watchers_lock = threading.Lock()
 
 
-def watcher_for(api: GenesysClient) -> RegistrationWatcher:
-    """The process's watcher for this client (one client per settings, so in practice one)."""
+def watcher_for(api: GenesysClient, sleep: Callable[[float], None] | None = None) -> RegistrationWatcher:
+    """The process's watcher for this client (one client per settings, so in practice one), made on first
+    use with ``sleep`` between polling rounds (``time.sleep`` when None)."""
     with _watchers_lock:
         watcher = _watchers.get(api)
         if watcher is None:
-            watcher = _watchers[api] = RegistrationWatcher(api)
+            watcher = _watchers[api] = RegistrationWatcher(api, sleep=sleep)
         return watcher

@@ -1,10 +1,4 @@
-"""Where the dynamic providers get their API client from, without holding it themselves.
-
-A provider object is pickled into every resource's state, so it must carry no client, lock or
-credential. `configure()` (called once per provider process with the stack's config) records
-the settings here, and every lifecycle call asks `client()` for the process-wide client: one
-token, one pacer and one connection pool for all resources and all gRPC worker threads.
-"""
+"""The provider process's watchdog: it ends with the pulumi CLI that started it."""
 
 from __future__ import annotations
 
@@ -12,45 +6,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from .genesys_api import ClientSettings, GenesysClient, shared_client
-
-
-@dataclass
-class _Configured:
-    settings: ClientSettings | None = None
-    error: Exception | None = None
-
 
 _lock = threading.Lock()
-_state = _Configured()
-
-
-def configure(get_config: Callable[[str], Any]) -> None:
-    """Read `genesys:*` from the stack config (environment as fallback). A bad setting is raised
-    on first use, so it fails the operation that needs the API, with the key it names."""
-    global _state
-    try:
-        configured = _Configured(settings=ClientSettings.from_config(get_config, os.environ))
-    except Exception as exc:  # noqa: BLE001 - kept and raised by client()
-        configured = _Configured(error=exc)
-    with _lock:
-        _state = configured
-    _exit_with_the_cli()
-
-
-def client() -> GenesysClient:
-    with _lock:
-        state = _state
-    if state.error is not None:
-        raise state.error
-    settings = state.settings or ClientSettings.from_config(None, os.environ)
-    return shared_client(settings)
-
-
 _watching = False
 
 
@@ -72,24 +29,3 @@ def _exit_with_the_cli() -> None:
         os._exit(70)
 
     threading.Thread(target=watch, name="exit-with-the-cli", daemon=True).start()
-
-
-_created_here: set[str] = set()
-
-
-def note_created(entity_id: str) -> None:
-    """Record an entity this process made with a POST of its own: nothing made by an earlier, interrupted
-    run can refer to it (see WebhookProvider.api_create)."""
-    with _lock:
-        _created_here.add(entity_id)
-
-
-def created_here(entity_id: str) -> bool:
-    with _lock:
-        return entity_id in _created_here
-
-
-def forget_created() -> None:
-    """Forget what `note_created` recorded (tests)."""
-    with _lock:
-        _created_here.clear()

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pulumi.output import Unknown
-from pulumi.runtime.rpc import UNKNOWN
+from pulumi.runtime import rpc
 
 #: The key under which the SDK stores the pickled provider in every resource's state.
 PROVIDER_KEY = "__provider"
@@ -14,7 +14,7 @@ PROVIDER_KEY = "__provider"
 
 def is_unknown(value: Any) -> bool:
     """True for a value that is not known yet (during preview)."""
-    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
 def contains_unknown(value: Any) -> bool:

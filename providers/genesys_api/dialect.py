@@ -145,7 +145,10 @@ class SeedDialect:
         return Call("DELETE", f"{self.WEBHOOKS}/{_seg(webhook_id)}", f"{self.WEBHOOKS}/{{id}}")
 
     def webhook_body(self, spec: WebhookSpec) -> dict[str, Any]:
-        return spec.model_dump(by_alias=True, exclude_none=True)
+        """The settings by their camelCase names, but for the one the seed calls ``eventType``."""
+        body = spec.model_dump(by_alias=True, exclude_none=True)
+        body["eventType"] = body.pop("eventTypes")
+        return {**body, "apiVersion": "v2"}
 
     def parse_webhook(self, data: Any) -> Webhook:
         return Webhook.model_validate(data)

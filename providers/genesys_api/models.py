@@ -1,19 +1,25 @@
-"""Typed models of the entities the client reads and writes.
+"""The seed API's schema: its entities' settings, defined once, and its read models.
 
-Write models (``*Spec``) are strict: they reject unknown fields and out-of-range values, so a provider's
-``check()`` can fail ``pulumi preview`` before any API call. Read models are lenient: they ignore fields they
-do not know, so a server that grows a field never breaks a refresh. Field names are snake_case with the
-seed API's camelCase as aliases; which fields go on the wire, and where, is decided in ``dialect.py``.
+Settings (``EdgeSettings``, ``WebhookSpec``) are the one definition of what users configure: the names
+they write (camelCase aliases), defaults, limits and rules. The stack config extends them with what only a
+stack has, the dynamic resources take them as inputs, the seed wire body is their ``model_dump(by_alias=True)``
+(``dialect.py`` places the few fields the wire names differently) and refresh reads them back with
+``fields.settings_of``. A second dialect (the Platform API's BYOC trunk base settings) gets its own schema
+module beside this one, built from ``fields.py``, with the providers' lifecycle (``EntityProvider``) shared.
+
+Read models are lenient: they ignore (or, for refreshed entities, keep) fields they do not know, so a server
+that grows a field never breaks a refresh. Field names are snake_case with the seed API's camelCase as aliases.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar, get_args
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+
+from .fields import Description, EntityId, Host, Port, Settings, Username, WebhookTarget
 
 Codec = Literal["G711u", "G711a", "G729", "Opus", "GSM"]
 ALLOWED_CODECS: tuple[str, ...] = get_args(Codec)
@@ -32,20 +38,19 @@ EVENT_TYPES: tuple[str, ...] = (
     "audit:webhook:updated",
     "audit:webhook:deleted",
 )
-
-_HOST_BAD = re.compile(r"\s|/")
-
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+#: What a trunk's status webhook subscribes to unless told otherwise.
+STATUS_EVENTS = EVENT_TYPES[:3]
 
 
-class _Write(_Wire):
-    model_config = ConfigDict(extra="forbid")
+class _Read(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
-class _Read(_Wire):
-    model_config = ConfigDict(extra="ignore")
+class _Refreshed(_Read):
+    """An entity whose settings refresh reads back: fields it does not declare are kept (under their wire
+    names), so a setting the schema gains is read back without an edit here (see ``fields.settings_of``)."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 # ---------------------------------------------------------------------------------------------- shared pieces
@@ -93,24 +98,6 @@ class Page(_Read, Generic[T]):
 # ---------------------------------------------------------------------------------------------- edges
 
 
-class RegistrationSpec(_Write):
-    """How the trunk registers with its carrier. The password is write-only and never printed."""
-
-    type: RegistrationType = "REGISTER"
-    host: str = Field(min_length=1, max_length=255)
-    port: int = Field(5060, ge=1, le=65535)
-    username: str = Field(min_length=1)
-    password: SecretStr | None = None
-    """None on an update keeps the password the server has."""
-
-    @field_validator("host")
-    @classmethod
-    def _plain_host(cls, value: str) -> str:
-        if _HOST_BAD.search(value) or value.count(":") == 1:  # one colon: host:port (IPv6 has several)
-            raise ValueError("host must be a hostname or IP address, without scheme, path or spaces")
-        return value
-
-
 def unique_codecs(value: list[str]) -> list[str]:
     """A codec listed twice is a mistake in a preference order: say which."""
     repeated = sorted({c for i, c in enumerate(value) if c in value[:i]})
@@ -119,30 +106,63 @@ def unique_codecs(value: list[str]) -> list[str]:
     return value
 
 
-class HealthProbeSpec(_Write):
+DEFAULT_CODECS: tuple[Codec, ...] = ("G711u", "G729", "Opus")
+#: Codecs in order of preference.
+Codecs = Annotated[list[Codec], Field(min_length=1), AfterValidator(unique_codecs)]
+#: The name of a trunk: what operators search for, so plain letters, digits, spaces and ``._-``.
+TrunkName = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")]
+WebhookName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class RegistrationBase(Settings):
+    """The registration settings every stack states itself."""
+
+    type: RegistrationType = "REGISTER"
+    port: Port = 5060
+
+
+class RegistrationSettings(RegistrationBase):
+    """How the trunk registers with its carrier (its password is a separate secret)."""
+
+    host: Host
+    username: Username
+
+
+class HealthProbeSettings(Settings):
     enabled: bool = True
     interval_seconds: int = Field(30, ge=5, le=3600)
 
 
-class EdgeSpec(_Write):
-    """What a Connect trunk (edge) should look like: the body of a create or an update."""
+class EdgeBase(Settings):
+    """The edge settings every stack states itself."""
 
-    name: str = Field(min_length=1, max_length=200)
-    edge_group_id: str = Field(min_length=1)
-    sip_profile_id: str = Field(min_length=1)
-    max_concurrent_sessions: int = Field(ge=1, le=2000)
-    codecs: list[Codec] = Field(min_length=1)
+    name: TrunkName
+    max_concurrent_sessions: int = Field(100, ge=1, le=2000)
+    codecs: Codecs = Field(default_factory=lambda: list(DEFAULT_CODECS))
+    health_probe: HealthProbeSettings = Field(default_factory=HealthProbeSettings)
+    description: Description | None = None
+
+
+class EdgeSettings(EdgeBase):
+    """What a Connect trunk (edge) should look like. The settings declared here (not in ``EdgeBase``) are
+    the ones a stack may take from another stack's outputs, so its config declares them optional."""
+
+    edge_group_id: EntityId
+    sip_profile_id: EntityId
+    registration: RegistrationSettings
+
+
+class RegistrationSpec(RegistrationSettings):
+    """The registration a write sends. The password is write-only and never printed."""
+
+    password: SecretStr | None = None
+    """None on an update keeps the password the server has."""
+
+
+class EdgeSpec(EdgeSettings):
+    """The body of an edge's create or update: its settings, and the password when it is to be set."""
+
     registration: RegistrationSpec
-    health_probe: HealthProbeSpec | None = None
-    description: str | None = None
-
-    @field_validator("codecs")
-    @classmethod
-    def _unique(cls, value: list[str]) -> list[str]:
-        return unique_codecs(value)
-
-
-EdgeWrite = EdgeSpec
 
 
 class Registration(_Read):
@@ -159,7 +179,7 @@ class HealthProbe(_Read):
     interval_seconds: int | None = None
 
 
-class Edge(_Entity):
+class Edge(_Entity, _Refreshed):
     """A Connect trunk as the API returns it."""
 
     name: str
@@ -175,10 +195,16 @@ class Edge(_Entity):
     registration_status_reason: str | None = None
     registration_status_changed_at: datetime | None = None
 
+    @model_validator(mode="after")
+    def _flat_group_id(self) -> Edge:
+        """The edge group id, whichever of the flat or nested forms the server sent."""
+        if self.edge_group_id is None and self.edge_group is not None:
+            self.edge_group_id = self.edge_group.id
+        return self
+
     @property
     def group_id(self) -> str | None:
-        """The edge group id, whichever of the flat or nested forms the server sent."""
-        return self.edge_group_id or (self.edge_group.id if self.edge_group else None)
+        return self.edge_group_id
 
 
 # ---------------------------------------------------------------------------------------------- read-only
@@ -198,31 +224,46 @@ class EdgeGroup(_Entity):
 # ---------------------------------------------------------------------------------------------- webhooks
 
 
-class WebhookSpec(_Write):
-    """A webhook subscription: the body of a create or an update."""
+class WebhookBase(Settings):
+    """The webhook settings a stack's config states."""
 
-    name: str = Field(min_length=1, max_length=200)
-    description: str | None = None
-    api_version: str = "v2"
-    event_type: list[str] = Field(min_length=1)
-    filter_criteria: str = ""
-    target_uri: str = Field(min_length=1)
+    target_uri: WebhookTarget
+    event_type: list[str] = Field(default_factory=lambda: list(STATUS_EVENTS), min_length=1, alias="eventTypes")
     headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("event_type")
+    @classmethod
+    def _known_event_types(cls, value: list[str]) -> list[str]:
+        unknown = [t for t in value if t not in EVENT_TYPES]
+        if unknown:
+            names = ", ".join(map(repr, unknown))
+            raise ValueError(f"unknown event type(s) {names}; allowed: {', '.join(EVENT_TYPES)}")
+        return value
+
+
+class WebhookSpec(WebhookBase):
+    """A webhook subscription: its settings, and the body of a create or an update."""
+
+    name: WebhookName
+    description: Description | None = None
+    filter_criteria: str = ""
     enabled: bool = True
 
 
-WebhookWrite = WebhookSpec
-
-
-class Webhook(_Entity):
+class Webhook(_Entity, _Refreshed):
     name: str
     description: str | None = None
     api_version: str | None = None
     event_type: list[str] = Field(default_factory=list)
-    filter_criteria: str | None = None
+    filter_criteria: str = ""
     target_uri: str | None = None
     headers: dict[str, str] = Field(default_factory=dict)
     enabled: bool | None = None
+
+    @field_validator("filter_criteria", mode="before")
+    @classmethod
+    def _no_filter(cls, value: Any) -> Any:
+        return "" if value is None else value
 
 
 # ---------------------------------------------------------------------------------------------- events

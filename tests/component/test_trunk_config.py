@@ -22,13 +22,13 @@ def test_defaults_follow_the_seed():
     (t,) = parse_trunks([trunk()])
     assert t.codecs == ["G711u", "G729", "Opus"]
     assert t.registration.type == "REGISTER" and t.registration.port == 5060
-    assert t.healthProbe.enabled is True and t.healthProbe.interval_seconds == 30
+    assert t.health_probe.enabled is True and t.health_probe.interval_seconds == 30
     assert t.webhook is None and t.adopt is False
 
 
 def test_webhook_gets_the_status_events_by_default():
     (t,) = parse_trunks([trunk(webhook={"targetUri": "https://hooks.example.com/x"})])
-    assert "telephony:edge:status:changed" in t.webhook.eventTypes
+    assert "telephony:edge:status:changed" in t.webhook.event_type
 
 
 @pytest.mark.parametrize(

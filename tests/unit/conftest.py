@@ -7,7 +7,7 @@ import httpx
 import pytest
 import respx
 
-from providers import catalog, registration_watch, session
+from providers import catalog, client_access, registration_watch
 from providers.genesys_api import close_shared_clients
 from providers.genesys_api.testing import TEST_BASE_URL, TEST_CLIENT_ID, TEST_CLIENT_SECRET, token_reply
 from tests.unit.provider_fixtures import CREATED, EVENTS, GROUP, GROUPS, SUCCESS
@@ -32,7 +32,9 @@ def api():
         "genesys:clientSecret": TEST_CLIENT_SECRET,
         "genesys:maxRetries": "1",
     }
-    session.configure(config.get)
+    client_access.configure(config.get)
+    # The watcher of this client sleeps between its event queries: not in unit tests.
+    registration_watch.watcher_for(client_access.client(), sleep=lambda _seconds: None)
     with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as router:
         router.post("/oauth/token").respond(200, json=token_reply())
         router.post(EVENTS, name="events").mock(side_effect=registered_events)
@@ -40,9 +42,3 @@ def api():
         yield router
     close_shared_clients()
     catalog.reset_caches()
-
-
-@pytest.fixture(autouse=True)
-def no_registration_waits(monkeypatch):
-    """Waiting for a registration outcome sleeps between event queries: not in unit tests."""
-    monkeypatch.setattr(registration_watch.time, "sleep", lambda _seconds: None)

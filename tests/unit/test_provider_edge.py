@@ -11,8 +11,8 @@ import pytest
 from pulumi.output import Unknown
 
 from providers.edge import EdgeProvider
-from providers.entity_provider import ProviderError
 from providers.genesys_api.testing import error_body
+from providers.provider_errors import ProviderError
 from tests.unit.provider_fixtures import (
     EDGES,
     GROUP,

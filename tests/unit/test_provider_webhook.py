@@ -7,8 +7,9 @@ import json
 import httpx
 import pytest
 
-from providers import session
-from providers.webhook import WebhookProvider, target_problem
+from providers import created_here
+from providers.genesys_api.fields import target_problem
+from providers.webhook import WebhookProvider
 from tests.unit.provider_fixtures import WEBHOOKS, page
 
 provider = WebhookProvider()
@@ -17,9 +18,9 @@ provider = WebhookProvider()
 @pytest.fixture(autouse=True)
 def _no_edge_created_yet():
     """Each test starts as a fresh provider process that has created no edge."""
-    session.forget_created()
+    created_here.forget_all()
     yield
-    session.forget_created()
+    created_here.forget_all()
 
 
 def webhook_inputs(**over):
@@ -137,7 +138,7 @@ def test_create_takes_over_the_webhook_an_interrupted_run_made(api):
 
 
 def test_create_on_an_edge_this_process_created_looks_for_no_leftover(api):
-    session.note_created("e1")
+    created_here.note("e1")
     listed = api.get(WEBHOOKS).respond(200, json=page(webhook_entity("left")))
     api.post(WEBHOOKS).respond(201, json=webhook_entity())
     inputs = provider.check({}, {"__provider": "p", **webhook_inputs()}).inputs

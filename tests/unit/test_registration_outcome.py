@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from providers import session
+from providers import client_access
 from providers.genesys_api import Edge
 from providers.registration_outcome import registration_report, wait_for_events
 from providers.registration_watch import EdgeRegistration, RegistrationWatcher
@@ -30,7 +30,7 @@ def test_waits_until_the_outcome_arrives(api):
         ]
     )
     edge = pending_edge()
-    events = wait_for_events(session.client(), edge, timeout=30)
+    events = wait_for_events(client_access.client(), edge, timeout=30)
     assert route.call_count == 2
     report = registration_report(edge, events, 30)
     assert report["status"] == "registered"
@@ -42,7 +42,7 @@ def test_waits_until_the_outcome_arrives(api):
 def test_failure_carries_the_carriers_reason(api):
     api.post(EVENTS).respond(200, json={"events": [CREATED, FAILURE]})
     edge = pending_edge()
-    report = registration_report(edge, wait_for_events(session.client(), edge, 30), 30)
+    report = registration_report(edge, wait_for_events(client_access.client(), edge, 30), 30)
     assert report["status"] == "failed"
     assert report["outcome"]["reason"] == "carrier rejected credentials"
 
@@ -55,7 +55,7 @@ def test_an_outcome_older_than_the_change_is_not_the_answer(api):
         ]
     )
     edge = pending_edge(registrationStatusChangedAt="2026-11-28T14:00:00.000Z")
-    report = registration_report(edge, wait_for_events(session.client(), edge, 30), 30)
+    report = registration_report(edge, wait_for_events(client_access.client(), edge, 30), 30)
     assert route.call_count == 2
     assert report["outcome"]["latencySeconds"] == 2.0
 
@@ -63,7 +63,7 @@ def test_an_outcome_older_than_the_change_is_not_the_answer(api):
 def test_one_query_when_nothing_is_pending(api):
     route = api.post(EVENTS).respond(200, json={"events": [CREATED, SUCCESS]})
     edge = pending_edge(registrationStatus="registered")
-    report = registration_report(edge, wait_for_events(session.client(), edge, 30), 30)
+    report = registration_report(edge, wait_for_events(client_access.client(), edge, 30), 30)
     assert route.call_count == 1 and report["status"] == "registered"
 
 
@@ -71,7 +71,7 @@ def test_gives_up_after_the_timeout(api):
     ticks = iter(range(0, 10_000, 10))
     api.post(EVENTS).respond(200, json={"events": [CREATED]})
     edge = pending_edge()
-    watcher = RegistrationWatcher(session.client(), sleep=lambda _s: None, clock=lambda: next(ticks))
+    watcher = RegistrationWatcher(client_access.client(), sleep=lambda _s: None, clock=lambda: next(ticks))
     events = watcher.wait(edge, 30)
     report = registration_report(edge, events, 30)
     assert report["status"] == "registering"
@@ -89,7 +89,7 @@ def test_edges_waiting_together_share_each_query(api):
             httpx.Response(200, json={"events": [dict(SUCCESS, resourceId=i, id=f"s-{i}") for i in ids]}),
         ]
     )
-    watcher = RegistrationWatcher(session.client())
+    watcher = RegistrationWatcher(client_access.client(), sleep=lambda _s: None)
     results: dict[str, list] = {}
     gate = threading.Barrier(len(ids))
 

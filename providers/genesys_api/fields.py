@@ -1,0 +1,105 @@
+"""What every settings schema is built from, whatever the API dialect: the base class and the field types
+whose rules hold for any Genesys API (limits, the shape of a host, a webhook target).
+
+A dialect's schema module (``models.py`` for the seed API) composes these into its entities' settings.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class Settings(BaseModel):
+    """An entity's settings: snake_case in Python, camelCase (the names users write, and the seed API's) as
+    aliases; unknown keys are refused. Users' input is validated with ``by_name=False``, so only the
+    camelCase names are accepted from them; Python code may construct by either."""
+
+    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="forbid")
+
+
+def users_names(model: type[BaseModel]) -> frozenset[str]:
+    """The names users write for a settings model's fields."""
+    return frozenset(field.alias or name for name, field in model.model_fields.items())
+
+
+def settings_of(model: type[BaseModel], entity: object) -> dict[str, Any]:
+    """The settings, by users' names, that would make ``entity`` (an API read model) what it is: each field
+    of ``model`` read from the entity by its Python name, or, for a field the read model does not declare,
+    from what the reply carried under the field's camelCase name. Refresh uses this, so a setting the
+    schema gains is read back without another edit."""
+    declared = getattr(type(entity), "model_fields", {})
+    extra = getattr(entity, "model_extra", None) or {}
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        alias = field.alias or name
+        value = getattr(entity, name) if name in declared else extra.get(alias)
+        nested = field.annotation
+        if isinstance(value, BaseModel) and isinstance(nested, type) and issubclass(nested, BaseModel):
+            value = settings_of(nested, value)
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        elif isinstance(value, Iterable) and not isinstance(value, str):
+            value = list(value)
+        values[alias] = value
+    return values
+
+
+# ---------------------------------------------------------------------------------------------- field types
+
+_HOST_BAD = re.compile(r"\s|/")
+
+
+def _plain_host(value: str) -> str:
+    if _HOST_BAD.search(value) or value.count(":") == 1:  # one colon: host:port (IPv6 has several)
+        raise ValueError("host must be a hostname or IP address, without scheme, path or spaces")
+    return value
+
+
+def target_problem(uri: str) -> str | None:
+    """Why a webhook target is not allowed: it must be an absolute https URL; plain http only to a
+    loopback receiver (a local test listener), so events never cross a network unencrypted."""
+    parsed = urlparse(uri)
+    if parsed.scheme not in {"https", "http"} or not parsed.hostname:
+        return "must be an absolute https:// URL (http:// is allowed only to 127.0.0.1, ::1 or localhost)"
+    if parsed.scheme == "http" and not _is_loopback(parsed.hostname):
+        return f"plain http is allowed only to a loopback address, not {parsed.hostname!r}; use https://"
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _allowed_target(value: str) -> str:
+    problem = target_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: The id of an entity in the org (a group, a profile).
+EntityId = Annotated[str, Field(min_length=1, max_length=100)]
+#: A host to register with: a hostname or an IP address, nothing else.
+Host = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_plain_host)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+Username = Annotated[str, Field(min_length=1, max_length=200)]
+#: A credential; never echoed in an error (see the config and check error reporting).
+Password = Annotated[str, Field(min_length=1, max_length=200)]
+#: Free text shown beside an entity.
+Description = Annotated[str, Field(max_length=500)]
+#: Where a webhook delivers: https, or http to a loopback receiver.
+WebhookTarget = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_allowed_target)]
+#: Seconds to wait for a registration outcome.
+WaitSeconds = Annotated[float, Field(ge=0, le=3600)]

@@ -77,6 +77,7 @@ test: toolchain
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	cd bench/floor_project && $(PY) -m mypy --config-file ../../pyproject.toml --explicit-package-bases __main__.py noop_provider.py
 
 bench: toolchain
 	$(PY) -m bench $(BENCH_ARGS)

@@ -20,10 +20,11 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from devtools.pulumi_cli import pulumi_binary
+from devtools.trunks_project import PROGRAM_FILES, REPO
 from emulator.testing import running_emulator
-from tests.support.pulumi_cli import pulumi_binary
-from tests.support.trunks_project import PROGRAM_FILES, REPO
 
 from . import report
 from .naive_baseline import SEED_SLEEP_SECONDS
@@ -116,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="genesys-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     runner = Runner(work, parallel=args.parallel)
-    emulator_opts = {"log_level": "warning", "latency_ms": args.latency_ms or None}
-    meta = {
+    emulator_opts: dict[str, Any] = {"log_level": "warning", "latency_ms": args.latency_ms or None}
+    meta: dict[str, Any] = {
         "started": started.isoformat(timespec="seconds"),
         "mode": mode,
         "sizes": list(sizes),
@@ -145,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             meta["registration_delay"] = emu.settings().get("registrationDelaySeconds", 1.0)
             for n in sizes:
                 program = runner.run_program(emu, n)
-                created = next((r for r in program if r.op == "create" and r.state), None)
-                per_trunk = args.floor_per_trunk or (round(created.state["dynamic_per_trunk"]) if created else 3)
+                created = next((r.state for r in program if r.op == "create" and r.state), None)
+                per_trunk = args.floor_per_trunk or (round(created["dynamic_per_trunk"]) if created else 3)
                 meta.setdefault("floor_per_trunk", {})[str(n)] = per_trunk
                 if not args.no_floor:
                     runner.run_floor(emu, n, per_trunk)

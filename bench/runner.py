@@ -1,7 +1,7 @@
 """The scenario driver: the program, the naive baseline and the engine floor, against one emulator.
 
 Every measured step resets the emulator's request log, runs, and reads the log back; pulumi steps run
-the real CLI (tests/support/pulumi_cli.py) and time the whole command, as a user waits for it.
+the real CLI (devtools/pulumi_cli.py) and time the whole command, as a user waits for it.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
+from devtools.pulumi_cli import PulumiProject
+from devtools.trunks_project import DEV_CLIENT_ID, DEV_CLIENT_SECRET, REPO, TrunksProject, trunk
 from emulator.testing import EmulatorHandle
-from tests.support.pulumi_cli import PulumiProject
-from tests.support.trunks_project import DEV_CLIENT_ID, DEV_CLIENT_SECRET, REPO, TrunksProject, trunk
 
 from . import naive_baseline
 from .requestlog import CallSummary, summarize, timeline

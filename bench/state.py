@@ -32,7 +32,7 @@ def state_summary(export: dict[str, Any], trunks: int) -> dict[str, Any]:
     for res in resources:
         by_type[res["type"]].append(res)
 
-    types = {}
+    types: dict[str, dict[str, Any]] = {}
     for type_token, items in sorted(by_type.items()):
         entry = [json_bytes(r) for r in items]
         outputs = [json_bytes(r.get("outputs") or {}) for r in items]

@@ -7,6 +7,8 @@ Config: `trunks` (how many), `perTrunk` (dynamic resources per trunk, 1..3, to m
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 from noop_provider import Noop
 
@@ -16,7 +18,7 @@ class FloorTrunk(pulumi.ComponentResource):
         super().__init__("bench-floor:index:TrunkStack", name, None, None)
         child = pulumi.ResourceOptions(parent=self)
         edge = Noop(f"{name}-edge", {"name": name, "maxConcurrentSessions": sessions}, child)
-        parts = {"edge": edge.entityId}
+        parts: dict[str, pulumi.Output[Any]] = {"edge": edge.entityId}
         after: list[pulumi.Resource] = []
         if per_trunk >= 2:
             webhook = Noop(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.trunks_project import TrunksProject
 from emulator.testing import EmulatorHandle, running_emulator
-from tests.support.trunks_project import TrunksProject
 
 #: Fast carriers: registration outcomes arrive 0.3 s after a change.
 REGISTRATION_DELAY = 0.3

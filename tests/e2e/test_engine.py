@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pulumi_cli import PulumiProject, base_env, change_summary, pulumi_binary
+from devtools.pulumi_cli import PulumiProject, base_env, change_summary, pulumi_binary
 
 pytestmark = pytest.mark.e2e
 PROJECT = Path(__file__).with_name("engine_project")

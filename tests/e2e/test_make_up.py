@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from devtools.trunks_project import REPO
 from emulator.testing import free_port
-from tests.support.trunks_project import REPO
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from tests.support.pulumi_cli import PulumiProject
-from tests.support.trunks_project import REPO, trunk
+from devtools.pulumi_cli import PulumiProject
+from devtools.trunks_project import REPO, trunk
 
 pytestmark = pytest.mark.e2e
 EDGES = "/api/v2/telephony/providers/edges"

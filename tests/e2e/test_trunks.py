@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from devtools.pulumi_cli import change_summary
+from devtools.trunks_project import GROUP_DR, trunk
 from tests.e2e.conftest import api_calls, writes
-from tests.support.pulumi_cli import change_summary
-from tests.support.trunks_project import GROUP_DR, trunk
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e

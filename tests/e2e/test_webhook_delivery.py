@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.support.trunks_project import trunk
+from devtools.trunks_project import trunk
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e

@@ -24,10 +24,10 @@ from typing import Any
 
 import pytest
 
+from devtools.pulumi_cli import PulumiError, pulumi_binary
+from devtools.trunks_project import DEV_CLIENT_SECRET, TrunksProject
 from emulator.testing import EmulatorHandle, running_emulator
 from tests.e2e.conftest import api_calls, writes
-from tests.support.pulumi_cli import PulumiError, pulumi_binary
-from tests.support.trunks_project import DEV_CLIENT_SECRET, TrunksProject
 
 __all__ = ["api_calls", "writes"]
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
+from devtools.trunks_project import trunk
 from emulator.testing import running_emulator
-from tests.support.trunks_project import trunk
 
 from .conftest import FAST_EMULATOR, REPORT, RecordingProject, api_calls, writes
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from tests.support.pulumi_cli import change_summary
-from tests.support.trunks_project import DEV_CLIENT_SECRET, trunk
+from devtools.pulumi_cli import change_summary
+from devtools.trunks_project import DEV_CLIENT_SECRET, trunk
 
 from .conftest import EDGES, HOOK_URI, REPORT, WEBHOOKS, api_calls, writes
 

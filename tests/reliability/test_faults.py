@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from tests.support.trunks_project import PROFILE_HD, trunk
+from devtools.trunks_project import PROFILE_HD, trunk
 from tests.support.waiting import wait_until
 
 from .conftest import (

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.trunks_project import trunk
+from devtools.trunks_project import trunk
 from tests.support.waiting import wait_until
 
 from .conftest import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import yaml
 
 from .pulumi_cli import PulumiProject
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 PROGRAM_FILES = ("Pulumi.yaml", "__main__.py", "requirements.txt", "components", "providers")
 
 GROUP_PRIMARY = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a01"
@@ -101,7 +102,7 @@ class TrunksProject(PulumiProject):
     def stack_file(self) -> Path:
         return self.workdir / f"Pulumi.{self.stack}.yaml"
 
-    def write_config(self, values: dict[str, Any], secrets: list[tuple[str, str]] = ()) -> None:
+    def write_config(self, values: dict[str, Any], secrets: Sequence[tuple[str, str]] = ()) -> None:
         """Plain values straight into Pulumi.<stack>.yaml; secrets encrypted by the CLI in one call."""
         doc = yaml.safe_load(self.stack_file.read_text()) or {}
         doc.setdefault("config", {}).update(values)

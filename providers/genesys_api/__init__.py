@@ -7,7 +7,7 @@ calls, maps error bodies to typed errors, and keeps every endpoint and payload i
 import logging
 
 from .client import GenesysClient, close_shared_clients, shared_client
-from .dialect import Call, SeedDialect
+from .dialect import Call, Dialect, EdgeDialect, SeedDialect
 from .errors import (
     ConfigurationError,
     ConflictError,
@@ -60,7 +60,9 @@ __all__ = [
     "ClientStats",
     "ConfigurationError",
     "ConflictError",
+    "Dialect",
     "Edge",
+    "EdgeDialect",
     "EdgeGroup",
     "EdgeSpec",
     "EdgeWrite",

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .auth import TokenProvider
-from .dialect import Call, SeedDialect
+from .auth import BearerAuth, TokenProvider
+from .dialect import Call, EdgeDialect, SeedDialect
 from .errors import NotFoundError, VersionConflictError
 from .models import Edge, EdgeGroup, EdgeSpec, Event, Page, SipProfile, Webhook, WebhookSpec
 from .pacing import Pacer
@@ -40,7 +40,7 @@ class GenesysClient:
         self,
         settings: ClientSettings,
         *,
-        dialect: SeedDialect | None = None,
+        dialect: EdgeDialect | None = None,
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -51,7 +51,7 @@ class GenesysClient:
         """``sleep``/``clock``/``rng`` exist so tests run a 429 storm without waiting; ``http`` lets a
         caller bring its own httpx.Client (it is then not closed by ``close()``)."""
         self.settings = settings
-        self.dialect = dialect or SeedDialect()
+        self.dialect: EdgeDialect = dialect or SeedDialect()
         self.stats = ClientStats()
         self.page_size = min(page_size, self.dialect.max_page_size)
         self.version_conflict_retries = version_conflict_retries
@@ -79,7 +79,7 @@ class GenesysClient:
         self._transport = Transport(
             api_url=settings.api_url,
             http=self._http,
-            auth=self.auth,
+            auth=BearerAuth(self.auth, self.stats),
             pacer=self.pacer,
             policy=policy,
             stats=self.stats,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import httpx
 import pytest
@@ -42,7 +43,18 @@ def api():
     catalog.reset_caches()
 
 
+class _TimeWithoutWaits:
+    """The time module as the registration watcher sees it, minus the waiting."""
+
+    monotonic = staticmethod(time.monotonic)
+
+    @staticmethod
+    def sleep(_seconds: float) -> None:
+        return None
+
+
 @pytest.fixture(autouse=True)
 def no_registration_waits(monkeypatch):
-    """Waiting for a registration outcome sleeps between event queries: not in unit tests."""
-    monkeypatch.setattr(registration_watch.time, "sleep", lambda _seconds: None)
+    """Waiting for a registration outcome sleeps between event queries: not in unit tests. Only the
+    watcher's clock is replaced: tests that keep a request in flight with a real sleep still wait."""
+    monkeypatch.setattr(registration_watch, "time", _TimeWithoutWaits)

@@ -11,6 +11,7 @@ from .dialect import Call, Dialect, EdgeDialect, SeedDialect
 from .errors import (
     ConfigurationError,
     ConflictError,
+    ErrorBody,
     FieldError,
     ForbiddenError,
     GenesysApiError,
@@ -67,6 +68,7 @@ __all__ = [
     "EdgeSpec",
     "EdgeWrite",
     "EntityRef",
+    "ErrorBody",
     "Event",
     "EventActor",
     "FieldError",

@@ -37,7 +37,7 @@ class Call:
         return self.read_only or self.method in _RETRY_SAFE_METHODS
 
 
-def _seg(entity_id: str) -> str:
+def path_segment(entity_id: str) -> str:
     """An id as one path segment: a stray ``/`` or ``?`` in an id must not address another resource."""
     if not entity_id:
         raise ValueError("entity id must be a non-empty string")
@@ -110,7 +110,7 @@ class SeedDialect:
     # ------------------------------------------------------------------------------------------ edges
 
     def get_edge(self, edge_id: str) -> Call:
-        return Call("GET", f"{self.EDGES}/{_seg(edge_id)}", f"{self.EDGES}/{{id}}")
+        return Call("GET", f"{self.EDGES}/{path_segment(edge_id)}", f"{self.EDGES}/{{id}}")
 
     def list_edges(
         self, page_number: int, page_size: int, name: str | None = None, edge_group_id: str | None = None
@@ -127,10 +127,10 @@ class SeedDialect:
 
     def update_edge(self, edge_id: str, spec: EdgeSpec, version: int) -> Call:
         body = {**self.edge_body(spec), "version": version}
-        return Call("PUT", f"{self.EDGES}/{_seg(edge_id)}", f"{self.EDGES}/{{id}}", body=body)
+        return Call("PUT", f"{self.EDGES}/{path_segment(edge_id)}", f"{self.EDGES}/{{id}}", body=body)
 
     def delete_edge(self, edge_id: str) -> Call:
-        return Call("DELETE", f"{self.EDGES}/{_seg(edge_id)}", f"{self.EDGES}/{{id}}")
+        return Call("DELETE", f"{self.EDGES}/{path_segment(edge_id)}", f"{self.EDGES}/{{id}}")
 
     def edge_body(self, spec: EdgeSpec) -> dict[str, Any]:
         """The wire body: camelCase, the password unwrapped here and only here, absent fields left out
@@ -150,7 +150,7 @@ class SeedDialect:
     # ------------------------------------------------------------------------------------------ read-only
 
     def get_sip_profile(self, profile_id: str) -> Call:
-        return Call("GET", f"{self.SIP_PROFILES}/{_seg(profile_id)}", f"{self.SIP_PROFILES}/{{id}}")
+        return Call("GET", f"{self.SIP_PROFILES}/{path_segment(profile_id)}", f"{self.SIP_PROFILES}/{{id}}")
 
     def list_sip_profiles(self, page_number: int, page_size: int) -> Call:
         params = {"pageSize": page_size, "pageNumber": page_number}
@@ -163,7 +163,7 @@ class SeedDialect:
         return Page[SipProfile].model_validate(data)
 
     def get_edge_group(self, group_id: str) -> Call:
-        return Call("GET", f"{self.EDGE_GROUPS}/{_seg(group_id)}", f"{self.EDGE_GROUPS}/{{id}}")
+        return Call("GET", f"{self.EDGE_GROUPS}/{path_segment(group_id)}", f"{self.EDGE_GROUPS}/{{id}}")
 
     def list_edge_groups(self, page_number: int, page_size: int) -> Call:
         params = {"pageSize": page_size, "pageNumber": page_number}
@@ -178,7 +178,7 @@ class SeedDialect:
     # ------------------------------------------------------------------------------------------ webhooks
 
     def get_webhook(self, webhook_id: str) -> Call:
-        return Call("GET", f"{self.WEBHOOKS}/{_seg(webhook_id)}", f"{self.WEBHOOKS}/{{id}}")
+        return Call("GET", f"{self.WEBHOOKS}/{path_segment(webhook_id)}", f"{self.WEBHOOKS}/{{id}}")
 
     def list_webhooks(self, page_number: int, page_size: int) -> Call:
         params = {"pageSize": page_size, "pageNumber": page_number}
@@ -189,10 +189,10 @@ class SeedDialect:
 
     def update_webhook(self, webhook_id: str, spec: WebhookSpec, version: int) -> Call:
         body = {**self.webhook_body(spec), "version": version}
-        return Call("PUT", f"{self.WEBHOOKS}/{_seg(webhook_id)}", f"{self.WEBHOOKS}/{{id}}", body=body)
+        return Call("PUT", f"{self.WEBHOOKS}/{path_segment(webhook_id)}", f"{self.WEBHOOKS}/{{id}}", body=body)
 
     def delete_webhook(self, webhook_id: str) -> Call:
-        return Call("DELETE", f"{self.WEBHOOKS}/{_seg(webhook_id)}", f"{self.WEBHOOKS}/{{id}}")
+        return Call("DELETE", f"{self.WEBHOOKS}/{path_segment(webhook_id)}", f"{self.WEBHOOKS}/{{id}}")
 
     def webhook_body(self, spec: WebhookSpec) -> dict[str, Any]:
         return spec.model_dump(by_alias=True, exclude_none=True)

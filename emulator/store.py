@@ -94,6 +94,10 @@ class Tx:
     def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
         return self._conn.execute(sql, params).fetchone()
 
+    def count(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
+        """The single integer a ``SELECT COUNT(*) ...`` answers."""
+        return int(self._conn.execute(sql, params).fetchone()[0])
+
     def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self._conn.execute(sql, params).fetchall()
 
@@ -148,7 +152,7 @@ class Store:
     def page_of_docs(self, table: str, where: str, params: tuple[Any, ...], page: Page) -> dict[str, Any]:
         """One page of a table's live JSON documents, in creation order, with the total that match."""
         with self.reading() as tx:
-            total = tx.one(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)["n"]
+            total = tx.count(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
             rows = tx.all(
                 f"SELECT doc FROM {table} WHERE {where} ORDER BY seq LIMIT ? OFFSET ?",
                 (*params, page.size, page.offset),

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 
 from ..auth import Principal
 from ..errors import ApiError, FieldError, bad_request
 from ..gateway import PRINCIPAL_KEY
-
-if TYPE_CHECKING:
-    from ..app import Services
+from ..services import Services
 
 
 def services(request: Request) -> Services:

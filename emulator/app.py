@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from . import __version__
+from .cloud import routes as cloud
 from .errors import ApiError, error_body, error_response
 from .gateway import ApiGateway
 from .requestlog import RequestLogMiddleware
@@ -28,7 +29,7 @@ def build_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        services.registrations.start(services.edges.complete_registration)
+        services.registrations.start(services.registration_completers())
         services.deliveries.start()
         pending = services.registrations.pending()
         if pending:
@@ -49,7 +50,8 @@ def build_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
-    for router in (oauth.router, edges.router, webhooks.router, analytics.router, admin.router):
+    routers = (oauth.router, cloud.router, edges.router, webhooks.router, analytics.router)
+    for router in (*routers, admin.router, cloud.admin_router):
         app.include_router(router)
 
     @app.exception_handler(ApiError)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .auth import ClientRegistry, TokenService
+from .cloud.audits import AuditLog
+from .cloud.trunkbases import REGISTRATION_KIND, TrunkBaseService
 from .delivery import DeliveryQueue
 from .edges import EdgeService
 from .events import EventLog
@@ -35,6 +38,12 @@ class Services:
     registrations: RegistrationScheduler
     edges: EdgeService
     webhooks: WebhookService
+    audits: AuditLog
+    trunkbases: TrunkBaseService
+
+    def registration_completers(self) -> dict[str, Callable[[str], None]]:
+        """Who settles a registration that falls due, by the kind of entity that registers."""
+        return {"edge": self.edges.complete_registration, REGISTRATION_KIND: self.trunkbases.complete_registration}
 
 
 def build_services(settings: Settings) -> Services:
@@ -44,6 +53,7 @@ def build_services(settings: Settings) -> Services:
     deliveries = DeliveryQueue(store, runtime)
     events = EventLog(store, deliveries)
     registrations = RegistrationScheduler(store, runtime)
+    audits = AuditLog(store)
     faults = Faults(
         FaultConfig(latencyMs=settings.latency_ms, errorRate=settings.error_rate, dropRate=settings.drop_rate)
     )
@@ -62,4 +72,6 @@ def build_services(settings: Settings) -> Services:
         registrations=registrations,
         edges=EdgeService(store, events, registrations),
         webhooks=WebhookService(store, events),
+        audits=audits,
+        trunkbases=TrunkBaseService(store, audits, registrations),
     )

@@ -53,9 +53,10 @@ CREATE TABLE IF NOT EXISTS events (
 );
 
 CREATE TABLE IF NOT EXISTS registrations (
-    edge_id TEXT PRIMARY KEY,
+    edge_id TEXT PRIMARY KEY, -- the id of the entity that registers: an edge, or a trunk instance
     due_at REAL NOT NULL,
-    client_id TEXT
+    client_id TEXT,
+    kind TEXT NOT NULL DEFAULT 'edge'
 );
 
 CREATE TABLE IF NOT EXISTS tokens (
@@ -122,7 +123,15 @@ class Store:
                 self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(SCHEMA)
+            columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(registrations)")}
+            if "kind" not in columns:  # a database written before trunk instances registered too
+                self._conn.execute("ALTER TABLE registrations ADD COLUMN kind TEXT NOT NULL DEFAULT 'edge'")
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def create_tables(self, schema: str) -> None:
+        """Add a dialect's own tables (``CREATE TABLE IF NOT EXISTS ...``) to the shared database."""
+        with self._lock:
+            self._conn.executescript(schema)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:

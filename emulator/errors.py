@@ -65,10 +65,9 @@ def not_found(kind: str, ident: str) -> ApiError:
     return ApiError(404, "not.found", f"{kind} {ident} not found")
 
 
-def version_mismatch() -> ApiError:
+STALE_VERSION = "The version number of the modified resource must match the version number in the database"
+
+
+def version_mismatch(message: str = STALE_VERSION) -> ApiError:
     """A 409 for a PUT whose version is not the stored one (real Genesys wording)."""
-    return ApiError(
-        409,
-        "version.mismatch",
-        "The version number of the modified resource must match the version number in the database",
-    )
+    return ApiError(409, "version.mismatch", message)

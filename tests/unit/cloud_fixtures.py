@@ -22,7 +22,6 @@ def prop(kind: str, default: Any, instance: Any = None, **schema: Any) -> dict[s
 def template() -> dict[str, Any]:
     """The BYOC carrier template: keys and constraints as the public sources show them."""
     return {
-        "id": "template",
         "name": "Generic BYOC Carrier",
         "state": "active",
         "trunkType": "EXTERNAL",
@@ -58,7 +57,7 @@ def base(
     base_id: str = BASE_ID, name: str = "Carrier-A", version: int = 1, state: str = "active", **instances: Any
 ) -> dict[str, Any]:
     """A trunk base as a GET returns it (every property in the template's shape)."""
-    properties = template()["properties"]
+    properties: dict[str, Any] = template()["properties"]
     for key, value in instances.items():
         properties[key]["value"]["instance"] = value
     properties["trunk_sip_authentication_credentials_password"]["value"]["instance"] = "********"

@@ -14,6 +14,7 @@ from providers.genesys_api.cloud import (
     KEY_USERNAME,
     MappingError,
     TrunkBase,
+    TrunkBaseTemplate,
     carrier_from_properties,
     carrier_properties,
     check_properties,
@@ -28,7 +29,7 @@ from providers.genesys_api.cloud import (
 )
 from tests.unit.cloud_fixtures import PASSWORD, base, template
 
-TEMPLATE = TrunkBase.model_validate(template())
+TEMPLATE = TrunkBaseTemplate.model_validate(template())
 
 
 def test_codecs_map_to_mime_types_in_preference_order():

@@ -23,8 +23,8 @@ from providers.genesys_api.cloud import (
     CloudTrunkApi,
     InUseError,
     NameTakenError,
-    TrunkBase,
     TrunkBaseSpec,
+    TrunkBaseTemplate,
     carrier_properties,
     codecs_to_wire,
     credential_properties,
@@ -57,7 +57,7 @@ SPEC = TrunkBaseSpec(
         KEY_CODECS: codecs_to_wire(["G711u", "G729"]),
     },
 )
-TEMPLATE_BASE = TrunkBase.model_validate(template())
+TEMPLATE_BASE = TrunkBaseTemplate.model_validate(template())
 VERSION_400 = "The version 1 of the trunk base settings does not match the current version 2"
 VERSION_409 = "The version number of the modified resource must match the version number in the database."
 

@@ -39,7 +39,9 @@ from .models import (
     Site,
     Trunk,
     TrunkBase,
+    TrunkBaseShape,
     TrunkBaseSpec,
+    TrunkBaseTemplate,
     TrunkProperty,
 )
 from .status import InstanceStatus, RegistrationStatus, TrunkBaseStatus, instance_status, roll_up
@@ -69,8 +71,10 @@ __all__ = [
     "Site",
     "Trunk",
     "TrunkBase",
+    "TrunkBaseShape",
     "TrunkBaseSpec",
     "TrunkBaseStatus",
+    "TrunkBaseTemplate",
     "TrunkProperty",
     "carrier_from_properties",
     "carrier_properties",

@@ -23,7 +23,17 @@ from ..errors import (
     VersionConflictError,
 )
 from .dialect import CloudDialect
-from .models import BYOC_CARRIER_METABASE, AuditLogMessage, Metabase, Site, Trunk, TrunkBase, TrunkBaseSpec
+from .models import (
+    BYOC_CARRIER_METABASE,
+    AuditLogMessage,
+    Metabase,
+    Site,
+    Trunk,
+    TrunkBase,
+    TrunkBaseShape,
+    TrunkBaseSpec,
+    TrunkBaseTemplate,
+)
 from .status import TrunkBaseStatus, roll_up
 
 log = logging.getLogger("genesys_api")
@@ -87,9 +97,9 @@ class CloudTrunkApi:
 
     # ------------------------------------------------------------------------------------------ catalog
 
-    def get_template(self, metabase_id: str = BYOC_CARRIER_METABASE) -> TrunkBase:
+    def get_template(self, metabase_id: str = BYOC_CARRIER_METABASE) -> TrunkBaseTemplate:
         """The metabase's template: every property with its type, default and allowed values."""
-        return self.dialect.parse_trunk_base(self.client.request_json(self.dialect.get_template(metabase_id)))
+        return self.dialect.parse_template(self.client.request_json(self.dialect.get_template(metabase_id)))
 
     def list_metabases(self, trunk_type: str = "EXTERNAL") -> Iterator[Metabase]:
         return self.client.paged(
@@ -157,7 +167,7 @@ class CloudTrunkApi:
                 return base
         return None
 
-    def create_trunk_base(self, spec: TrunkBaseSpec, template: TrunkBase | None = None) -> TrunkBase:
+    def create_trunk_base(self, spec: TrunkBaseSpec, template: TrunkBaseShape | None = None) -> TrunkBase:
         """Create a trunk base (POST once: the template's defaults for what ``spec`` leaves out, when a
         template is given). ``OutcomeUnknownError`` when the reply was lost (then ``find_trunk_base_by_name``);
         ``NameTakenError`` when it was refused and a base of that name exists (one extra list call, on
@@ -184,7 +194,7 @@ class CloudTrunkApi:
         return self.dialect.parse_trunk_base(data)
 
     def update_trunk_base(
-        self, base_id: str, spec: TrunkBaseSpec, version: int | None = None, template: TrunkBase | None = None
+        self, base_id: str, spec: TrunkBaseSpec, version: int | None = None, template: TrunkBaseShape | None = None
     ) -> TrunkBase:
         """Replace the base's settings: PUT with ``version`` when known (else GET it first); on a version
         mismatch GET and PUT again, at most ``client.version_conflict_retries`` times, since the stack is

@@ -19,7 +19,9 @@ from .models import (
     Trunk,
     TrunkBase,
     TrunkBaseEntityListing,
+    TrunkBaseShape,
     TrunkBaseSpec,
+    TrunkBaseTemplate,
     TrunkEntityListing,
     TrunkMetabaseEntityListing,
 )
@@ -84,11 +86,11 @@ class CloudDialect:
             params["name"] = name
         return Call("GET", TRUNK_BASES, TRUNK_BASES, params=params)
 
-    def create_trunk_base(self, spec: TrunkBaseSpec, template: TrunkBase | None = None) -> Call:
+    def create_trunk_base(self, spec: TrunkBaseSpec, template: TrunkBaseShape | None = None) -> Call:
         return Call("POST", TRUNK_BASES, TRUNK_BASES, body=self.trunk_base_body(spec, template))
 
     def update_trunk_base(
-        self, base_id: str, spec: TrunkBaseSpec, version: int, template: TrunkBase | None = None
+        self, base_id: str, spec: TrunkBaseSpec, version: int, template: TrunkBaseShape | None = None
     ) -> Call:
         body = {**self.trunk_base_body(spec, template), "version": version}
         return Call("PUT", f"{TRUNK_BASES}/{path_segment(base_id)}", f"{TRUNK_BASES}/{{id}}", body=body)
@@ -96,7 +98,7 @@ class CloudDialect:
     def delete_trunk_base(self, base_id: str) -> Call:
         return Call("DELETE", f"{TRUNK_BASES}/{path_segment(base_id)}", f"{TRUNK_BASES}/{{id}}")
 
-    def trunk_base_body(self, spec: TrunkBaseSpec, template: TrunkBase | None = None) -> dict[str, Any]:
+    def trunk_base_body(self, spec: TrunkBaseSpec, template: TrunkBaseShape | None = None) -> dict[str, Any]:
         """The whole ``TrunkBase`` to write: the template's defaults for every key the spec leaves out (when
         a template is given), then the spec's values. Secrets come only from the spec."""
         values: dict[str, Any] = template_defaults(template) if template is not None else {}
@@ -153,6 +155,9 @@ class CloudDialect:
 
     def parse_trunk_base(self, data: Any) -> TrunkBase:
         return TrunkBase.model_validate(data)
+
+    def parse_template(self, data: Any) -> TrunkBaseTemplate:
+        return TrunkBaseTemplate.model_validate(data)
 
     def parse_trunk_base_page(self, data: Any) -> TrunkBaseEntityListing:
         return TrunkBaseEntityListing.model_validate(data)

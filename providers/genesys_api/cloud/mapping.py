@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .models import TrunkBase
+from .models import TrunkBaseShape
 
 KEY_CODECS = "trunk_media_codec"
 KEY_PROXIES = "trunk_transport_serverProxyList"
@@ -148,12 +148,12 @@ def credentials_from_properties(values: Mapping[str, Any]) -> tuple[str | None, 
 # ---------------------------------------------------------------------------------------------- properties
 
 
-def instances(base: TrunkBase) -> dict[str, Any]:
+def instances(base: TrunkBaseShape) -> dict[str, Any]:
     """Every property's instance value by key, secrets left out: what a refresh compares with the inputs."""
     return {key: prop.value.instance for key, prop in base.properties.items() if key not in SECRET_KEYS}
 
 
-def template_defaults(template: TrunkBase) -> dict[str, Any]:
+def template_defaults(template: TrunkBaseShape) -> dict[str, Any]:
     """The default of every template key (its instance when the template sets one), secrets and keys
     without a default left out: the values a create sends for what the user left out."""
     values = {}
@@ -172,11 +172,11 @@ def property_body(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def closest_keys(template: TrunkBase, key: str, limit: int = 3) -> list[str]:
+def closest_keys(template: TrunkBaseShape, key: str, limit: int = 3) -> list[str]:
     return difflib.get_close_matches(key, list(template.properties), n=limit, cutoff=0.5)
 
 
-def check_properties(template: TrunkBase, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+def check_properties(template: TrunkBaseShape, values: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Problems of ``values`` against the template, as ``(key, message)``: unknown keys (with the closest
     real keys named: the API would store them silently), wrong types, values outside an enum or pattern,
     out-of-range numbers, repeated items of a unique list. A secret's value is never quoted."""

@@ -74,9 +74,10 @@ class TrunkProperty(_Read):
 # ---------------------------------------------------------------------------------------------- trunk bases
 
 
-class TrunkBase(_Entity):
-    """``TrunkBase``: the trunk's settings (a GET, a list entry, or a metabase's template)."""
+class TrunkBaseShape(_Read):
+    """What a trunk base and a metabase's template share: the metabase, the sites and the properties."""
 
+    name: str | None = None
     description: str | None = None
     trunk_metabase: DomainEntityRef | None = None
     trunk_type: str | None = None
@@ -86,9 +87,19 @@ class TrunkBase(_Entity):
     properties: dict[str, TrunkProperty] = Field(default_factory=dict)
 
     def instance(self, key: str) -> Any:
-        """The value set on this base for ``key`` (None when the key is absent or has no instance)."""
+        """The value set for ``key`` (None when the key is absent or has no instance)."""
         prop = self.properties.get(key)
         return prop.value.instance if prop is not None else None
+
+
+class TrunkBase(_Entity, TrunkBaseShape):
+    """``TrunkBase``: the trunk's settings, from a GET or a list (a list carries properties only when
+    asked to expand them)."""
+
+
+class TrunkBaseTemplate(TrunkBaseShape):
+    """A metabase's template: a ``TrunkBase`` without identity, whose properties list every key with its
+    type, default and allowed values."""
 
 
 class TrunkBaseEntityListing(Page[TrunkBase]):

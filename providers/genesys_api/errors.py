@@ -49,6 +49,17 @@ class GenesysApiError(Exception):
         self.errors: list[FieldError] = list(errors or [])
         self.retries_exhausted = False
 
+    def details(self) -> dict[str, Any]:
+        """This error's keyword arguments, to raise another error about the same reply."""
+        return {
+            "status": self.status,
+            "code": self.code,
+            "context_id": self.context_id,
+            "method": self.method,
+            "path": self.path,
+            "errors": list(self.errors),
+        }
+
     def __str__(self) -> str:
         head = " ".join(str(p) for p in (self.status, self.code) if p is not None)
         text = f"{head}: {self.message}" if head else self.message
@@ -152,7 +163,6 @@ class ErrorBody(BaseModel):
     errors: list[dict[str, Any]] = Field(default_factory=list)
     error: str | None = None
     description: str | None = None
-    error_description: str | None = None
 
     @classmethod
     def of(cls, response: httpx.Response) -> ErrorBody:

@@ -103,11 +103,7 @@ class Transport:
             return OutcomeUnknownError(
                 f"{call.method} {call.template} got {error.status} from a gateway; it may have been applied. "
                 "Look for the entity before creating it again",
-                status=error.status,
-                code=error.code,
-                context_id=error.context_id,
-                method=call.method,
-                path=call.path,
+                **error.details(),
             )
         level = logging.DEBUG if error.status == 404 else logging.INFO  # find_* expects 404s
         log.log(level, "%s %s -> %s %s", call.method, call.path, error.status, error.code or "")

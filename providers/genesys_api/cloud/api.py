@@ -10,11 +10,12 @@ retries a 400 (the base is still in use) for a bounded time. No password reaches
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from ..client import GenesysClient
+from ..dialect import Call
 from ..errors import (
     ConflictError,
     GenesysApiError,
@@ -87,6 +88,23 @@ def _is_version_conflict(exc: GenesysApiError) -> bool:
     return isinstance(exc, VersionConflictError) or (isinstance(exc, ConflictError) and exc.status == 409)
 
 
+L = TypeVar("L", Site, TrunkBase)
+
+
+def _live(entity: L, call: Call) -> L:
+    """``entity``, unless it is in state ``deleted``: then it is gone, as a 404 would say."""
+    if entity.deleted:
+        raise NotFoundError(f"{entity.id} was deleted", status=404, method=call.method, path=call.path)
+    return entity
+
+
+def _or_none(get: Callable[[str], L], entity_id: str) -> L | None:
+    try:
+        return get(entity_id)
+    except NotFoundError:
+        return None
+
+
 class CloudTrunkApi:
     """Thread-safe and cheap: build one over ``shared_client(settings)`` wherever needed."""
 
@@ -110,16 +128,11 @@ class CloudTrunkApi:
 
     def get_site(self, site_id: str) -> Site:
         """The site; ``NotFoundError`` when it does not exist or was deleted."""
-        site = self.dialect.parse_site(self.client.request_json(self.dialect.get_site(site_id)))
-        if site.deleted:
-            raise NotFoundError(f"site {site_id} was deleted", status=404, method="GET", path=f"sites/{site_id}")
-        return site
+        call = self.dialect.get_site(site_id)
+        return _live(self.dialect.parse_site(self.client.request_json(call)), call)
 
     def find_site(self, site_id: str) -> Site | None:
-        try:
-            return self.get_site(site_id)
-        except NotFoundError:
-            return None
+        return _or_none(self.get_site, site_id)
 
     def list_sites(self, name: str | None = None) -> Iterator[Site]:
         pages = self.client.paged(
@@ -134,17 +147,11 @@ class CloudTrunkApi:
     def get_trunk_base(self, base_id: str) -> TrunkBase:
         """The trunk base; ``NotFoundError`` when it does not exist or is in state ``deleted``."""
         call = self.dialect.get_trunk_base(base_id)
-        base = self.dialect.parse_trunk_base(self.client.request_json(call))
-        if base.deleted:
-            raise NotFoundError(f"trunk base settings {base_id} was deleted", status=404, method="GET", path=call.path)
-        return base
+        return _live(self.dialect.parse_trunk_base(self.client.request_json(call)), call)
 
     def find_trunk_base(self, base_id: str) -> TrunkBase | None:
         """The trunk base, or None when it is gone (what a provider's ``read`` wants)."""
-        try:
-            return self.get_trunk_base(base_id)
-        except NotFoundError:
-            return None
+        return _or_none(self.get_trunk_base, base_id)
 
     def list_trunk_bases(self, name: str | None = None) -> Iterator[TrunkBase]:
         """Live trunk bases, every page lazily; ``name`` is passed to the API's filter (which also matches
@@ -183,11 +190,7 @@ class CloudTrunkApi:
                 f"a trunk base named {spec.name!r} already exists (id {existing.id}); adopt it or choose "
                 f"another name (Genesys Cloud said: {exc.message})",
                 existing_id=existing.id,
-                status=exc.status,
-                code=exc.code,
-                context_id=exc.context_id,
-                method=exc.method,
-                path=exc.path,
+                **exc.details(),
             ) from None
         except GenesysApiError as exc:
             raise _redacted(exc, _secrets_of(spec)) from None
@@ -235,12 +238,7 @@ class CloudTrunkApi:
                         f"trunk base settings {base_id} could not be deleted for {in_use_seconds:.0f} s: "
                         f"{exc.message}. It is probably still in use (a site's outbound route or an edge "
                         "group names it): remove it there, then delete again",
-                        status=exc.status,
-                        code=exc.code,
-                        context_id=exc.context_id,
-                        method=exc.method,
-                        path=exc.path,
-                        errors=exc.errors,
+                        **exc.details(),
                     ) from None
                 log.info("DELETE trunk base %s -> 400 (%s): trying again in %.0fs", base_id, exc.message, interval)
                 self.client.sleep(interval)

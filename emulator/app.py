@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 
 from . import __version__
 from .cloud import routes as cloud
-from .errors import ApiError, error_body, error_response
+from .errors import ERROR_SHAPE, ApiError, error_body, error_response
 from .gateway import ApiGateway
 from .requestlog import RequestLogMiddleware
 from .routes import admin, analytics, edges, oauth, webhooks
@@ -55,8 +55,8 @@ def build_app(settings: Settings) -> FastAPI:
         app.include_router(router)
 
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc, getattr(request.state, ERROR_SHAPE, error_body))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +49,24 @@ def error_body(status: int, code: str, message: str, errors: list[FieldError] | 
     }
 
 
-def error_response(exc: ApiError) -> JSONResponse:
-    """Render an :class:`ApiError` as a JSON reply."""
+# a route module sets ``request.state.<ERROR_SHAPE>`` to render its errors in its dialect's shape
+ERROR_SHAPE = "error_shape"
+ErrorShape = Callable[[int, str, str, list[FieldError] | None], dict[str, Any]]
+
+
+def platform_error_body(status: int, code: str, message: str, errors: list[FieldError] | None = None) -> dict[str, Any]:
+    """The Platform API's ``ErrorBody``: each bad field as a ``Detail`` (``fieldName``, ``errorCode``) and
+    as a nested ``ErrorBody`` carrying its message."""
+    body = error_body(status, code, message)
+    body["errors"] = [{"message": e.entry()["message"], "code": e.code, "status": status} for e in errors or []]
+    body["details"] = [{"errorCode": e.code, "fieldName": e.field} for e in errors or []]
+    return body
+
+
+def error_response(exc: ApiError, shape: ErrorShape = error_body) -> JSONResponse:
+    """Render an :class:`ApiError` as a JSON reply, in the error shape of the dialect that raised it."""
     return JSONResponse(
-        error_body(exc.status, exc.code, exc.message, exc.errors), status_code=exc.status, headers=exc.headers
+        shape(exc.status, exc.code, exc.message, exc.errors), status_code=exc.status, headers=exc.headers
     )
 
 

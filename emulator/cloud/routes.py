@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..auth import AUDITS, AUDITS_READONLY, TELEPHONY, TELEPHONY_READONLY, Principal
 from ..bodies import read_body
-from ..errors import FieldError, bad_request, not_found
+from ..errors import ERROR_SHAPE, FieldError, bad_request, not_found, platform_error_body
 from ..paging import parse_page
 from ..routes.admin import loopback_only
 from ..routes.common import read_json, require_scope, services
@@ -24,7 +24,12 @@ from . import catalog
 from .audits import AuditQuery, RealtimeAuditQuery
 from .trunkbases import BASES_PATH, TRUNKS_PATH
 
-router = APIRouter()
+
+async def platform_errors(request: Request) -> None:
+    setattr(request.state, ERROR_SHAPE, platform_error_body)
+
+
+router = APIRouter(dependencies=[Depends(platform_errors)])
 admin_router = APIRouter(prefix="/_emulator", dependencies=[Depends(loopback_only)])
 
 Reader = Annotated[Principal, Depends(require_scope(TELEPHONY, TELEPHONY_READONLY))]

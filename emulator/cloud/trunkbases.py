@@ -221,9 +221,9 @@ class TrunkBaseService:
         with self._store.transaction() as tx:
             row = self._row(tx, base_id, live=True)
             old, old_values = json.loads(row["doc"]), json.loads(row["properties"])
-            metabase, values = self._check(body, stored=old_values)
-            if metabase.id != old["trunkMetabase"]["id"]:
+            if body.trunk_metabase.id != old["trunkMetabase"]["id"]:
                 raise bad_request([FieldError("trunkMetabase.id", "cannot be changed; create a new trunk base")])
+            metabase, values = self._check(body, stored=old_values)
             if body.version is None:
                 raise bad_request([FieldError("version", "is required on update; send the version read by GET")])
             if body.version < old["version"]:

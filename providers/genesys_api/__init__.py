@@ -1,7 +1,8 @@
 """Genesys Cloud API client for the genesys-trunks providers.
 
 Only this package talks HTTP: it resolves regions and credentials, caches OAuth tokens, paces and retries
-calls, maps error bodies to typed errors, and keeps every endpoint and payload in one dialect module.
+calls, maps error bodies to typed errors, and keeps every endpoint and payload in its dialect's module:
+``dialect.SeedDialect`` for the tutorial's API, the ``cloud`` subpackage for the Platform API's BYOC trunks.
 """
 
 import logging

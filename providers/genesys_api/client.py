@@ -1,6 +1,8 @@
-"""The public client: typed operations on edges, SIP profiles, edge groups, webhooks and events.
+"""The public client: typed operations on the seed's edges, SIP profiles, edge groups, webhooks and events,
+and the plumbing any dialect's operations run on (``request_json``, ``paged``, ``update_versioned``).
 
-Providers never build URLs, parse error bodies or sleep on a 429: they call these methods. Clients are cheap
+Providers never build URLs, parse error bodies or sleep on a 429: they call these methods (or, for the
+Platform API, ``cloud.CloudTrunkApi`` over this client). Clients are cheap
 and hold no state worth pickling; use ``shared_client(settings)`` so every resource of a provider process
 shares one token, one pacer and one connection pool.
 """

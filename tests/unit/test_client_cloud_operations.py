@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 
 import httpx
@@ -432,3 +433,23 @@ def test_forbidden_audits_name_the_error(router, api):
     with pytest.raises(GenesysApiError) as info:
         api.audit_events(BASE_ID)
     assert info.value.status == 403 and "audits:audit:view" in str(info.value)
+
+
+def test_no_password_in_any_log_line_of_a_create_update_and_refusal(router, api, caplog):
+    caplog.set_level(logging.DEBUG)
+    router.post(BASES).mock(
+        side_effect=[
+            httpx.Response(200, json=base()),
+            httpx.Response(400, json=error(400, f"value {PASSWORD} rejected")),
+        ]
+    )
+    router.get(BASES).respond(200, json=listing([]))
+    router.put(f"{BASES}/{BASE_ID}").respond(409, json=error(409, VERSION_409, "general.conflict"))
+    router.get(f"{BASES}/{BASE_ID}").respond(200, json=base(version=2))
+    api.create_trunk_base(SPEC, TEMPLATE_BASE)
+    with pytest.raises(ValidationError):
+        api.create_trunk_base(SPEC)
+    with pytest.raises(VersionConflictError):
+        api.update_trunk_base(BASE_ID, SPEC, version=1)
+    assert caplog.records and PASSWORD not in caplog.text
+    assert PASSWORD not in repr(api.dialect.create_trunk_base(SPEC))

@@ -13,7 +13,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import httpx
@@ -62,6 +62,9 @@ class GenesysClient:
         self._http_client = http
         self._owns_http = http is None
         self._http_lock = threading.Lock()
+        self._memo: dict[Hashable, Any] = {}
+        self._memo_locks: dict[Hashable, threading.Lock] = {}
+        self._memo_lock = threading.Lock()
         policy = RetryPolicy(
             max_retries=settings.max_retries,
             budget_seconds=settings.retry_budget_seconds,
@@ -109,6 +112,23 @@ class GenesysClient:
                         follow_redirects=False,
                     )
         return client
+
+    def memo(self, key: Hashable, load: Callable[[], T]) -> T:
+        """``load()``'s value, loaded once per client even when threads ask at the same time: for catalog
+        reads (a template, a site) that a provider process, which lives for one Pulumi operation, needs
+        once. A load that fails is not kept."""
+        with self._memo_lock:
+            if key in self._memo:
+                return self._memo[key]
+            key_lock = self._memo_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._memo_lock:
+                if key in self._memo:
+                    return self._memo[key]
+            value = load()
+            with self._memo_lock:
+                self._memo[key] = value
+            return value
 
     def close(self) -> None:
         """Close the connection pool (a later call opens a new one)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from datetime import UTC, datetime
 
 import httpx
@@ -453,3 +455,44 @@ def test_no_password_in_any_log_line_of_a_create_update_and_refusal(router, api,
         api.update_trunk_base(BASE_ID, SPEC, version=1)
     assert caplog.records and PASSWORD not in caplog.text
     assert PASSWORD not in repr(api.dialect.create_trunk_base(SPEC))
+
+
+def test_template_and_site_are_read_once_per_client_even_from_eight_threads(router, api):
+    started = threading.Barrier(8)
+
+    def slow_template(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.05)  # keep the read in flight while the other threads arrive
+        return httpx.Response(200, json=template())
+
+    route = router.get(TEMPLATE).mock(side_effect=slow_template)
+    site = router.get(f"{SITES}/{SITE_ID}").respond(200, json={"id": SITE_ID, "name": "Cloud BYOC Site"})
+    router.get(f"{SITES}/missing").respond(404, json=error(404, "not found", "not.found"))
+    got: list[object] = []
+
+    def worker() -> None:
+        started.wait()
+        got.append(api.template())
+        got.append(api.site(SITE_ID))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert len(got) == 16
+    assert route.call_count == 1 and site.call_count == 1
+    assert api.site("missing") is None and api.site("missing") is None
+    assert calls(api)[f"GET {SITES}/{{id}}"] == 2
+
+
+def test_a_failed_template_read_is_not_kept(router, api):
+    route = router.get(TEMPLATE).mock(
+        side_effect=[
+            httpx.Response(403, json=error(403, "missing telephony", "missing.permissions")),
+            httpx.Response(200, json=template()),
+        ]
+    )
+    with pytest.raises(GenesysApiError):
+        api.template()
+    assert api.template().name == "Generic BYOC Carrier"
+    assert route.call_count == 2

@@ -119,6 +119,10 @@ class CloudTrunkApi:
         """The metabase's template: every property with its type, default and allowed values."""
         return self.dialect.parse_template(self.client.request_json(self.dialect.get_template(metabase_id)))
 
+    def template(self, metabase_id: str = BYOC_CARRIER_METABASE) -> TrunkBaseTemplate:
+        """``get_template``, read once per client (one read per metabase per run)."""
+        return self.client.memo(("cloud.template", metabase_id), lambda: self.get_template(metabase_id))
+
     def list_metabases(self, trunk_type: str = "EXTERNAL") -> Iterator[Metabase]:
         return self.client.paged(
             lambda n, size: self.dialect.list_metabases(n, size, trunk_type),
@@ -133,6 +137,10 @@ class CloudTrunkApi:
 
     def find_site(self, site_id: str) -> Site | None:
         return _or_none(self.get_site, site_id)
+
+    def site(self, site_id: str) -> Site | None:
+        """``find_site``, read once per client (one read per site per run)."""
+        return self.client.memo(("cloud.site", site_id), lambda: self.find_site(site_id))
 
     def list_sites(self, name: str | None = None) -> Iterator[Site]:
         pages = self.client.paged(

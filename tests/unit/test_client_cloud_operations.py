@@ -496,3 +496,11 @@ def test_a_failed_template_read_is_not_kept(router, api):
         api.template()
     assert api.template().name == "Generic BYOC Carrier"
     assert route.call_count == 2
+
+
+def test_a_password_given_as_plain_text_is_kept_out_of_errors_too(router, api):
+    plain = SPEC.model_copy(update={"properties": {**SPEC.properties, KEY_PASSWORD: PASSWORD}})
+    router.put(f"{BASES}/{BASE_ID}").respond(400, json=error(400, f"{KEY_PASSWORD}={PASSWORD} is too weak"))
+    with pytest.raises(ValidationError) as info:
+        api.update_trunk_base(BASE_ID, plain, version=1)
+    assert PASSWORD not in str(info.value) and "***" in str(info.value)

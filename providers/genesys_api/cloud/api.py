@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from pydantic import SecretStr
+
 from ..client import GenesysClient
 from ..dialect import Call
 from ..errors import (
@@ -24,6 +26,7 @@ from ..errors import (
     VersionConflictError,
 )
 from .dialect import CloudDialect
+from .mapping import SECRET_KEYS
 from .models import (
     BYOC_CARRIER_METABASE,
     AuditLogMessage,
@@ -79,7 +82,14 @@ def _redacted(exc: E, secrets: list[str]) -> E:
 
 
 def _secrets_of(spec: TrunkBaseSpec) -> list[str]:
-    return [v.get_secret_value() for v in spec.properties.values() if hasattr(v, "get_secret_value")]
+    """Every secret the spec carries: its ``SecretStr`` values, and secret keys given as plain text."""
+    found = []
+    for key, value in spec.properties.items():
+        if isinstance(value, SecretStr):
+            found.append(value.get_secret_value())
+        elif key in SECRET_KEYS and isinstance(value, str):
+            found.append(value)
+    return found
 
 
 def _is_version_conflict(exc: GenesysApiError) -> bool:
@@ -209,7 +219,8 @@ class CloudTrunkApi:
     ) -> TrunkBase:
         """Replace the base's settings: PUT with ``version`` when known (else GET it first); on a version
         mismatch GET and PUT again, at most ``client.version_conflict_retries`` times, since the stack is
-        the truth. A password left out of ``spec`` is not sent (the stored one is kept)."""
+        the truth. Pass the template, as on create, so that keys left out are sent as their defaults. A
+        password left out of ``spec`` is not sent (the API keeps the stored one)."""
         try:
             return self.client.update_versioned(
                 "trunk base",

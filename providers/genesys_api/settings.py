@@ -55,17 +55,23 @@ class ClientSettings(BaseModel):
     client_id: str = Field(min_length=1)
     client_secret: SecretStr
     region: str | None = None
-    dialect: DialectName = "seed"
-    """Which API the endpoint speaks; ``from_config`` defaults it from how the host was named."""
+    dialect: DialectName
+    """Which API the endpoint speaks (defaulted from how the host was named, see ``_defaults``)."""
     max_retries: int = Field(DEFAULT_MAX_RETRIES, ge=0, le=100)
     retry_budget_seconds: float = Field(DEFAULT_RETRY_BUDGET_SECONDS, gt=0)
     timeout_seconds: float = Field(DEFAULT_TIMEOUT_SECONDS, gt=0)
 
     @model_validator(mode="before")
     @classmethod
-    def _login_defaults_to_api(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("api_url") and not data.get("login_url"):
+    def _defaults(cls, data: Any) -> Any:
+        """The login host defaults to the API host; the dialect to ``cloud`` when a region named the host
+        (a real org speaks only the Platform API), else ``seed`` (the emulator speaks both)."""
+        if not isinstance(data, dict):
+            return data
+        if data.get("api_url") and not data.get("login_url"):
             data = {**data, "login_url": data["api_url"]}
+        if data.get("dialect") is None:
+            data = {**data, "dialect": "cloud" if data.get("region") else "seed"}
         return data
 
     @field_validator("api_url", "login_url")
@@ -83,9 +89,8 @@ class ClientSettings(BaseModel):
 
         Host resolution, first match wins: config ``apiUrl``, config ``region``, env ``GENESYSCLOUD_API_URL``,
         env ``GENESYSCLOUD_REGION``; so the stack config always beats the shell, and an explicit base URL
-        beats a region within the same source. ``dialect`` defaults to ``cloud`` when a region named the
-        host (a real org speaks only the Platform API) and to ``seed`` for a base URL (the emulator speaks
-        both). All problems are reported in one ``ConfigurationError``.
+        beats a region within the same source; ``dialect``, unless set, follows from that choice. All
+        problems are reported in one ``ConfigurationError``.
         """
         getter: ConfigGetter = get or (lambda _key: None)
         env = os.environ if environ is None else environ
@@ -153,9 +158,7 @@ class ClientSettings(BaseModel):
             )
 
         dialect = cfg(KEY_DIALECT)
-        if dialect is None:
-            dialect = "cloud" if region is not None else "seed"
-        elif dialect not in DIALECTS:
+        if dialect is not None and dialect not in DIALECTS:
             problems.append(
                 f"{KEY_DIALECT} {dialect!r} is not an API dialect; accepted: cloud (the Genesys Cloud Platform "
                 "API) or seed (the tutorial's API)"

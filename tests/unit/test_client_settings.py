@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from pydantic import SecretStr
 
 from providers.genesys_api import REGION_DOMAINS, ClientSettings, ConfigurationError, hosts_for_region
 
@@ -238,3 +239,11 @@ def test_dialect_is_part_of_the_shared_client_key():
         config(apiUrl="http://127.0.0.1:8787", dialect="cloud", clientId="id", clientSecret=SECRET)
     )
     assert seed != cloud and len({seed: 1, cloud: 2}) == 2
+
+
+def test_settings_built_directly_follow_the_same_default():
+    by_region = ClientSettings(
+        api_url="https://api.mypurecloud.ie", region="eu-west-1", client_id="id", client_secret=SecretStr(SECRET)
+    )
+    by_url = ClientSettings(api_url="http://127.0.0.1:8787", client_id="id", client_secret=SecretStr(SECRET))
+    assert (by_region.dialect, by_url.dialect) == ("cloud", "seed")

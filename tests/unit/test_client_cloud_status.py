@@ -90,3 +90,8 @@ def test_roll_up_registered_and_silent_is_unknown():
 def test_deleted_instances_are_ignored():
     status = roll_up([t(trunk_id="a"), t(trunk_id="old", state="deleted", registers=[REFUSED])])
     assert status.status == "registered" and status.trunk_ids == ["a"]
+
+
+def test_a_disabled_instance_is_unknown_not_waited_for():
+    status = instance_status(t(connected=True, in_service=False, enabled=False))
+    assert status.status == "unknown" and "disabled" in status.reason

@@ -2,9 +2,10 @@
 
 Per instance: ``failed`` when a check it performs (carrier REGISTER, OPTIONS, its IP) reports an error,
 ``registered`` when it is connected, in service and every enabled check passes, ``registering`` while it
-is not there yet, ``unknown`` when it reports no status at all. A base with several instances (one per
-cloud edge) is ``failed`` if any instance failed, ``registered`` if all are, else ``registering`` if any
-is, else ``unknown`` (no instance yet, or none reporting).
+is not there yet, ``unknown`` when it reports no status at all or is disabled (a disabled trunk never
+connects: waiting for it would be in vain). A base with several instances (one per cloud edge) is
+``failed`` if any instance failed, ``registered`` if all are, else ``registering`` if any is, else
+``unknown`` (no instance yet, or none reporting).
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def instance_status(trunk: Trunk) -> InstanceStatus:
             return result("failed", f"{label}: {error.describe()}")
     if trunk.ip_status is not None and trunk.ip_status.error_info is not None:
         return result("failed", f"IP {trunk.ip_status.address or ''}: {trunk.ip_status.error_info.describe()}".strip())
+    if trunk.enabled is False:
+        return result("unknown", "the trunk instance is disabled (trunk_enabled is false): it does not connect")
     if connected is None and not checks and trunk.in_service is None:
         return result("unknown", "the trunk instance reports no status")
     pending = [label for label, state, _, _ in checks if state is not True]

@@ -172,10 +172,16 @@ def test_registration_outcomes_from_the_trunk_instances(emulator):
     pw = settled(api, rejected.id)
     assert pw.status == "failed" and "rejected credentials" in (pw.reason or "")
     assert "wrong-password" not in (pw.reason or "")
+    disabled_spec = spec("cli-cloud-reg-off")
+    disabled_spec.properties["trunk_enabled"] = False
+    disabled = api.create_trunk_base(disabled_spec)
+    time.sleep(0.6)  # past the registration delay
+    off = api.registration(disabled.id)
+    assert off.status == "unknown" and "disabled" in (off.reason or "")
     api.client.stats.reset()
     api.registration(good.id)
     assert endpoint_calls(api) == {"GET /api/v2/telephony/providers/edges/trunks": 1}
-    for base in (good, unreachable, rejected):
+    for base in (good, unreachable, rejected, disabled):
         api.delete_trunk_base(base.id)
 
 

@@ -2,7 +2,16 @@
 
 ``mapping`` turns a trunk's user-level settings into template properties (pure functions), ``models`` are
 the wire shapes, ``dialect`` the paths and bodies, ``status`` the registration roll-up from trunk
-instances, and ``api.CloudTrunkApi`` the operations the providers call.
+instances, and ``api.CloudTrunkApi`` the operations the providers call. A trunk's way through it::
+
+    api = CloudTrunkApi(shared_client(settings))
+    template = api.template(metabase_id)                 # once per metabase and process
+    values = {**carrier_properties(host, port, transport), **credential_properties(user, secret, realm),
+              KEY_CODECS: codecs_to_wire(codecs), **user_properties}
+    problems = check_properties(template, values)        # at preview: unknown keys, types, allowed values
+    spec = TrunkBaseSpec(name=name, inbound_site_id=site_id, properties=values)
+    base = api.create_trunk_base(spec, template)         # OutcomeUnknownError: find_trunk_base_by_name
+    status = api.registration(base.id)                   # poll until not registering
 """
 
 from .api import DELETE_IN_USE_SECONDS, CloudTrunkApi, InUseError, NameTakenError

@@ -184,7 +184,8 @@ class CloudTrunkApi:
 
     def find_trunk_base_by_name(self, name: str) -> TrunkBase | None:
         """The live trunk base named exactly ``name`` (case-insensitive, as Genesys compares names): the one
-        an ``OutcomeUnknownError`` on create, or a refused create, points at."""
+        an ``OutcomeUnknownError`` on create, or a refused create, points at. It is a list entry, which
+        carries its id and version but not always its properties: ``get_trunk_base`` it to adopt it."""
         wanted = name.casefold()
         server_filter = None if "*" in name else name  # a literal '*' would be read as a wildcard
         for base in self.list_trunk_bases(server_filter):

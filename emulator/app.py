@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -13,71 +12,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from . import __version__
-from .admin import router as admin_router
-from .auth import ClientRegistry, TokenService
-from .delivery import DeliveryQueue
-from .edges import EdgeService
-from .errors import ApiError, error_body, error_response
-from .events import EventLog
-from .faults import FaultConfig, Faults
+from .cloud import routes as cloud
+from .errors import ERROR_SHAPE, ApiError, error_body, error_response
 from .gateway import ApiGateway
-from .ratelimit import RateLimiter
-from .registration import RegistrationScheduler
-from .requestlog import RequestLog, RequestLogMiddleware
-from .routes import analytics, edges, oauth, webhooks
-from .settings import RuntimeSettings, Settings
-from .store import Store
-from .webhooks import WebhookService
+from .requestlog import RequestLogMiddleware
+from .routes import admin, analytics, edges, oauth, webhooks
+from .services import build_services
+from .settings import Settings
 
 log = logging.getLogger("emulator")
-
-
-@dataclass
-class Services:
-    """Everything a route or the admin API may reach, built once per app."""
-
-    settings: Settings
-    runtime: RuntimeSettings
-    store: Store
-    clients: ClientRegistry
-    tokens: TokenService
-    limiter: RateLimiter
-    token_limiter: RateLimiter
-    faults: Faults
-    request_log: RequestLog
-    events: EventLog
-    deliveries: DeliveryQueue
-    registrations: RegistrationScheduler
-    edges: EdgeService
-    webhooks: WebhookService
-
-
-def build_services(settings: Settings) -> Services:
-    runtime = RuntimeSettings(settings)
-    store = Store(settings.db)
-    clients = ClientRegistry(settings)
-    deliveries = DeliveryQueue(store, runtime)
-    events = EventLog(store, deliveries)
-    registrations = RegistrationScheduler(store, runtime)
-    faults = Faults(
-        FaultConfig(latencyMs=settings.latency_ms, errorRate=settings.error_rate, dropRate=settings.drop_rate)
-    )
-    return Services(
-        settings=settings,
-        runtime=runtime,
-        store=store,
-        clients=clients,
-        tokens=TokenService(store, clients, runtime),
-        limiter=RateLimiter(lambda: runtime.rate_limit_per_minute),
-        token_limiter=RateLimiter(lambda: runtime.token_rate_limit_per_minute),
-        faults=faults,
-        request_log=RequestLog(),
-        events=events,
-        deliveries=deliveries,
-        registrations=registrations,
-        edges=EdgeService(store, events, registrations),
-        webhooks=WebhookService(store, events),
-    )
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -86,7 +29,7 @@ def build_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        services.registrations.start(services.edges.complete_registration)
+        services.registrations.start(services.registration_completers())
         services.deliveries.start()
         pending = services.registrations.pending()
         if pending:
@@ -107,12 +50,13 @@ def build_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
-    for router in (oauth.router, edges.router, webhooks.router, analytics.router, admin_router):
+    routers = (oauth.router, cloud.router, edges.router, webhooks.router, analytics.router)
+    for router in (*routers, admin.router, cloud.admin_router):
         app.include_router(router)
 
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc, getattr(request.state, ERROR_SHAPE, error_body))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

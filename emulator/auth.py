@@ -22,7 +22,13 @@ EDGE_WRITE = "telephony:edge:write"
 SIP_PROFILE_READ = "telephony:sipprofile:read"
 WEBHOOK_WRITE = "webhook:write"
 EVENTS_QUERY = "analytics:events:query"
-ALL_SCOPES = frozenset({EDGE_READ, EDGE_WRITE, SIP_PROFILE_READ, WEBHOOK_WRITE, EVENTS_QUERY})
+# the Platform API's scopes
+TELEPHONY = "telephony"
+TELEPHONY_READONLY = "telephony:readonly"
+AUDITS = "audits"
+AUDITS_READONLY = "audits:readonly"
+READ_SCOPES = frozenset({EDGE_READ, SIP_PROFILE_READ, TELEPHONY_READONLY, AUDITS_READONLY})
+ALL_SCOPES = READ_SCOPES | {EDGE_WRITE, WEBHOOK_WRITE, EVENTS_QUERY, TELEPHONY, AUDITS}
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class ClientRegistry:
     def __init__(self, settings: Settings) -> None:
         clients = [
             OAuthClient(settings.client_id, settings.client_secret, ALL_SCOPES),
-            OAuthClient(READONLY_CLIENT_ID, READONLY_CLIENT_SECRET, frozenset({EDGE_READ, SIP_PROFILE_READ})),
+            OAuthClient(READONLY_CLIENT_ID, READONLY_CLIENT_SECRET, READ_SCOPES),
         ]
         self._clients = {c.client_id: c for c in reversed(clients)}
 

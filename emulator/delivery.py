@@ -41,7 +41,7 @@ def is_loopback_target(uri: str) -> bool:
         host = urlsplit(uri).hostname
     except ValueError:
         return False
-    return bool(host) and is_loopback_host(host)
+    return host is not None and is_loopback_host(host)
 
 
 class DeliveryQueue:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 import uuid
 from typing import Any
 
@@ -229,10 +228,9 @@ class EdgeService:
     def complete_registration(self, edge_id: str) -> None:
         """Settle a registration that has fallen due (called by the registration worker)."""
         with self._store.transaction() as tx:
-            pending = tx.one("SELECT due_at, client_id FROM registrations WHERE edge_id = ?", (edge_id,))
-            if pending is None or pending["due_at"] > time.time():
-                return  # settled already, or rescheduled by a PUT meanwhile
-            self._registrations.cancel(tx, edge_id)
+            due, client_id = self._registrations.claim(tx, edge_id)
+            if not due:
+                return
             row = tx.one("SELECT doc, password FROM edges WHERE id = ? AND state = 'active'", (edge_id,))
             if row is None:
                 return
@@ -251,7 +249,7 @@ class EdgeService:
                     event_type,
                     resource_type="edge",
                     resource_id=edge_id,
-                    client_id=pending["client_id"],
+                    client_id=client_id,
                     details=dict(details),
                 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +49,24 @@ def error_body(status: int, code: str, message: str, errors: list[FieldError] | 
     }
 
 
-def error_response(exc: ApiError) -> JSONResponse:
-    """Render an :class:`ApiError` as a JSON reply."""
+# a route module sets ``request.state.<ERROR_SHAPE>`` to render its errors in its dialect's shape
+ERROR_SHAPE = "error_shape"
+ErrorShape = Callable[[int, str, str, list[FieldError] | None], dict[str, Any]]
+
+
+def platform_error_body(status: int, code: str, message: str, errors: list[FieldError] | None = None) -> dict[str, Any]:
+    """The Platform API's ``ErrorBody``: each bad field as a ``Detail`` (``fieldName``, ``errorCode``) and
+    as a nested ``ErrorBody`` carrying its message."""
+    body = error_body(status, code, message)
+    body["errors"] = [{"message": e.entry()["message"], "code": e.code, "status": status} for e in errors or []]
+    body["details"] = [{"errorCode": e.code, "fieldName": e.field} for e in errors or []]
+    return body
+
+
+def error_response(exc: ApiError, shape: ErrorShape = error_body) -> JSONResponse:
+    """Render an :class:`ApiError` as a JSON reply, in the error shape of the dialect that raised it."""
     return JSONResponse(
-        error_body(exc.status, exc.code, exc.message, exc.errors), status_code=exc.status, headers=exc.headers
+        shape(exc.status, exc.code, exc.message, exc.errors), status_code=exc.status, headers=exc.headers
     )
 
 
@@ -65,10 +80,9 @@ def not_found(kind: str, ident: str) -> ApiError:
     return ApiError(404, "not.found", f"{kind} {ident} not found")
 
 
-def version_mismatch() -> ApiError:
+STALE_VERSION = "The version number of the modified resource must match the version number in the database"
+
+
+def version_mismatch(message: str = STALE_VERSION) -> ApiError:
     """A 409 for a PUT whose version is not the stored one (real Genesys wording)."""
-    return ApiError(
-        409,
-        "version.mismatch",
-        "The version number of the modified resource must match the version number in the database",
-    )
+    return ApiError(409, "version.mismatch", message)

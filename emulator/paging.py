@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from .errors import FieldError, bad_request
 
@@ -29,6 +30,23 @@ class Page:
             "pageNumber": self.number,
             "total": total,
             "pageCount": math.ceil(total / self.size),
+        }
+
+    def links(self, listing: dict[str, Any], path: str, query: Mapping[str, str]) -> dict[str, Any]:
+        """``listing`` with the Platform API's ``firstUri``/``selfUri``/``nextUri``/... for ``path``."""
+        rest = {k: v for k, v in query.items() if k not in ("pageSize", "pageNumber")}
+        last = max(1, listing["pageCount"])
+
+        def uri(number: int) -> str:
+            return f"{path}?{urlencode({'pageSize': self.size, 'pageNumber': number, **rest})}"
+
+        return {
+            **listing,
+            "firstUri": uri(1),
+            "selfUri": uri(self.number),
+            "nextUri": uri(self.number + 1) if self.number < last else None,
+            "previousUri": uri(self.number - 1) if self.number > 1 else None,
+            "lastUri": uri(last),
         }
 
     def slice(self, items: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Asynchronous carrier registration: the schedule (a due time per edge, in SQLite) and its worker.
 
-An edge is "registering" until its due time; then the worker asks the edge service to settle it. The
-due time lives in the database, so a registration pending when the emulator stops completes after
-the next start.
+An edge (or a trunk instance of the Platform API) is "registering" until its due time; then the worker
+asks the service of its kind to settle it. The due time lives in the database, so a registration pending
+when the emulator stops completes after the next start.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .settings import RuntimeSettings
 from .store import Store, Tx
@@ -41,29 +41,42 @@ class RegistrationScheduler:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._complete: Callable[[str], None] | None = None
+        self._completers: Mapping[str, Callable[[str], None]] = {}
 
-    def schedule(self, tx: Tx, edge_id: str, client_id: str | None) -> float:
-        """(Re)start the registration of ``edge_id``; returns its due time (epoch seconds)."""
+    def schedule(self, tx: Tx, entity_id: str, client_id: str | None, kind: str = "edge") -> float:
+        """(Re)start the registration of ``entity_id``; returns its due time (epoch seconds)."""
         due = time.time() + self._runtime.registration_delay_seconds
         tx.execute(
-            "INSERT INTO registrations (edge_id, due_at, client_id) VALUES (?, ?, ?)"
-            " ON CONFLICT (edge_id) DO UPDATE SET due_at = excluded.due_at, client_id = excluded.client_id",
-            (edge_id, due, client_id),
+            "INSERT INTO registrations (edge_id, due_at, client_id, kind) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (edge_id) DO UPDATE SET due_at = excluded.due_at, client_id = excluded.client_id,"
+            " kind = excluded.kind",
+            (entity_id, due, client_id, kind),
         )
         tx.after_commit(self.wake)
         return due
 
-    def cancel(self, tx: Tx, edge_id: str) -> None:
-        tx.execute("DELETE FROM registrations WHERE edge_id = ?", (edge_id,))
+    def cancel(self, tx: Tx, entity_id: str) -> None:
+        tx.execute("DELETE FROM registrations WHERE edge_id = ?", (entity_id,))
+
+    def claim(self, tx: Tx, entity_id: str) -> tuple[bool, str | None]:
+        """Take a registration that has fallen due off the schedule: (True, the client that started it).
+
+        (False, None) when it was settled already or rescheduled by a later write meanwhile.
+        """
+        pending = tx.one("SELECT due_at, client_id FROM registrations WHERE edge_id = ?", (entity_id,))
+        if pending is None or pending["due_at"] > time.time():
+            return False, None
+        self.cancel(tx, entity_id)
+        return True, pending["client_id"]
 
     def pending(self) -> int:
         with self._store.reading() as tx:
             row = tx.one("SELECT COUNT(*) AS n FROM registrations")
         return int(row["n"]) if row else 0
 
-    def start(self, complete: Callable[[str], None]) -> None:
-        self._complete = complete
+    def start(self, completers: Mapping[str, Callable[[str], None]]) -> None:
+        """Run the worker; ``completers`` settles a due registration, by kind."""
+        self._completers = completers
         self._thread = threading.Thread(target=self._run, name="emulator-registration", daemon=True)
         self._thread.start()
 
@@ -89,17 +102,20 @@ class RegistrationScheduler:
     def _complete_due(self) -> float:
         now = time.time()
         with self._store.reading() as tx:
-            rows = tx.all("SELECT edge_id, due_at FROM registrations ORDER BY due_at")
+            rows = tx.all("SELECT edge_id, due_at, kind FROM registrations ORDER BY due_at")
         next_due = 1.0
         for row in rows:
             if self._stop.is_set():
                 break
             if row["due_at"] <= now:
-                assert self._complete is not None
+                complete = self._completers.get(row["kind"])
+                if complete is None:
+                    log.error("no service settles registrations of kind %s", row["kind"])
+                    continue
                 try:
-                    self._complete(row["edge_id"])
+                    complete(row["edge_id"])
                 except Exception:
-                    log.exception("completing registration of edge %s failed", row["edge_id"])
+                    log.exception("completing registration of %s %s failed", row["kind"], row["edge_id"])
             else:
                 next_due = min(next_due, row["due_at"] - now)
         return max(0.0, next_due)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import ipaddress
 import math
 import threading
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_CLIENT_ID = "genesys-trunks-dev"
 DEFAULT_CLIENT_SECRET = "dev-only-secret"
@@ -15,26 +16,33 @@ READONLY_CLIENT_ID = "genesys-trunks-readonly"
 READONLY_CLIENT_SECRET = "readonly-secret"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the command line sets. Immutable: runtime changes live in :class:`RuntimeSettings`."""
+LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
 
-    db: str = ".emulator/emulator.db"
-    host: str = "127.0.0.1"
-    port: int = 8787
-    client_id: str = DEFAULT_CLIENT_ID
-    client_secret: str = DEFAULT_CLIENT_SECRET
-    token_lifetime: float = 86400
-    rate_limit: int = 100
-    token_rate_limit: int = 300
-    registration_delay: float = 1.0
-    latency_ms: int = 0
-    error_rate: float = 0.0
-    drop_rate: float = 0.0
-    delivery_backoff: float = 0.5
-    delivery_retries: int = 3
-    log_level: str = "info"
-    allow_remote: bool = False
+
+class Settings(BaseModel):
+    """Everything the command line sets (each field is an option, see ``__main__``). Immutable: runtime
+    changes live in :class:`RuntimeSettings`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    host: str = Field("127.0.0.1", description="bind address")
+    port: int = Field(8787, ge=0, le=65535, description="port (0 picks one)")
+    db: str = Field(".emulator/emulator.db", description="SQLite file holding all state")
+    client_id: str = Field(DEFAULT_CLIENT_ID, description="seeded OAuth client id")
+    client_secret: str = Field(DEFAULT_CLIENT_SECRET, description="seeded OAuth client secret")
+    token_lifetime: float = Field(86400, ge=0, description="access token lifetime in seconds")
+    rate_limit: int = Field(100, ge=1, description="/api/v2 requests per minute per OAuth client")
+    token_rate_limit: int = Field(300, ge=1, description="token requests per minute per client id")
+    registration_delay: float = Field(1.0, ge=0, description="seconds from registering to registered/failed")
+    latency_ms: int = Field(0, ge=0, le=600_000, description="added latency on every /api/v2 request, in ms")
+    error_rate: float = Field(0.0, ge=0, le=1, description="fraction of /api/v2 requests answered 503")
+    drop_rate: float = Field(0.0, ge=0, le=1, description="fraction of /api/v2 requests whose connection drops")
+    delivery_backoff: float = Field(0.5, ge=0, description="first webhook retry delay in seconds, doubled each retry")
+    delivery_retries: int = Field(3, ge=0, description="webhook delivery retries after the first attempt")
+    log_level: LogLevel = Field("info", description="log level; uvicorn's access log only at debug and trace")
+    allow_remote: bool = Field(
+        False, description="allow binding to a non-loopback address (the admin API stays loopback-only)"
+    )
 
 
 def is_loopback_host(host: str) -> bool:

@@ -53,9 +53,10 @@ CREATE TABLE IF NOT EXISTS events (
 );
 
 CREATE TABLE IF NOT EXISTS registrations (
-    edge_id TEXT PRIMARY KEY,
+    edge_id TEXT PRIMARY KEY, -- the id of the entity that registers: an edge, or a trunk instance
     due_at REAL NOT NULL,
-    client_id TEXT
+    client_id TEXT,
+    kind TEXT NOT NULL DEFAULT 'edge'
 );
 
 CREATE TABLE IF NOT EXISTS tokens (
@@ -94,6 +95,10 @@ class Tx:
     def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
         return self._conn.execute(sql, params).fetchone()
 
+    def count(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
+        """The single integer a ``SELECT COUNT(*) ...`` answers."""
+        return int(self._conn.execute(sql, params).fetchone()[0])
+
     def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self._conn.execute(sql, params).fetchall()
 
@@ -118,7 +123,15 @@ class Store:
                 self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(SCHEMA)
+            columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(registrations)")}
+            if "kind" not in columns:  # a database written before trunk instances registered too
+                self._conn.execute("ALTER TABLE registrations ADD COLUMN kind TEXT NOT NULL DEFAULT 'edge'")
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def create_tables(self, schema: str) -> None:
+        """Add a dialect's own tables (``CREATE TABLE IF NOT EXISTS ...``) to the shared database."""
+        with self._lock:
+            self._conn.executescript(schema)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -148,7 +161,7 @@ class Store:
     def page_of_docs(self, table: str, where: str, params: tuple[Any, ...], page: Page) -> dict[str, Any]:
         """One page of a table's live JSON documents, in creation order, with the total that match."""
         with self.reading() as tx:
-            total = tx.one(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)["n"]
+            total = tx.count(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
             rows = tx.all(
                 f"SELECT doc FROM {table} WHERE {where} ORDER BY seq LIMIT ? OFFSET ?",
                 (*params, page.size, page.offset),

@@ -39,7 +39,8 @@ class WebhookService:
             return json.loads(self._load(tx, webhook_id)["doc"])
 
     def list(self, page: Page, *, name: str | None = None) -> dict[str, Any]:
-        where, params = "state = 'active'", ()
+        where = "state = 'active'"
+        params: tuple[str, ...] = ()
         if name:
             where, params = where + " AND name_lower = ?", (name.lower(),)
         return self._store.page_of_docs("webhooks", where, params, page)

@@ -4,35 +4,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 
 from ..auth import Principal
 from ..errors import ApiError, FieldError, bad_request
 from ..gateway import PRINCIPAL_KEY
-
-if TYPE_CHECKING:
-    from ..app import Services
+from ..services import Services
 
 
 def services(request: Request) -> Services:
     return request.app.state.services
 
 
-def require_scope(scope_name: str) -> Callable[[Request], Awaitable[Principal]]:
-    """A dependency that yields the caller, or answers 403 when its token lacks ``scope_name``."""
+def require_scope(*scopes: str) -> Callable[[Request], Awaitable[Principal]]:
+    """A dependency that yields the caller, or answers 403 when its token has none of ``scopes``."""
+    wanted = ", ".join(scopes)
 
     async def dependency(request: Request) -> Principal:
         principal: Principal | None = request.scope.get(PRINCIPAL_KEY)
         if principal is None:
             raise ApiError(401, "authentication.required", "No authentication bearer token specified.")
-        if scope_name not in principal.scopes:
+        if principal.scopes.isdisjoint(scopes):
             raise ApiError(
                 403,
                 "missing.any.permissions",
-                f"Missing the required OAuth scope {scope_name}: this request requires a token with one of the "
-                f"scopes [{scope_name}]; client {principal.client_id} has [{', '.join(sorted(principal.scopes))}]",
+                f"Missing the required OAuth scope {' or '.join(scopes)}: this request requires a token with one "
+                f"of the scopes [{wanted}]; client {principal.client_id} has [{', '.join(sorted(principal.scopes))}]",
             )
         return principal
 

@@ -1,16 +1,18 @@
 """Genesys Cloud API client for the genesys-trunks providers.
 
 Only this package talks HTTP: it resolves regions and credentials, caches OAuth tokens, paces and retries
-calls, maps error bodies to typed errors, and keeps every endpoint and payload in one dialect module.
+calls, maps error bodies to typed errors, and keeps every endpoint and payload in its dialect's module:
+``dialect.SeedDialect`` for the tutorial's API, the ``cloud`` subpackage for the Platform API's BYOC trunks.
 """
 
 import logging
 
 from .client import GenesysClient, close_shared_clients, shared_client
-from .dialect import Call, SeedDialect
+from .dialect import Call, Dialect, EdgeDialect, SeedDialect
 from .errors import (
     ConfigurationError,
     ConflictError,
+    ErrorBody,
     FieldError,
     ForbiddenError,
     GenesysApiError,
@@ -58,10 +60,13 @@ __all__ = [
     "ClientStats",
     "ConfigurationError",
     "ConflictError",
+    "Dialect",
     "Edge",
+    "EdgeDialect",
     "EdgeGroup",
     "EdgeSpec",
     "EntityRef",
+    "ErrorBody",
     "Event",
     "EventActor",
     "FieldError",

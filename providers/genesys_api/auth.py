@@ -1,4 +1,4 @@
-"""OAuth client-credentials tokens, cached and shared by every thread of a process.
+"""OAuth client-credentials tokens, cached and shared by every thread of a process, and the bearer auth flow.
 
 One fetch serves many calls: concurrent callers that find no valid token wait on a single fetch and share
 its outcome (its token, or its error: a wrong secret costs one request, not one per thread). A token is
@@ -12,7 +12,7 @@ import copy
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import httpx
@@ -158,6 +158,28 @@ class TokenProvider:
         if status >= 500:
             raise ServerError(f"token endpoint failed: {description}", **where)
         raise GenesysApiError(f"token request refused: {description}", **where)
+
+
+class BearerAuth(httpx.Auth):
+    """Bearer auth from the shared token cache: a 401 (an expired or revoked token, answered before any
+    work was done) drops that token, fetches one fresh token and repeats the request once, whatever its
+    method; a second 401 is the caller's to raise."""
+
+    def __init__(self, tokens: TokenProvider, stats: ClientStats) -> None:
+        self._tokens = tokens
+        self._stats = stats
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        token = self._tokens.token()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code != 401:
+            return
+        self._stats.add("reauthentications")
+        self._tokens.invalidate(token)
+        log.info("%s %s -> 401: renewing the token and retrying once", request.method, request.url.path)
+        request.headers["Authorization"] = f"Bearer {self._tokens.token()}"
+        yield request
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

@@ -1,6 +1,8 @@
-"""The public client: typed operations on edges, SIP profiles, edge groups, webhooks and events.
+"""The public client: typed operations on the seed's edges, SIP profiles, edge groups, webhooks and events,
+and the plumbing any dialect's operations run on (``request_json``, ``paged``, ``update_versioned``).
 
-Providers never build URLs, parse error bodies or sleep on a 429: they call these methods. Clients are cheap
+Providers never build URLs, parse error bodies or sleep on a 429: they call these methods (or, for the
+Platform API, ``cloud.CloudTrunkApi`` over this client). Clients are cheap
 and hold no state worth pickling; use ``shared_client(settings)`` so every resource of a provider process
 shares one token, one pacer and one connection pool.
 """
@@ -11,14 +13,14 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import httpx
 
-from .auth import TokenProvider
-from .dialect import Call, SeedDialect
-from .errors import NotFoundError, VersionConflictError
+from .auth import BearerAuth, TokenProvider
+from .dialect import Call, EdgeDialect, SeedDialect
+from .errors import GenesysApiError, NotFoundError, VersionConflictError
 from .models import Edge, EdgeGroup, EdgeSpec, Event, Page, SipProfile, Webhook, WebhookSpec
 from .pacing import Pacer
 from .retry import RetryPolicy
@@ -40,7 +42,7 @@ class GenesysClient:
         self,
         settings: ClientSettings,
         *,
-        dialect: SeedDialect | None = None,
+        dialect: EdgeDialect | None = None,
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -51,13 +53,18 @@ class GenesysClient:
         """``sleep``/``clock``/``rng`` exist so tests run a 429 storm without waiting; ``http`` lets a
         caller bring its own httpx.Client (it is then not closed by ``close()``)."""
         self.settings = settings
-        self.dialect = dialect or SeedDialect()
+        self.sleep = sleep
+        self.clock = clock
+        self.dialect: EdgeDialect = dialect or SeedDialect()
         self.stats = ClientStats()
         self.page_size = min(page_size, self.dialect.max_page_size)
         self.version_conflict_retries = version_conflict_retries
         self._http_client = http
         self._owns_http = http is None
         self._http_lock = threading.Lock()
+        self._memo: dict[Hashable, Any] = {}
+        self._memo_locks: dict[Hashable, threading.Lock] = {}
+        self._memo_lock = threading.Lock()
         policy = RetryPolicy(
             max_retries=settings.max_retries,
             budget_seconds=settings.retry_budget_seconds,
@@ -79,7 +86,7 @@ class GenesysClient:
         self._transport = Transport(
             api_url=settings.api_url,
             http=self._http,
-            auth=self.auth,
+            auth=BearerAuth(self.auth, self.stats),
             pacer=self.pacer,
             policy=policy,
             stats=self.stats,
@@ -106,6 +113,23 @@ class GenesysClient:
                     )
         return client
 
+    def memo(self, key: Hashable, load: Callable[[], T]) -> T:
+        """``load()``'s value, loaded once per client even when threads ask at the same time: for catalog
+        reads (a template, a site) that a provider process, which lives for one Pulumi operation, needs
+        once. A load that fails is not kept."""
+        with self._memo_lock:
+            if key in self._memo:
+                return self._memo[key]
+            key_lock = self._memo_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._memo_lock:
+                if key in self._memo:
+                    return self._memo[key]
+            value = load()
+            with self._memo_lock:
+                self._memo[key] = value
+            return value
+
     def close(self) -> None:
         """Close the connection pool (a later call opens a new one)."""
         with self._http_lock:
@@ -119,18 +143,26 @@ class GenesysClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _json(self, call: Call) -> Any:
+    def request_json(self, call: Call) -> Any:
+        """Send one call of any dialect; the reply's JSON (None for an empty reply) or a typed error."""
         response = self._transport.send(call)
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
 
-    def _paged(self, make_call: Callable[[int, int], Call], parse: Callable[[Any], Page[T]]) -> Iterator[T]:
+    def paged(
+        self,
+        make_call: Callable[[int, int], Call],
+        parse: Callable[[Any], Page[T]],
+        page_size: int | None = None,
+    ) -> Iterator[T]:
+        """Every entity of a paged list, fetching the next page only when the caller gets that far."""
+        size = page_size or self.page_size
         page_number = 1
         while True:
-            page = parse(self._json(make_call(page_number, self.page_size)))
+            page = parse(self.request_json(make_call(page_number, size)))
             yield from page.entities
-            if not page.has_more(self.page_size):
+            if not page.has_more(size):
                 return
             page_number += 1
 
@@ -141,13 +173,14 @@ class GenesysClient:
             return False
         return True
 
-    def _update(
+    def update_versioned(
         self,
         kind: str,
         entity_id: str,
         get: Callable[[str], Any],
         put: Callable[[int], T],
         known_version: int | None = None,
+        is_conflict: Callable[[GenesysApiError], bool] = lambda exc: isinstance(exc, VersionConflictError),
     ) -> T:
         """PUT with the version the caller last saw (or a fresh GET's); on a version conflict (someone
         else, or our own PUT whose reply was lost) GET and PUT again, a few times."""
@@ -157,7 +190,9 @@ class GenesysClient:
                 version = get(entity_id).version
             try:
                 return put(version)
-            except VersionConflictError:
+            except GenesysApiError as exc:
+                if not is_conflict(exc):
+                    raise
                 self.stats.add("version_conflicts")
                 version = None
                 if attempt >= self.version_conflict_retries:
@@ -174,11 +209,11 @@ class GenesysClient:
 
     def get_edge(self, edge_id: str) -> Edge:
         """The edge; ``NotFoundError`` when it does not exist."""
-        return self.dialect.parse_edge(self._json(self.dialect.get_edge(edge_id)))
+        return self.dialect.parse_edge(self.request_json(self.dialect.get_edge(edge_id)))
 
     def list_edges(self, name: str | None = None, edge_group_id: str | None = None) -> Iterator[Edge]:
         """All edges matching the filters (``name`` exact, case-insensitive), following every page lazily."""
-        return self._paged(
+        return self.paged(
             lambda n, size: self.dialect.list_edges(n, size, name=name, edge_group_id=edge_group_id),
             self.dialect.parse_edge_page,
         )
@@ -195,16 +230,16 @@ class GenesysClient:
     def create_edge(self, spec: EdgeSpec) -> Edge:
         """Create an edge. Never sent twice blindly: ``OutcomeUnknownError`` when it may have been applied
         (then ``find_edge_by_registration``), ``ConflictError`` when the registration already exists."""
-        return self.dialect.parse_edge(self._json(self.dialect.create_edge(spec)))
+        return self.dialect.parse_edge(self.request_json(self.dialect.create_edge(spec)))
 
     def update_edge(self, edge_id: str, spec: EdgeSpec, version: int | None = None) -> Edge:
         """Replace the edge's settings: PUT with ``version`` when the caller knows it, else GET it first;
         re-read and retry on a version conflict. A spec without a registration password keeps the stored one."""
-        return self._update(
+        return self.update_versioned(
             "edge",
             edge_id,
             self.get_edge,
-            lambda v: self.dialect.parse_edge(self._json(self.dialect.update_edge(edge_id, spec, v))),
+            lambda v: self.dialect.parse_edge(self.request_json(self.dialect.update_edge(edge_id, spec, v))),
             known_version=version,
         )
 
@@ -215,36 +250,36 @@ class GenesysClient:
     # ------------------------------------------------------------------------------------------ read-only
 
     def get_sip_profile(self, profile_id: str) -> SipProfile:
-        return self.dialect.parse_sip_profile(self._json(self.dialect.get_sip_profile(profile_id)))
+        return self.dialect.parse_sip_profile(self.request_json(self.dialect.get_sip_profile(profile_id)))
 
     def list_sip_profiles(self) -> Iterator[SipProfile]:
-        return self._paged(self.dialect.list_sip_profiles, self.dialect.parse_sip_profile_page)
+        return self.paged(self.dialect.list_sip_profiles, self.dialect.parse_sip_profile_page)
 
     def get_edge_group(self, group_id: str) -> EdgeGroup:
-        return self.dialect.parse_edge_group(self._json(self.dialect.get_edge_group(group_id)))
+        return self.dialect.parse_edge_group(self.request_json(self.dialect.get_edge_group(group_id)))
 
     def list_edge_groups(self) -> Iterator[EdgeGroup]:
-        return self._paged(self.dialect.list_edge_groups, self.dialect.parse_edge_group_page)
+        return self.paged(self.dialect.list_edge_groups, self.dialect.parse_edge_group_page)
 
     # ------------------------------------------------------------------------------------------ webhooks
 
     def get_webhook(self, webhook_id: str) -> Webhook:
-        return self.dialect.parse_webhook(self._json(self.dialect.get_webhook(webhook_id)))
+        return self.dialect.parse_webhook(self.request_json(self.dialect.get_webhook(webhook_id)))
 
     def list_webhooks(self) -> Iterator[Webhook]:
-        return self._paged(self.dialect.list_webhooks, self.dialect.parse_webhook_page)
+        return self.paged(self.dialect.list_webhooks, self.dialect.parse_webhook_page)
 
     def create_webhook(self, spec: WebhookSpec) -> Webhook:
         """Create a webhook; ``OutcomeUnknownError`` when it may have been applied (look it up by name)."""
-        return self.dialect.parse_webhook(self._json(self.dialect.create_webhook(spec)))
+        return self.dialect.parse_webhook(self.request_json(self.dialect.create_webhook(spec)))
 
     def update_webhook(self, webhook_id: str, spec: WebhookSpec, version: int | None = None) -> Webhook:
         """Like ``update_edge``: PUT with a known version, or GET it first; retried on a version conflict."""
-        return self._update(
+        return self.update_versioned(
             "webhook",
             webhook_id,
             self.get_webhook,
-            lambda v: self.dialect.parse_webhook(self._json(self.dialect.update_webhook(webhook_id, spec, v))),
+            lambda v: self.dialect.parse_webhook(self.request_json(self.dialect.update_webhook(webhook_id, spec, v))),
             known_version=version,
         )
 
@@ -258,7 +293,7 @@ class GenesysClient:
         self, resource_ids: Iterable[str] | None = None, event_types: Iterable[str] | None = None
     ) -> list[Event]:
         """Events of these resources and types, oldest first (a read-only POST: retried like a GET)."""
-        return self.dialect.parse_events(self._json(self.dialect.query_events(resource_ids, event_types)))
+        return self.dialect.parse_events(self.request_json(self.dialect.query_events(resource_ids, event_types)))
 
 
 # ---------------------------------------------------------------------------------------------- process cache

@@ -1,15 +1,16 @@
-"""The seed API dialect: every endpoint path and payload mapping of the client, and nothing else.
+"""The dialect seam: the interfaces the client is typed against, and the seed API's implementation.
 
 The client asks a dialect for a ``Call`` (method, path, query, body) and hands the reply's JSON back to it for
-parsing. Another dialect (real Genesys Cloud's ``trunkbasesettings``, with MIME codec names) can implement
-the same methods beside this one without touching the client or the providers.
+parsing. ``EdgeDialect`` is the seed's entity set (edges carrying codecs and a registration, SIP profiles,
+edge groups, webhooks, analytics events); the Platform API's trunk base settings are a different entity set,
+served by ``cloud.CloudDialect`` beside this one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from .models import Edge, EdgeGroup, EdgeSpec, Event, Page, SipProfile, Webhook, WebhookSpec
@@ -36,11 +37,60 @@ class Call:
         return self.read_only or self.method in _RETRY_SAFE_METHODS
 
 
-def _seg(entity_id: str) -> str:
+def path_segment(entity_id: str) -> str:
     """An id as one path segment: a stray ``/`` or ``?`` in an id must not address another resource."""
     if not entity_id:
         raise ValueError("entity id must be a non-empty string")
     return quote(str(entity_id), safe="")
+
+
+class Dialect(Protocol):
+    """What every dialect tells the client, whatever its entities."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def token_path(self) -> str:
+        """The token endpoint's path under the login host."""
+        ...
+
+    @property
+    def max_page_size(self) -> int: ...
+
+
+class EdgeDialect(Dialect, Protocol):
+    """A dialect whose trunks are edges carrying codecs and a registration: the calls ``GenesysClient``
+    makes and the parsing of their replies."""
+
+    def get_edge(self, edge_id: str) -> Call: ...
+    def list_edges(
+        self, page_number: int, page_size: int, name: str | None = None, edge_group_id: str | None = None
+    ) -> Call: ...
+    def create_edge(self, spec: EdgeSpec) -> Call: ...
+    def update_edge(self, edge_id: str, spec: EdgeSpec, version: int) -> Call: ...
+    def delete_edge(self, edge_id: str) -> Call: ...
+    def parse_edge(self, data: Any) -> Edge: ...
+    def parse_edge_page(self, data: Any) -> Page[Edge]: ...
+    def get_sip_profile(self, profile_id: str) -> Call: ...
+    def list_sip_profiles(self, page_number: int, page_size: int) -> Call: ...
+    def parse_sip_profile(self, data: Any) -> SipProfile: ...
+    def parse_sip_profile_page(self, data: Any) -> Page[SipProfile]: ...
+    def get_edge_group(self, group_id: str) -> Call: ...
+    def list_edge_groups(self, page_number: int, page_size: int) -> Call: ...
+    def parse_edge_group(self, data: Any) -> EdgeGroup: ...
+    def parse_edge_group_page(self, data: Any) -> Page[EdgeGroup]: ...
+    def get_webhook(self, webhook_id: str) -> Call: ...
+    def list_webhooks(self, page_number: int, page_size: int) -> Call: ...
+    def create_webhook(self, spec: WebhookSpec) -> Call: ...
+    def update_webhook(self, webhook_id: str, spec: WebhookSpec, version: int) -> Call: ...
+    def delete_webhook(self, webhook_id: str) -> Call: ...
+    def parse_webhook(self, data: Any) -> Webhook: ...
+    def parse_webhook_page(self, data: Any) -> Page[Webhook]: ...
+    def query_events(
+        self, resource_ids: Iterable[str] | None = None, event_types: Iterable[str] | None = None
+    ) -> Call: ...
+    def parse_events(self, data: Any) -> list[Event]: ...
 
 
 class SeedDialect:
@@ -60,7 +110,7 @@ class SeedDialect:
     # ------------------------------------------------------------------------------------------ edges
 
     def get_edge(self, edge_id: str) -> Call:
-        return Call("GET", f"{self.EDGES}/{_seg(edge_id)}", f"{self.EDGES}/{{id}}")
+        return Call("GET", f"{self.EDGES}/{path_segment(edge_id)}", f"{self.EDGES}/{{id}}")
 
     def list_edges(
         self, page_number: int, page_size: int, name: str | None = None, edge_group_id: str | None = None
@@ -77,10 +127,10 @@ class SeedDialect:
 
     def update_edge(self, edge_id: str, spec: EdgeSpec, version: int) -> Call:
         body = {**self.edge_body(spec), "version": version}
-        return Call("PUT", f"{self.EDGES}/{_seg(edge_id)}", f"{self.EDGES}/{{id}}", body=body)
+        return Call("PUT", f"{self.EDGES}/{path_segment(edge_id)}", f"{self.EDGES}/{{id}}", body=body)
 
     def delete_edge(self, edge_id: str) -> Call:
-        return Call("DELETE", f"{self.EDGES}/{_seg(edge_id)}", f"{self.EDGES}/{{id}}")
+        return Call("DELETE", f"{self.EDGES}/{path_segment(edge_id)}", f"{self.EDGES}/{{id}}")
 
     def edge_body(self, spec: EdgeSpec) -> dict[str, Any]:
         """The wire body: camelCase, the password unwrapped here and only here, absent fields left out
@@ -100,7 +150,7 @@ class SeedDialect:
     # ------------------------------------------------------------------------------------------ read-only
 
     def get_sip_profile(self, profile_id: str) -> Call:
-        return Call("GET", f"{self.SIP_PROFILES}/{_seg(profile_id)}", f"{self.SIP_PROFILES}/{{id}}")
+        return Call("GET", f"{self.SIP_PROFILES}/{path_segment(profile_id)}", f"{self.SIP_PROFILES}/{{id}}")
 
     def list_sip_profiles(self, page_number: int, page_size: int) -> Call:
         params = {"pageSize": page_size, "pageNumber": page_number}
@@ -113,7 +163,7 @@ class SeedDialect:
         return Page[SipProfile].model_validate(data)
 
     def get_edge_group(self, group_id: str) -> Call:
-        return Call("GET", f"{self.EDGE_GROUPS}/{_seg(group_id)}", f"{self.EDGE_GROUPS}/{{id}}")
+        return Call("GET", f"{self.EDGE_GROUPS}/{path_segment(group_id)}", f"{self.EDGE_GROUPS}/{{id}}")
 
     def list_edge_groups(self, page_number: int, page_size: int) -> Call:
         params = {"pageSize": page_size, "pageNumber": page_number}
@@ -128,7 +178,7 @@ class SeedDialect:
     # ------------------------------------------------------------------------------------------ webhooks
 
     def get_webhook(self, webhook_id: str) -> Call:
-        return Call("GET", f"{self.WEBHOOKS}/{_seg(webhook_id)}", f"{self.WEBHOOKS}/{{id}}")
+        return Call("GET", f"{self.WEBHOOKS}/{path_segment(webhook_id)}", f"{self.WEBHOOKS}/{{id}}")
 
     def list_webhooks(self, page_number: int, page_size: int) -> Call:
         params = {"pageSize": page_size, "pageNumber": page_number}
@@ -139,10 +189,10 @@ class SeedDialect:
 
     def update_webhook(self, webhook_id: str, spec: WebhookSpec, version: int) -> Call:
         body = {**self.webhook_body(spec), "version": version}
-        return Call("PUT", f"{self.WEBHOOKS}/{_seg(webhook_id)}", f"{self.WEBHOOKS}/{{id}}", body=body)
+        return Call("PUT", f"{self.WEBHOOKS}/{path_segment(webhook_id)}", f"{self.WEBHOOKS}/{{id}}", body=body)
 
     def delete_webhook(self, webhook_id: str) -> Call:
-        return Call("DELETE", f"{self.WEBHOOKS}/{_seg(webhook_id)}", f"{self.WEBHOOKS}/{{id}}")
+        return Call("DELETE", f"{self.WEBHOOKS}/{path_segment(webhook_id)}", f"{self.WEBHOOKS}/{{id}}")
 
     def webhook_body(self, spec: WebhookSpec) -> dict[str, Any]:
         """The settings by their camelCase names, but for the one the seed calls ``eventType``."""

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,17 @@ class GenesysApiError(Exception):
         self.path = path
         self.errors: list[FieldError] = list(errors or [])
         self.retries_exhausted = False
+
+    def details(self) -> dict[str, Any]:
+        """This error's keyword arguments, to raise another error about the same reply."""
+        return {
+            "status": self.status,
+            "code": self.code,
+            "context_id": self.context_id,
+            "method": self.method,
+            "path": self.path,
+            "errors": list(self.errors),
+        }
 
     def __str__(self) -> str:
         head = " ".join(str(p) for p in (self.status, self.code) if p is not None)
@@ -93,7 +107,7 @@ class ConflictError(GenesysApiError):
 
 
 class VersionConflictError(ConflictError):
-    """409 version.mismatch: the PUT carried a stale version; GET and try again."""
+    """The PUT carried a stale version (a 409, or a 400 saying so): GET and try again."""
 
 
 class RateLimitedError(GenesysApiError):
@@ -120,6 +134,65 @@ class OutcomeUnknownError(GenesysApiError):
     """
 
 
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    error_code: str | None = None
+    field_name: str | None = None
+    entity_id: str | None = None
+    entity_name: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """The body of an error reply: the Platform API's ``ErrorBody`` (the seed's is a subset; its ``errors``
+    entries carry a ``fieldName``), or an OAuth error's ``error``/``description``."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", coerce_numbers_to_str=True
+    )
+
+    message: str | None = None
+    code: str | None = None
+    status: int | None = None
+    entity_id: str | None = None
+    entity_name: str | None = None
+    message_with_params: str | None = None
+    message_params: dict[str, Any] | None = None
+    context_id: str | None = None
+    details: list[ErrorDetail] = Field(default_factory=list)
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+    error: str | None = None
+    description: str | None = None
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> ErrorBody:
+        """The reply's error body; an empty one when the reply is not a JSON object of this shape."""
+        try:
+            data = response.json()
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        try:
+            return cls.model_validate({k: v for k, v in data.items() if v is not None})
+        except pydantic.ValidationError:
+            return cls()
+
+
+#: The Platform API's words for a stale ``version`` on a PUT: a 409 "The version number of the modified
+#: resource must match the version number in the database.", and some 400s "... does not match the current
+#: version" (which the CX-as-Code provider retries like a 409).
+_VERSION_MISMATCH_409 = "must match the version number"
+_VERSION_MISMATCH_400 = "does not match the current version"
+
+
+def is_version_mismatch(status: int, code: str | None, message: str) -> bool:
+    text = message.lower()
+    if status == 409:
+        return code == "version.mismatch" or _VERSION_MISMATCH_409 in text
+    return status == 400 and _VERSION_MISMATCH_400 in text
+
+
 _BY_STATUS: dict[int, type[GenesysApiError]] = {
     400: ValidationError,
     401: UnauthorizedError,
@@ -144,35 +217,32 @@ def parse_retry_after(value: str | None) -> float | None:
 def error_from_response(response: httpx.Response, *, method: str, path: str) -> GenesysApiError:
     """Map a non-2xx reply to its typed error, reading only the Genesys error body's public fields."""
     status = response.status_code
-    body: Any = None
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        body = {}
-    message = body.get("message") or body.get("description") or response.reason_phrase or "HTTP error"
-    code = body.get("code") or body.get("error")
-    context_id = body.get("contextId")
+    body = ErrorBody.of(response)
+    message = body.message or body.description or response.reason_phrase or "HTTP error"
+    code = body.code or body.error
     field_errors = [
         FieldError(
             message=str(e.get("message", "")),
             code=e.get("code"),
             field_name=e.get("fieldName"),
         )
-        for e in body.get("errors") or []
+        for e in body.errors
         if isinstance(e, dict)
+    ] + [
+        FieldError(message=d.error_code or "invalid", code=d.error_code, field_name=d.field_name)
+        for d in body.details
+        if d.field_name
     ]
     kw: dict[str, Any] = {
         "status": status,
-        "code": str(code) if code is not None else None,
-        "context_id": str(context_id) if context_id is not None else None,
+        "code": code,
+        "context_id": body.context_id,
         "method": method,
         "path": path,
         "errors": field_errors,
     }
-    if status == 409 and code == "version.mismatch":
-        return VersionConflictError(str(message), **kw)
+    if is_version_mismatch(status, code, message):
+        return VersionConflictError(message, **kw)
     if status == 429:
         return RateLimitedError(str(message), retry_after=parse_retry_after(response.headers.get("Retry-After")), **kw)
     if status >= 500:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 
 import httpx
 import pydantic
@@ -25,6 +25,7 @@ KEY_CLIENT_SECRET = "genesys:clientSecret"
 KEY_MAX_RETRIES = "genesys:maxRetries"
 KEY_RETRY_BUDGET = "genesys:retryBudgetSeconds"
 KEY_TIMEOUT = "genesys:timeoutSeconds"
+KEY_DIALECT = "genesys:dialect"
 
 ENV_CLIENT_ID = "GENESYSCLOUD_OAUTHCLIENT_ID"
 ENV_CLIENT_SECRET = "GENESYSCLOUD_OAUTHCLIENT_SECRET"
@@ -36,6 +37,10 @@ DEFAULT_RETRY_BUDGET_SECONDS = 120.0
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
 ConfigGetter = Callable[[str], Any]
+
+DialectName = Literal["cloud", "seed"]
+"""``cloud``: the Genesys Cloud Platform API (trunk base settings); ``seed``: the tutorial's API (edges)."""
+DIALECTS: tuple[str, ...] = get_args(DialectName)
 
 
 class ClientSettings(BaseModel):
@@ -50,15 +55,23 @@ class ClientSettings(BaseModel):
     client_id: str = Field(min_length=1)
     client_secret: SecretStr
     region: str | None = None
+    dialect: DialectName
+    """Which API the endpoint speaks (defaulted from how the host was named, see ``_defaults``)."""
     max_retries: int = Field(DEFAULT_MAX_RETRIES, ge=0, le=100)
     retry_budget_seconds: float = Field(DEFAULT_RETRY_BUDGET_SECONDS, gt=0)
     timeout_seconds: float = Field(DEFAULT_TIMEOUT_SECONDS, gt=0)
 
     @model_validator(mode="before")
     @classmethod
-    def _login_defaults_to_api(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("api_url") and not data.get("login_url"):
+    def _defaults(cls, data: Any) -> Any:
+        """The login host defaults to the API host; the dialect to ``cloud`` when a region named the host
+        (a real org speaks only the Platform API), else ``seed`` (the emulator speaks both)."""
+        if not isinstance(data, dict):
+            return data
+        if data.get("api_url") and not data.get("login_url"):
             data = {**data, "login_url": data["api_url"]}
+        if data.get("dialect") is None:
+            data = {**data, "dialect": "cloud" if data.get("region") else "seed"}
         return data
 
     @field_validator("api_url", "login_url")
@@ -76,7 +89,8 @@ class ClientSettings(BaseModel):
 
         Host resolution, first match wins: config ``apiUrl``, config ``region``, env ``GENESYSCLOUD_API_URL``,
         env ``GENESYSCLOUD_REGION``; so the stack config always beats the shell, and an explicit base URL
-        beats a region within the same source. All problems are reported in one ``ConfigurationError``.
+        beats a region within the same source; ``dialect``, unless set, follows from that choice. All
+        problems are reported in one ``ConfigurationError``.
         """
         getter: ConfigGetter = get or (lambda _key: None)
         env = os.environ if environ is None else environ
@@ -143,6 +157,12 @@ class ClientSettings(BaseModel):
                 "http://127.0.0.1:8787"
             )
 
+        dialect = cfg(KEY_DIALECT)
+        if dialect is not None and dialect not in DIALECTS:
+            problems.append(
+                f"{KEY_DIALECT} {dialect!r} is not an API dialect; accepted: cloud (the Genesys Cloud Platform "
+                "API) or seed (the tutorial's API)"
+            )
         max_retries = _number(cfg(KEY_MAX_RETRIES), KEY_MAX_RETRIES, int, DEFAULT_MAX_RETRIES, 0, problems)
         budget = _number(cfg(KEY_RETRY_BUDGET), KEY_RETRY_BUDGET, float, DEFAULT_RETRY_BUDGET_SECONDS, None, problems)
         timeout = _number(cfg(KEY_TIMEOUT), KEY_TIMEOUT, float, DEFAULT_TIMEOUT_SECONDS, None, problems)
@@ -156,6 +176,7 @@ class ClientSettings(BaseModel):
                 client_id=str(client_id),
                 client_secret=SecretStr(str(secret)),
                 region=region,
+                dialect=dialect,
                 max_retries=max_retries,
                 retry_budget_seconds=budget,
                 timeout_seconds=timeout,

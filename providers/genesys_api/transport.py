@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 import httpx
 
-from .auth import TokenProvider
+from .auth import BearerAuth
 from .dialect import Call
 from .errors import (
     ConfigurationError,
@@ -45,7 +45,7 @@ class Transport:
         *,
         api_url: str,
         http: Callable[[], httpx.Client],
-        auth: TokenProvider,
+        auth: BearerAuth,
         pacer: Pacer,
         policy: RetryPolicy,
         stats: ClientStats,
@@ -64,43 +64,36 @@ class Transport:
         return self._policy.call(lambda attempt: self._attempt(call, attempt), label=f"{call.method} {call.path}")
 
     def _attempt(self, call: Call, attempt: int) -> httpx.Response:
-        reauthenticated = False
-        while True:
-            token = self._auth.token()
-            self._pacer.acquire()
-            self._stats.record_send(call.method, call.template)
-            started = self._clock()
-            try:
-                response = self._http().request(
-                    call.method,
-                    self._api_url + call.path,
-                    params=call.params,
-                    json=call.body,
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-            except httpx.TransportError as exc:
-                raise self._transport_failure(call, exc, attempt) from None
-            status = response.status_code
-            self._stats.record_status(status)
-            self._pacer.observe(response.headers)
-            log.debug(
-                "%s %s -> %d (attempt %d, %.0f ms)",
+        try:
+            response = self._http().request(
                 call.method,
-                call.path,
-                status,
-                attempt,
-                (self._clock() - started) * 1000,
+                self._api_url + call.path,
+                params=call.params,
+                json=call.body,
+                auth=_Metered(self._auth, self, call, attempt),
             )
-            if status == 401 and not reauthenticated:
-                # Expired or revoked token: fetch one fresh token and repeat this request once.
-                reauthenticated = True
-                self._stats.add("reauthentications")
-                self._auth.invalidate(token)
-                log.info("%s %s -> 401: renewing the token and retrying once", call.method, call.path)
-                continue
-            if response.is_success:
-                return response
-            raise self._status_failure(call, response)
+        except httpx.TransportError as exc:
+            raise self._transport_failure(call, exc, attempt) from None
+        if response.is_success:
+            return response
+        raise self._status_failure(call, response)
+
+    def _before_send(self, call: Call) -> float:
+        self._pacer.acquire()
+        self._stats.record_send(call.method, call.template)
+        return self._clock()
+
+    def _after_reply(self, call: Call, attempt: int, response: httpx.Response, started: float) -> None:
+        self._stats.record_status(response.status_code)
+        self._pacer.observe(response.headers)
+        log.debug(
+            "%s %s -> %d (attempt %d, %.0f ms)",
+            call.method,
+            call.path,
+            response.status_code,
+            attempt,
+            (self._clock() - started) * 1000,
+        )
 
     def _status_failure(self, call: Call, response: httpx.Response) -> GenesysApiError:
         error = error_from_response(response, method=call.method, path=call.path)
@@ -110,11 +103,7 @@ class Transport:
             return OutcomeUnknownError(
                 f"{call.method} {call.template} got {error.status} from a gateway; it may have been applied. "
                 "Look for the entity before creating it again",
-                status=error.status,
-                code=error.code,
-                context_id=error.context_id,
-                method=call.method,
-                path=call.path,
+                **error.details(),
             )
         level = logging.DEBUG if error.status == 404 else logging.INFO  # find_* expects 404s
         log.log(level, "%s %s -> %s %s", call.method, call.path, error.status, error.code or "")
@@ -138,3 +127,26 @@ class Transport:
             method=call.method,
             path=call.path,
         )
+
+
+class _Metered(httpx.Auth):
+    """Wraps the bearer flow for one call, so that every request it sends (a 401's repeat too) is paced,
+    counted and logged like any other."""
+
+    def __init__(self, inner: httpx.Auth, transport: Transport, call: Call, attempt: int) -> None:
+        self._inner = inner
+        self._transport = transport
+        self._call = call
+        self._attempt = attempt
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        flow = self._inner.sync_auth_flow(request)
+        outgoing = next(flow)
+        while True:
+            started = self._transport._before_send(self._call)
+            response = yield outgoing
+            self._transport._after_reply(self._call, self._attempt, response, started)
+            try:
+                outgoing = flow.send(response)
+            except StopIteration:
+                return

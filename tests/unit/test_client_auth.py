@@ -159,6 +159,8 @@ def test_401_mid_run_refetches_once_then_succeeds(router):
     assert bearer == ["Bearer old", "Bearer old", "Bearer new", "Bearer new"]
     assert client.stats.reauthentications == 1
     assert client.stats.retries == 0
+    assert client.stats.calls[f"GET {PROFILES}/{{id}}"] == 4  # the repeat is counted (and paced) as a send
+    assert client.stats.statuses[401] == 1
 
 
 def test_401_on_post_refetches_and_posts_again(router):

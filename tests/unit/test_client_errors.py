@@ -150,3 +150,46 @@ def test_max_retries_zero_means_one_attempt(router):
     with pytest.raises(ServerError):
         client_for_tests(settings_for(max_retries=0)).get_edge("e1")
     assert get.call_count == 1
+
+
+def _reply(status: int, body: object) -> httpx.Response:
+    return httpx.Response(status, json=body, request=httpx.Request("PUT", f"{TEST_BASE_URL}/x"))
+
+
+@pytest.mark.parametrize(
+    "status,message",
+    [
+        (409, "The version number of the modified resource must match the version number in the database."),
+        (400, "Trunk base settings version 3 does not match the current version 4"),
+    ],
+)
+def test_platform_version_mismatch_texts_are_version_conflicts(status: int, message: str):
+    error = error_from_response(
+        _reply(status, {"message": message, "code": "general.conflict"}), method="PUT", path="/x"
+    )
+    assert isinstance(error, VersionConflictError) and error.status == status
+
+
+def test_a_plain_400_or_409_is_not_a_version_conflict():
+    bad = error_from_response(_reply(400, {"message": "name is required"}), method="PUT", path="/x")
+    taken = error_from_response(_reply(409, {"message": "duplicate", "code": "duplicate"}), method="POST", path="/x")
+    assert type(bad) is ValidationError and type(taken) is ConflictError
+
+
+def test_platform_error_body_details_become_field_errors():
+    body = {
+        "message": "Validation failed",
+        "code": "bad.request",
+        "status": 400,
+        "contextId": CONTEXT,
+        "details": [{"errorCode": "required", "fieldName": "inboundSite"}],
+        "errors": [],
+    }
+    error = error_from_response(_reply(400, body), method="POST", path="/x")
+    assert error.context_id == CONTEXT
+    assert error.errors == [FieldError(message="required", code="required", field_name="inboundSite")]
+
+
+def test_an_error_body_of_unexpected_shape_still_gives_the_status():
+    error = error_from_response(_reply(404, ["not", "an", "object"]), method="GET", path="/x")
+    assert isinstance(error, NotFoundError) and error.message == "Not Found"

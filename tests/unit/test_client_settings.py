@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from pydantic import SecretStr
 
 from providers.genesys_api import REGION_DOMAINS, ClientSettings, ConfigurationError, hosts_for_region
 
@@ -199,3 +200,50 @@ def test_configuration_error_pickles():
     err = ConfigurationError("genesys:region is not set")
     again = pickle.loads(pickle.dumps(err))
     assert type(again) is ConfigurationError and str(again) == str(err)
+
+
+def test_dialect_defaults_to_cloud_for_a_region_and_seed_for_a_base_url():
+    by_region = ClientSettings.from_config(config(region="eu-west-1", clientId="id", clientSecret=SECRET), environ={})
+    by_url = ClientSettings.from_config(
+        config(apiUrl="http://127.0.0.1:8787", clientId="id", clientSecret=SECRET), environ={}
+    )
+    env_region = ClientSettings.from_config(
+        config(clientId="id", clientSecret=SECRET), environ={"GENESYSCLOUD_REGION": "us-west-2"}
+    )
+    assert (by_region.dialect, by_url.dialect, env_region.dialect) == ("cloud", "seed", "cloud")
+
+
+@pytest.mark.parametrize("value", ["cloud", "seed"])
+def test_dialect_set_explicitly_wins_over_the_default(value: str):
+    for host in ({"apiUrl": "http://127.0.0.1:8787"}, {"region": "us-east-1"}):
+        settings = ClientSettings.from_config(
+            config(dialect=value, clientId="id", clientSecret=SECRET, **host), environ={}
+        )
+        assert settings.dialect == value
+
+
+def test_unknown_dialect_names_the_key_and_the_allowed_values():
+    with pytest.raises(ConfigurationError) as info:
+        ClientSettings.from_config(
+            config(dialect="platform", region="us-east-1", clientId="id", clientSecret=SECRET), environ={}
+        )
+    text = str(info.value)
+    assert "genesys:dialect" in text and "'platform'" in text
+    assert "cloud" in text and "seed" in text
+    assert SECRET not in text
+
+
+def test_dialect_is_part_of_the_shared_client_key():
+    seed = ClientSettings.from_config(config(apiUrl="http://127.0.0.1:8787", clientId="id", clientSecret=SECRET))
+    cloud = ClientSettings.from_config(
+        config(apiUrl="http://127.0.0.1:8787", dialect="cloud", clientId="id", clientSecret=SECRET)
+    )
+    assert seed != cloud and len({seed: 1, cloud: 2}) == 2
+
+
+def test_settings_built_directly_follow_the_same_default():
+    by_region = ClientSettings(
+        api_url="https://api.mypurecloud.ie", region="eu-west-1", client_id="id", client_secret=SecretStr(SECRET)
+    )
+    by_url = ClientSettings(api_url="http://127.0.0.1:8787", client_id="id", client_secret=SecretStr(SECRET))
+    assert (by_region.dialect, by_url.dialect) == ("cloud", "seed")

@@ -5,20 +5,18 @@ No authentication, but only loopback callers are served (403 otherwise), even wi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .errors import ApiError, FieldError, bad_request
-from .faults import FaultConfig
-from .routes.common import read_json, services
-from .settings import is_loopback_host
-
-if TYPE_CHECKING:
-    from .app import Services
+from ..errors import ApiError, FieldError, bad_request
+from ..faults import FaultConfig
+from ..services import Services
+from ..settings import is_loopback_host
+from .common import read_json, services
 
 
 async def loopback_only(request: Request) -> None:

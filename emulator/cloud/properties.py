@@ -1,0 +1,125 @@
+"""Trunk base properties: a write's ``{key: {value: {instance}}}`` checked against the metabase's template,
+and the stored instances rendered back in the template's full shape.
+
+Keys the template does not know are stored and returned as given, without a check: the real API does the
+same, which is why a client must check keys against the template itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+from ..errors import FieldError
+from .catalog import SECRET_KEYS, Metabase
+
+MASK = "********"
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _type_name(value: Any) -> str:
+    for name, kinds in _JSON_TYPES.items():
+        if isinstance(value, kinds) and not (name in ("integer", "number") and isinstance(value, bool)):
+            return name
+    return "null"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 80 else text[:80] + "..."
+
+
+def _check(schema: dict[str, Any], value: Any, path: str, errors: list[FieldError], secret: bool) -> None:
+    """Type, enum, pattern, bounds and items of one value; a secret value is never echoed."""
+    kind = schema.get("type", "string")
+    shown = "the value" if secret else _show(value)
+    if _type_name(value) != kind and not (kind == "number" and _type_name(value) == "integer"):
+        errors.append(FieldError(path, f"must be of type {kind}, got {_type_name(value)}", "invalid.type"))
+        return
+    if "enum" in schema and value not in schema["enum"]:
+        allowed = ", ".join(str(v) for v in schema["enum"])
+        errors.append(FieldError(path, f"{shown} is not allowed; allowed: {allowed}"))
+    if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
+        errors.append(FieldError(path, f"{shown} does not match the pattern {schema['pattern']}"))
+    for bound, wrong in (("minimum", lambda v, b: v < b), ("maximum", lambda v, b: v > b)):
+        if bound in schema and isinstance(value, int | float) and wrong(value, schema[bound]):
+            errors.append(FieldError(path, f"must be from {schema.get('minimum')} to {schema.get('maximum')}"))
+    if kind == "array":
+        items = schema.get("items", {})
+        for i, item in enumerate(value):
+            _check(items, item, f"{path}[{i}]", errors, secret)
+        if schema.get("uniqueItems"):
+            seen: list[Any] = []
+            for i, item in enumerate(value):
+                if item in seen:
+                    errors.append(FieldError(f"{path}[{i}]", f"{_show(item)} is listed more than once"))
+                seen.append(item)
+
+
+def parse(
+    metabase: Metabase, given: dict[str, Any], stored: dict[str, Any] | None
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """The instance values to store (template defaults for keys left out) and the problems found.
+
+    ``stored`` is the base's current instances on an update: a secret key left out (or sent without an
+    instance, as a GET returns it) keeps its stored value.
+    """
+    errors: list[FieldError] = []
+    values = {key: copy.deepcopy(schema["value"]["default"]) for key, schema in metabase.template.items()}
+    for key in SECRET_KEYS & values.keys():
+        if stored is not None and key in stored:
+            values[key] = stored[key]
+    for key, prop in given.items():
+        path = f"properties.{key}"
+        if not isinstance(prop, dict) or not isinstance(prop.get("value", {}), dict):
+            errors.append(FieldError(path, 'must be an object {"value": {"instance": ...}}', "invalid.type"))
+            continue
+        value = prop.get("value", {})
+        if "instance" not in value or (value["instance"] is None and key in SECRET_KEYS):
+            continue  # the default (or, for a secret, the stored value)
+        instance = value["instance"]
+        schema = metabase.template.get(key)
+        if schema is not None and instance is not None:
+            _check(schema, instance, f"{path}.value.instance", errors, key in SECRET_KEYS)
+        values[key] = instance
+    for key, schema in metabase.template.items():
+        if schema.get("required") and values.get(key) in (None, "", []):
+            errors.append(FieldError(f"properties.{key}.value.instance", "is required", "required"))
+    return values, errors
+
+
+def render(metabase: Metabase, values: dict[str, Any]) -> dict[str, Any]:
+    """The read shape: every template key with its schema, default and instance; a secret's instance is
+    left out (write-only); keys unknown to the template as they were stored."""
+    out: dict[str, Any] = {}
+    for key, instance in values.items():
+        schema = metabase.template.get(key)
+        if schema is None:
+            out[key] = {"value": {"instance": instance}}
+            continue
+        prop = copy.deepcopy(schema)
+        if key in SECRET_KEYS:
+            del prop["value"]["instance"]
+        else:
+            prop["value"]["instance"] = copy.deepcopy(instance)
+        out[key] = prop
+    return out
+
+
+def audit_values(key: str, value: Any) -> list[str]:
+    """A value as an audit's ``oldValues``/``newValues`` strings; secrets masked."""
+    if value is None or value == "" or value == []:
+        return []
+    if key in SECRET_KEYS:
+        return [MASK]
+    items = value if isinstance(value, list) else [value]
+    return [item if isinstance(item, str) else json.dumps(item) for item in items]

@@ -1,0 +1,77 @@
+"""The services a route or the admin API may reach, wired once per app from a :class:`Settings`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .auth import ClientRegistry, TokenService
+from .cloud.audits import AuditLog
+from .cloud.trunkbases import REGISTRATION_KIND, TrunkBaseService
+from .delivery import DeliveryQueue
+from .edges import EdgeService
+from .events import EventLog
+from .faults import FaultConfig, Faults
+from .ratelimit import RateLimiter
+from .registration import RegistrationScheduler
+from .requestlog import RequestLog
+from .settings import RuntimeSettings, Settings
+from .store import Store
+from .webhooks import WebhookService
+
+
+@dataclass
+class Services:
+    """Everything a route or the admin API may reach, built once per app."""
+
+    settings: Settings
+    runtime: RuntimeSettings
+    store: Store
+    clients: ClientRegistry
+    tokens: TokenService
+    limiter: RateLimiter
+    token_limiter: RateLimiter
+    faults: Faults
+    request_log: RequestLog
+    events: EventLog
+    deliveries: DeliveryQueue
+    registrations: RegistrationScheduler
+    edges: EdgeService
+    webhooks: WebhookService
+    audits: AuditLog
+    trunkbases: TrunkBaseService
+
+    def registration_completers(self) -> dict[str, Callable[[str], None]]:
+        """Who settles a registration that falls due, by the kind of entity that registers."""
+        return {"edge": self.edges.complete_registration, REGISTRATION_KIND: self.trunkbases.complete_registration}
+
+
+def build_services(settings: Settings) -> Services:
+    runtime = RuntimeSettings(settings)
+    store = Store(settings.db)
+    clients = ClientRegistry(settings)
+    deliveries = DeliveryQueue(store, runtime)
+    events = EventLog(store, deliveries)
+    registrations = RegistrationScheduler(store, runtime)
+    audits = AuditLog(store)
+    faults = Faults(
+        FaultConfig(latencyMs=settings.latency_ms, errorRate=settings.error_rate, dropRate=settings.drop_rate)
+    )
+    return Services(
+        settings=settings,
+        runtime=runtime,
+        store=store,
+        clients=clients,
+        tokens=TokenService(store, clients, runtime),
+        limiter=RateLimiter(lambda: runtime.rate_limit_per_minute),
+        token_limiter=RateLimiter(lambda: runtime.token_rate_limit_per_minute),
+        faults=faults,
+        request_log=RequestLog(),
+        events=events,
+        deliveries=deliveries,
+        registrations=registrations,
+        edges=EdgeService(store, events, registrations),
+        webhooks=WebhookService(store, events),
+        audits=audits,
+        trunkbases=TrunkBaseService(store, audits, registrations),
+    )

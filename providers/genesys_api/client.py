@@ -125,6 +125,12 @@ class GenesysClient:
             return None
         return response.json()
 
+    def read_json(self, call: Call) -> Any:
+        """The reply of a GET as the server sent it, for checks of fields the read models leave out."""
+        if call.method != "GET":
+            raise ValueError(f"read_json sends GETs only, not {call.method} {call.template}")
+        return self._json(call)
+
     def _paged(self, make_call: Callable[[int, int], Call], parse: Callable[[Any], Page[T]]) -> Iterator[T]:
         page_number = 1
         while True:

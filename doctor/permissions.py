@@ -49,7 +49,10 @@ def _judge(need: Need, evidence: Mapping[str, Outcome], grant_of: Mapping[str, s
         return refused(S, subject, f"refused: {own.reason}{note}", fix)
     if own is not None and own.answered:
         return ok(S, subject, f"allowed ({need.grant})")
-    same = [(other, outcome) for other, outcome in evidence.items() if grant_of.get(other) == need.grant]
+    same = sorted(
+        ((other, outcome) for other, outcome in evidence.items() if grant_of.get(other) == need.grant),
+        key=lambda item: _distance(item[0], need.template),
+    )
     for other, outcome in same:
         if outcome.forbidden:
             return refused(S, subject, f"needs the {need.grant}, refused on {other}: {outcome.reason}{note}", fix)
@@ -64,3 +67,14 @@ def _judge(need: Need, evidence: Mapping[str, Outcome], grant_of: Mapping[str, s
         f"not checkable without sending a {need.method}; needs the {need.grant}",
         f"make sure the OAuth client {client_id!r} has it; otherwise {need.if_missing}",
     )
+
+
+def _distance(call_label: str, template: str) -> tuple[int, int]:
+    """Sorts the call whose path is closest to ``template`` first: the best witness of a grant it shares."""
+    theirs, mine = call_label.split(" ", 1)[-1].split("/"), template.split("/")
+    shared = 0
+    for a, b in zip(theirs, mine, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return -shared, len(theirs)

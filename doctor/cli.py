@@ -65,12 +65,15 @@ def diagnose(config: Mapping[str, Any], template_out: Path | None = None) -> tup
     finally:
         client.close()
         wire.close()
-    meta["requests"] = [f"{e.method} {e.path} {e.status}" for e in wire.exchanges]
+        meta["requests"] = [f"{e.method} {e.path} {e.status}" for e in wire.exchanges]
     return findings, meta
 
 
 def _write_catalogue(path: Path, catalogue: dict[str, Any]) -> Finding:
-    path.write_text(json.dumps(catalogue, indent=2) + "\n")
+    try:
+        path.write_text(json.dumps(catalogue, indent=2) + "\n")
+    except OSError as exc:
+        return fail(Section.CATALOGUE, "catalogue", f"cannot write {path}: {exc.strerror}", "name a writable file")
     sizes = ", ".join(f"{len(v)} {k}" for k, v in catalogue.items() if isinstance(v, list) and k != "errors")
     return info(Section.CATALOGUE, "catalogue", f"written to {path} ({sizes})")
 

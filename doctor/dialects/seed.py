@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from components import ConfigError, TrunkConfig, parse_trunks
 from providers.genesys_api import ALLOWED_CODECS, Edge, EdgeGroup, SeedDialect, SipProfile
 
+from .. import catalogue
 from ..findings import Finding, Section, fail, info, ok, warn
 from ..permissions import Need, judge
 from ..reads import Outcome, label
@@ -23,8 +24,6 @@ EDGE_WRITE = "scope telephony:edge:write"
 SIP_PROFILE_READ = "scope telephony:sipprofile:read"
 WEBHOOK_WRITE = "scope webhook:write"
 EVENTS_QUERY = "scope analytics:events:query"
-#: How many existing entries a finding about a missing one lists.
-LISTED = 10
 
 CAT = Section.CATALOGUE
 UNK = Section.UNKNOWNS
@@ -125,30 +124,6 @@ def _trunks(config: Mapping[str, Any], findings: list[Finding]) -> list[TrunkCon
     return trunks
 
 
-def _who(users: Users) -> str:
-    return ", ".join(f"trunks[{i}] {t.name!r}" for i, t in users)
-
-
-Users = list[tuple[int, TrunkConfig]]
-
-
-def _by(trunks: list[TrunkConfig], key: Callable[[TrunkConfig], str | None]) -> dict[str, Users]:
-    users: dict[str, Users] = {}
-    for i, trunk in enumerate(trunks):
-        value = key(trunk)
-        if value is not None:
-            users.setdefault(value, []).append((i, trunk))
-    return users
-
-
-def _listing(outcome: Outcome) -> str:
-    if not outcome.ok:
-        return f"(the list could not be read: {outcome.reason})"
-    known = [f"{e.name!r} ({e.id})" for e in outcome.value]
-    more = f" and {len(known) - LISTED} more" if len(known) > LISTED else ""
-    return (", ".join(known[:LISTED]) or "none") + more
-
-
 # ---------------------------------------------------------------------------------------------- catalogue
 
 
@@ -165,51 +140,29 @@ def _catalogue(trunks: list[TrunkConfig], org: _Org) -> list[Finding]:
                         f"run the doctor after that stack's `pulumi up` with trunks[{i}].{setting} set to its value",
                     )
                 )
-    for group_id, users in _by(trunks, lambda t: t.edgeGroupId).items():
-        findings.append(_group(group_id, users, org))
-    for profile_id, users in _by(trunks, lambda t: t.sipProfileId).items():
+    for group_id, users in catalogue.users_by(trunks, _name, lambda t: t.edgeGroupId).items():
+        group = org.edge_group(group_id)
+        findings.append(
+            catalogue.entry("edge group", "edgeGroupId", group_id, users, group, org.edge_groups, _described)
+        )
+    for profile_id, users in catalogue.users_by(trunks, _name, lambda t: t.sipProfileId).items():
         profile = org.sip_profile(profile_id)
-        findings.append(_profile(profile_id, users, profile, org))
+        findings.append(
+            catalogue.entry("SIP profile", "sipProfileId", profile_id, users, profile, org.sip_profiles, _described)
+        )
         if profile.ok:
-            findings += [_codecs(i, trunk, profile.value, org) for i, trunk in users]
+            findings += [_codecs(i, trunks[i], profile.value, org) for i, _ in users]
     return findings
 
 
-def _group(group_id: str, users: Users, org: _Org) -> Finding:
-    subject = f"edge group {group_id}"
-    found = org.edge_group(group_id)
-    if found.ok:
-        group: EdgeGroup = found.value
-        return ok(CAT, subject, f"{group.name!r} exists; used by {_who(users)}")
-    if found.missing:
-        paths = ", ".join(f"trunks[{i}].edgeGroupId" for i, _ in users)
-        return fail(
-            CAT,
-            subject,
-            f"does not exist (used by {_who(users)}); the org has: {_listing(org.edge_groups())}",
-            f"set {paths} to one of the edge groups listed",
-        )
-    return warn(CAT, subject, f"could not be read: {found.reason}", "see the permissions findings")
+def _name(trunk: TrunkConfig) -> str:
+    return trunk.name
 
 
-def _profile(profile_id: str, users: Users, found: Outcome, org: _Org) -> Finding:
-    subject = f"SIP profile {profile_id}"
-    if found.ok:
-        profile: SipProfile = found.value
-        return ok(
-            CAT,
-            subject,
-            f"{profile.name!r} exists, offers {', '.join(profile.codecs) or 'no codecs'}; used by {_who(users)}",
-        )
-    if found.missing:
-        paths = ", ".join(f"trunks[{i}].sipProfileId" for i, _ in users)
-        return fail(
-            CAT,
-            subject,
-            f"does not exist (used by {_who(users)}); the org has: {_listing(org.sip_profiles())}",
-            f"set {paths} to one of the SIP profiles listed",
-        )
-    return warn(CAT, subject, f"could not be read: {found.reason}", "see the permissions findings")
+def _described(entry: SipProfile | EdgeGroup) -> str:
+    if isinstance(entry, SipProfile):
+        return f"{entry.name!r} exists, offers {', '.join(entry.codecs) or 'no codecs'}"
+    return f"{entry.name!r} exists"
 
 
 def _codecs(i: int, trunk: TrunkConfig, profile: SipProfile, org: _Org) -> Finding:
@@ -223,7 +176,7 @@ def _codecs(i: int, trunk: TrunkConfig, profile: SipProfile, org: _Org) -> Findi
     fitting = [p for p in others.value or [] if set(trunk.codecs) <= set(p.codecs)]
     remove = f"remove {', '.join(repr(c) for _, c in bad)} from trunks[{i}].codecs"
     if fitting:
-        choices = ", ".join(f"{p.name!r} ({p.id})" for p in fitting[:LISTED])
+        choices = ", ".join(f"{p.name!r} ({p.id})" for p in fitting[: catalogue.LISTED])
         fix = f"{remove}, or set trunks[{i}].sipProfileId to a profile that offers all of them: {choices}"
     elif others.ok:
         fix = f"{remove}: no SIP profile of the org offers all of {', '.join(trunk.codecs)}"

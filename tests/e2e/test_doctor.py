@@ -33,22 +33,24 @@ UNCHECKABLE = {
 }
 
 
-def doctor(project: TrunksProject, *args: str) -> subprocess.CompletedProcess[str]:
+def doctor(project: TrunksProject, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The command as a user runs it, in the project directory, with the CLI and passphrase of its stack."""
     return subprocess.run(
         [sys.executable, "-m", "doctor", "--stack", project.stack, *args],
         cwd=project.workdir,
-        env={**project.env, "PYTHONPATH": str(REPO)},
+        env={**project.env, "PYTHONPATH": str(REPO), **(env or {})},
         capture_output=True,
         text=True,
         timeout=180,
     )
 
 
-def diagnose(emulator, project: TrunksProject, *args: str) -> tuple[int, dict[str, Any]]:
+def diagnose(
+    emulator, project: TrunksProject, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
     """Exit status and JSON report of one run, after proving from the emulator's log that it only read."""
     emulator.reset_requests()
-    proc = doctor(project, "--json", *args)
+    proc = doctor(project, "--json", *args, env=env)
     assert_read_only(emulator.requests())
     assert DEV_CLIENT_SECRET not in proc.stdout + proc.stderr
     assert "s3cret" not in proc.stdout + proc.stderr  # the trunks' registration passwords
@@ -167,6 +169,25 @@ def test_a_scope_the_stack_does_not_need_yet_is_only_a_warning(emulator, new_pro
     assert status == 0
     refused = finding(report, "permissions", "GET /api/v2/webhooks [up]")
     assert refused["level"] == "warn" and "not needed yet: no trunk sets webhook" in refused["message"]
+
+
+def test_credentials_and_endpoint_from_the_environment_when_the_stack_has_none(emulator, new_project):
+    project = new_project([trunk("doc-env")])
+    for key in ("genesys:apiUrl", "genesys:clientId", "genesys:clientSecret"):
+        project.run("config", "rm", key, "--stack", project.stack)
+    client_id, secret = READONLY_CLIENT
+    env = {
+        "GENESYSCLOUD_API_URL": emulator.url,
+        "GENESYSCLOUD_OAUTHCLIENT_ID": client_id,
+        "GENESYSCLOUD_OAUTHCLIENT_SECRET": secret,
+    }
+
+    status, report = diagnose(emulator, project, env=env)
+
+    assert status == 0, report
+    assert "from GENESYSCLOUD_API_URL" in finding(report, "connection", "endpoint")["message"]
+    assert report["clientId"] == client_id
+    assert secret not in json.dumps(report)
 
 
 def test_an_unknown_sip_profile_and_edge_group_fail_naming_what_the_org_has(emulator, new_project):

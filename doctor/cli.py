@@ -12,7 +12,8 @@ from typing import Any
 from providers.genesys_api import ConfigurationError
 
 from . import api, connection, render
-from .dialects import Run, for_dialect
+from .dialect import Run
+from .dialects import for_dialect
 from .findings import Finding, Level, Section, exit_status, fail, info, ordered
 from .reads import Reads
 from .stack_config import StackConfigError, load

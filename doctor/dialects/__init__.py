@@ -2,40 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from ..dialect import DialectDoctor
+from .seed import SeedDoctor
 
-from providers.genesys_api import GenesysClient
-
-from ..findings import Finding
-from ..reads import Reads
-
-
-@dataclass
-class Run:
-    """What a dialect's checks work from: the stack's config, and a client whose reads are each made once."""
-
-    config: Mapping[str, Any]
-    client: GenesysClient
-    reads: Reads
-    client_id: str
-
-
-class DialectDoctor(Protocol):
-    name: str
-
-    def check(self, run: Run) -> list[Finding]:
-        """Config, permission, catalogue and unknowns findings, reading only through ``run.reads``."""
-        ...
-
-    def catalogue(self, run: Run) -> dict[str, Any]:
-        """What the org offers for the stack's settings, as JSON, for a user looking for the value they need."""
-        ...
+DOCTORS: dict[str, DialectDoctor] = {doctor.name: doctor for doctor in (SeedDoctor(),)}
 
 
 def for_dialect(name: str) -> DialectDoctor | None:
-    from .seed import SeedDoctor
-
-    known: dict[str, DialectDoctor] = {SeedDoctor.name: SeedDoctor()}
-    return known.get(name)
+    return DOCTORS.get(name)

@@ -13,10 +13,10 @@ from components import ConfigError, TrunkConfig, parse_trunks
 from providers.genesys_api import ALLOWED_CODECS, Edge, EdgeGroup, SeedDialect, SipProfile
 
 from .. import catalogue
+from ..dialect import Run
 from ..findings import Finding, Section, fail, info, ok, warn
 from ..permissions import Need, judge
 from ..reads import Outcome, label
-from . import Run
 
 TRUNKS_KEY = "genesys-trunks:trunks"
 EDGE_READ = "scope telephony:edge:read"

@@ -9,6 +9,7 @@ from doctor import api, connection, render
 from doctor.findings import Level, Section, exit_status, fail, info, ok, ordered, warn
 from doctor.permissions import Need, judge
 from doctor.reads import Outcome
+from emulator.testing import free_port
 from providers.genesys_api import ConfigurationError, ForbiddenError, NotFoundError, ServerError
 
 CREDENTIALS = {"genesys:clientId": "cid", "genesys:clientSecret": "shh"}
@@ -172,3 +173,19 @@ def test_exit_status_order_and_text():
         "warn  unknowns     u: odd  -> fix: look",
         "summary: 2 ok, 1 info, 1 warn, 0 fail",
     ]
+
+
+def test_an_endpoint_where_nothing_answers_fails_at_the_token_without_retrying():
+    url = f"http://127.0.0.1:{free_port()}"
+    endpoint = api.resolve({**CREDENTIALS, "genesys:apiUrl": url}, {})
+    client, wire = api.open_client(endpoint)
+    try:
+        found = connection.token(client, endpoint)
+    finally:
+        client.close()
+        wire.close()
+    assert found.level is Level.FAIL and found.message.startswith(
+        f"cannot reach {url}: token request failed: ConnectError"
+    )
+    assert found.fix and "genesys:apiUrl" in found.fix
+    assert client.stats.token_fetches == 1

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from emulator.testing import free_port
 from tests.support.trunks_project import (
     DEV_CLIENT_SECRET,
     GROUP_DR,
@@ -297,3 +302,36 @@ def test_an_unknown_stack_is_a_clear_failure(emulator, new_project):
     assert proc.returncode == 1
     assert "FAIL  config       stack no-such-stack: `pulumi config --stack no-such-stack` failed" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_make_doctor_on_a_fresh_clone_starts_the_emulator_and_checks_the_dev_stack(tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+    (clone / ".venv").symlink_to(Path(sys.prefix))
+    stack_file = clone / "Pulumi.dev.yaml"
+    port = free_port()  # its own emulator: one on 8787 is neither used nor disturbed
+    stack_file.write_text(stack_file.read_text().replace("http://127.0.0.1:8787", f"http://127.0.0.1:{port}"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") or k == "PULUMI_TOOLS_DIR"}
+    try:
+        proc = subprocess.run(
+            ["make", "--no-print-directory", "doctor", "DOCTOR_ARGS=--json"],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert f"emulator: started at http://127.0.0.1:{port}" in proc.stdout
+        report = json.loads(proc.stdout[proc.stdout.index("{\n") :])
+        assert report["stack"] == "dev" and report["exitStatus"] == 0
+        assert report["summary"]["fail"] == 0 and report["summary"]["warn"] == 0
+        configured = yaml.safe_load(stack_file.read_text())["config"]["genesys-trunks:trunks"]
+        codecs = [f for f in report["findings"] if f["subject"].endswith(" codecs")]
+        assert len(codecs) == len(configured) and all(f["level"] == "ok" for f in codecs)
+        assert all(not r.startswith(("PUT", "DELETE")) for r in report["requests"])
+        assert [r for r in report["requests"] if r.startswith("POST")] == ["POST /oauth/token 200"]
+    finally:
+        pid_file = clone / ".emulator" / "emulator.pid"
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)

@@ -8,6 +8,7 @@ GET and the token's POST, and a record of each reply's status and rate-limit hea
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,6 +102,10 @@ class Exchange:
     method: str
     path: str
     status: int
+    query: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}{'?' + self.query if self.query else ''} {self.status}"
 
 
 @dataclass
@@ -134,18 +139,19 @@ class Wire:
 
     def _record(self, response: httpx.Response) -> None:
         request = response.request
-        self.exchanges.append(Exchange(request.method, request.url.path, response.status_code))
+        query = request.url.query.decode("ascii", "replace")
+        self.exchanges.append(Exchange(request.method, request.url.path, response.status_code, query))
         headers = {name: response.headers[name] for name in RATE_LIMIT_HEADERS if name in response.headers}
         if headers:
             self.rate_limit = headers
 
     def sent_twice(self) -> list[str]:
         """API reads sent more than once (a 401's single retry with a fresh token aside)."""
-        seen: dict[str, int] = {}
-        for exchange in self.exchanges:
-            if exchange.path != self.token_path and exchange.status != 401:
-                key = f"{exchange.method} {exchange.path}"
-                seen[key] = seen.get(key, 0) + 1
+        seen = Counter(
+            f"{e.method} {e.path}{'?' + e.query if e.query else ''}"
+            for e in self.exchanges
+            if e.path != self.token_path and e.status != 401
+        )
         return [key for key, n in seen.items() if n > 1]
 
 

@@ -48,7 +48,8 @@ def diagnose(config: Mapping[str, Any], template_out: Path | None = None) -> tup
                 Section.CONNECTION,
                 "dialect",
                 f"the doctor has no checks for the {endpoint.dialect!r} dialect",
-                f"set {api.KEY_DIALECT} to seed, or run a version of the doctor that knows this dialect",
+                f"run a version of the doctor that knows the {endpoint.dialect!r} dialect, or set "
+                f"{api.KEY_DIALECT} to seed if the endpoint speaks the seed API",
             )
         )
         return findings, meta
@@ -66,7 +67,7 @@ def diagnose(config: Mapping[str, Any], template_out: Path | None = None) -> tup
     finally:
         client.close()
         wire.close()
-        meta["requests"] = [f"{e.method} {e.path} {e.status}" for e in wire.exchanges]
+        meta["requests"] = [str(e) for e in wire.exchanges]
     return findings, meta
 
 

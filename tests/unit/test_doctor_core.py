@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from doctor import api, connection, render
+from doctor import api, cli, connection, render
 from doctor.findings import Level, Section, exit_status, fail, info, ok, ordered, warn
 from doctor.permissions import Need, judge
 from doctor.reads import Outcome
@@ -189,3 +189,31 @@ def test_an_endpoint_where_nothing_answers_fails_at_the_token_without_retrying()
     )
     assert found.fix and "genesys:apiUrl" in found.fix
     assert client.stats.token_fetches == 1
+
+
+def test_pages_of_one_list_are_not_repeats():
+    wire = _wire(headers=LIMIT)
+    wire.exchanges = [
+        api.Exchange("GET", "/api/v2/things", 200, "pageSize=500&pageNumber=1"),
+        api.Exchange("GET", "/api/v2/things", 200, "pageSize=500&pageNumber=2"),
+    ]
+    assert wire.sent_twice() == []
+    assert [str(e) for e in wire.exchanges][1] == "GET /api/v2/things?pageSize=500&pageNumber=2 200"
+    wire.exchanges.append(wire.exchanges[1])
+    assert wire.sent_twice() == ["GET /api/v2/things?pageSize=500&pageNumber=2"]
+
+
+def test_a_dialect_without_checks_fails_before_any_request():
+    findings, meta = cli.diagnose({**CREDENTIALS, "genesys:region": "eu-west-1"})
+    assert [(f.subject, f.level) for f in findings] == [("endpoint", Level.OK), ("dialect", Level.FAIL)]
+    assert findings[1].message == "the doctor has no checks for the 'cloud' dialect"
+    assert meta == {"endpoint": "https://api.mypurecloud.ie", "dialect": "cloud", "clientId": "cid"}
+
+
+def test_missing_credentials_fail_with_the_keys_to_set(monkeypatch):
+    for name in ("GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    findings, _ = cli.diagnose({"genesys:apiUrl": "http://127.0.0.1:1"})
+    assert [(f.section, f.subject, f.level) for f in findings] == [(Section.CONNECTION, "settings", Level.FAIL)]
+    assert "genesys:clientId is not set" in findings[0].message
+    assert "genesys:clientSecret is not set" in findings[0].message

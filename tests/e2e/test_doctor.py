@@ -195,6 +195,24 @@ def test_credentials_and_endpoint_from_the_environment_when_the_stack_has_none(e
     assert secret not in json.dumps(report)
 
 
+def test_it_stays_within_the_rate_limit_and_warns_when_the_window_is_nearly_spent(emulator, new_project):
+    project = new_project([trunk("doc-rate")])  # one group, one profile, the edge and webhook lists: 4 reads
+    before = emulator.settings()["rateLimitPerMinute"]
+    emulator.settings(rate_limit_per_minute=4)
+    try:
+        status, report = diagnose(emulator, project)
+        statuses = [r["status"] for r in emulator.requests()]
+    finally:
+        emulator.settings(rate_limit_per_minute=before)
+
+    assert 429 not in statuses and len(statuses) == 5  # the token and 4 reads
+    rate = finding(report, "connection", "rate limit")
+    assert rate["level"] == "warn"
+    assert rate["message"].startswith("inin-ratelimit-allowed 4, inin-ratelimit-count 4, inin-ratelimit-reset ")
+    assert "the window is nearly spent (4 API read(s) this run, each once)" in rate["message"]
+    assert rate["fix"].startswith("wait ") and status == 0
+
+
 def test_an_unknown_sip_profile_and_edge_group_fail_naming_what_the_org_has(emulator, new_project):
     project = new_project(
         [

@@ -20,7 +20,7 @@ export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
 # once than the CLI's default of 4 per core.
 export PULUMI_PARALLEL ?= 32
 
-.PHONY: help venv toolchain stack up preview refresh destroy outputs emulator emulator-bg test lint bench
+.PHONY: help venv toolchain stack up preview refresh destroy outputs doctor emulator emulator-bg test lint bench
 
 help:
 	@echo "make up        create or update the '$(STACK)' stack (starts the local emulator when the stack targets it)"
@@ -28,6 +28,7 @@ help:
 	@echo "make refresh   read the real state of every resource into the stack"
 	@echo "make destroy   delete every trunk and webhook of the stack"
 	@echo "make outputs   print the stack outputs"
+	@echo "make doctor    check, reading only, that the stack, its OAuth client and its org agree"
 	@echo "make emulator  run the local Genesys Cloud emulator in the foreground"
 	@echo "make test      run every test (unit, emulator, end-to-end)"
 	@echo "make bench     measure API calls, time and state per trunk"
@@ -66,6 +67,10 @@ destroy: stack emulator-bg
 
 outputs: stack
 	@pulumi stack output --stack $(STACK) --json
+
+# DOCTOR_ARGS: --json for CI, --template-out FILE for the org's catalogue.
+doctor: stack emulator-bg
+	@$(PY) -m doctor --stack $(STACK) $(DOCTOR_ARGS)
 
 emulator: venv
 	@mkdir -p .emulator

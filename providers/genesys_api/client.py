@@ -150,6 +150,12 @@ class GenesysClient:
             return None
         return response.json()
 
+    def read_json(self, call: Call) -> Any:
+        """The reply of a GET as the server sent it, for checks of fields the read models leave out."""
+        if call.method != "GET":
+            raise ValueError(f"read_json sends GETs only, not {call.method} {call.template}")
+        return self.request_json(call)
+
     def paged(
         self,
         make_call: Callable[[int, int], Call],

@@ -1,0 +1,173 @@
+"""Everything the doctor takes from the API client, in one place: settings resolution, the client, reads.
+
+The client does the talking (token, pacing, typed errors); this module adds what a diagnosis needs on top:
+which setting decided the endpoint and the dialect, a connection pool that refuses every request except a
+GET and the token's POST, and a record of each reply's status and rate-limit headers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from providers.genesys_api import Call, ClientSettings, GenesysClient
+from providers.genesys_api import settings as client_settings
+
+HOST_KEYS = (
+    client_settings.KEY_API_URL,
+    client_settings.KEY_REGION,
+    client_settings.ENV_API_URL,
+    client_settings.ENV_REGION,
+)
+KEY_DIALECT = "genesys:dialect"
+RATE_LIMIT_HEADERS = ("inin-ratelimit-allowed", "inin-ratelimit-count", "inin-ratelimit-reset")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the program will call, and why there."""
+
+    settings: ClientSettings
+    source: str
+    """The setting that chose the host: ``genesys:apiUrl``, ``genesys:region`` or their environment variable."""
+    dialect: str
+    dialect_reason: str
+
+    @property
+    def where(self) -> str:
+        if self.settings.region:
+            return f"region {self.settings.region} ({self.settings.api_url}, login {self.settings.login_url})"
+        return f"URL {self.settings.api_url}"
+
+
+class _Seen(Mapping[str, str]):
+    """The environment, remembering which of the host variables held a value when asked."""
+
+    def __init__(self, environ: Mapping[str, str], seen: list[str]) -> None:
+        self._environ = environ
+        self._seen = seen
+
+    def __getitem__(self, key: str) -> str:
+        value = self._environ[key]
+        if key in HOST_KEYS and value.strip():
+            self._seen.append(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._environ)
+
+    def __len__(self) -> int:
+        return len(self._environ)
+
+
+def resolve(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Endpoint:
+    """The client's own settings resolution, watched to name the setting it took the host from.
+    Raises the client's ``ConfigurationError`` (which names every missing or bad key)."""
+    env = os.environ if environ is None else environ
+    seen: list[str] = []
+
+    def get(key: str) -> Any:
+        value = config.get(key)
+        if key in HOST_KEYS and value not in (None, ""):
+            seen.append(key)
+        return value
+
+    settings = ClientSettings.from_config(get, _Seen(env, seen))
+    source = next((key for key in HOST_KEYS if key in seen), "unknown")
+    dialect, reason = _dialect(config, source)
+    return Endpoint(settings=settings, source=source, dialect=dialect, dialect_reason=reason)
+
+
+def _dialect(config: Mapping[str, Any], source: str) -> tuple[str, str]:
+    """``genesys:dialect`` when set, else the Platform API for a region and the seed's API for a URL."""
+    chosen = str(config.get(KEY_DIALECT) or "").strip()
+    if chosen:
+        return chosen, f"{KEY_DIALECT} is {chosen!r}"
+    if source in (client_settings.KEY_REGION, client_settings.ENV_REGION):
+        return "cloud", f"the default for a region ({source}; set {KEY_DIALECT} to choose)"
+    return "seed", f"the default for an explicit URL ({source}; set {KEY_DIALECT} to choose)"
+
+
+class WriteRefused(RuntimeError):
+    """A request other than a GET or the token's POST was about to leave this process."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    method: str
+    path: str
+    status: int
+    query: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}{'?' + self.query if self.query else ''} {self.status}"
+
+
+@dataclass
+class Wire:
+    """The connection pool the client sends through: read-only by construction, and recorded."""
+
+    token_path: str = ""
+    exchanges: list[Exchange] = field(default_factory=list)
+    rate_limit: dict[str, str] = field(default_factory=dict)
+    """The ``inin-ratelimit-*`` headers of the last API reply that carried them."""
+
+    pool: httpx.Client | None = None
+
+    def http(self, settings: ClientSettings) -> httpx.Client:
+        self.pool = httpx.Client(
+            timeout=httpx.Timeout(settings.timeout_seconds),
+            headers={"Accept": "application/json", "User-Agent": "genesys-trunks-doctor/0.1 (python-httpx)"},
+            follow_redirects=False,
+            event_hooks={"request": [self._guard], "response": [self._record]},
+        )
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    def _guard(self, request: httpx.Request) -> None:
+        if request.method == "GET" or (request.method == "POST" and request.url.path == self.token_path):
+            return
+        raise WriteRefused(f"refused to send {request.method} {request.url.path}: the doctor only reads")
+
+    def _record(self, response: httpx.Response) -> None:
+        request = response.request
+        query = request.url.query.decode("ascii", "replace")
+        self.exchanges.append(Exchange(request.method, request.url.path, response.status_code, query))
+        headers = {name: response.headers[name] for name in RATE_LIMIT_HEADERS if name in response.headers}
+        if headers:
+            self.rate_limit = headers
+
+    def sent_twice(self) -> list[str]:
+        """API reads sent more than once (a 401's single retry with a fresh token aside)."""
+        seen = Counter(
+            f"{e.method} {e.path}{'?' + e.query if e.query else ''}"
+            for e in self.exchanges
+            if e.path != self.token_path and e.status != 401
+        )
+        return [key for key, n in seen.items() if n > 1]
+
+
+def open_client(endpoint: Endpoint) -> tuple[GenesysClient, Wire]:
+    """A client that tries each read once (no retries: a read that fails is reported, not repeated)."""
+    settings = endpoint.settings.model_copy(update={"max_retries": 0})
+    wire = Wire()
+    client = GenesysClient(settings, http=wire.http(settings))
+    wire.token_path = httpx.URL(settings.login_url + client.dialect.token_path).path
+    return client, wire
+
+
+def fetch_token(client: GenesysClient) -> None:
+    """One token, as every run of the program starts with."""
+    client.auth.token()
+
+
+def read(client: GenesysClient, call: Call) -> Any:
+    return client.read_json(call)

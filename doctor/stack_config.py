@@ -1,0 +1,56 @@
+"""The stack's config with its secrets, read through the pulumi CLI (which holds the decryption key)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+#: Where `make toolchain` puts the CLI when it is not on PATH.
+DEFAULT_TOOLS_DIR = Path.home() / ".pulumi" / "bin"
+
+
+class StackConfigError(Exception):
+    """The stack's config could not be read; the message says what to do."""
+
+
+def pulumi_cli() -> str:
+    tools = os.environ.get("PULUMI_TOOLS_DIR") or str(DEFAULT_TOOLS_DIR)
+    found = shutil.which("pulumi") or shutil.which("pulumi", path=tools)
+    if not found:
+        raise StackConfigError("no pulumi CLI on PATH: run `make toolchain`, or use `make doctor STACK=...`")
+    return found
+
+
+def load(stack: str, cwd: Path | None = None) -> dict[str, Any]:
+    """Every key of ``Pulumi.<stack>.yaml`` (``genesys:clientId``, ``genesys-trunks:trunks``...), decrypted."""
+    proc = subprocess.run(
+        [pulumi_cli(), "config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if proc.returncode != 0:
+        detail = " ".join((proc.stderr or proc.stdout).split())[-400:]
+        raise StackConfigError(
+            f"`pulumi config --stack {stack}` failed: {detail}. Check the stack name, PULUMI_BACKEND_URL and "
+            "PULUMI_CONFIG_PASSPHRASE (`make doctor STACK=...` sets them as `make up` does)"
+        )
+    try:
+        entries = json.loads(proc.stdout or "{}")
+    except json.JSONDecodeError as exc:
+        raise StackConfigError(f"`pulumi config --json` printed something else than JSON: {exc}") from None
+    return {key: _value(entry) for key, entry in entries.items()}
+
+
+def _value(entry: Any) -> Any:
+    """A structured value as its object, a plain one as its string."""
+    if not isinstance(entry, dict):
+        return entry
+    if "objectValue" in entry:
+        return entry["objectValue"]
+    return entry.get("value")

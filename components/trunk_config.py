@@ -24,6 +24,8 @@ DEFAULT_WEBHOOK_EVENTS = (
 )
 #: A fully qualified stack name, as a StackReference takes it.
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+#: Printable: no Unicode "other" (control, format, unassigned) characters, no line or paragraph separator.
+NAME_PATTERN = r"^[^\p{C}\s](?:[^\p{C}\p{Zl}\p{Zp}]*[^\p{C}\s])?$"
 #: Trunk settings that may come from another stack's output instead of this stack's config.
 REFERABLE = ("registration.host", "registration.port", "registration.username", "edgeGroupId", "sipProfileId")
 
@@ -69,7 +71,9 @@ class WebhookConfig(_Strict):
 class TrunkConfig(_Strict):
     """One Connect trunk, as written under `genesys-trunks:trunks` in Pulumi.<stack>.yaml."""
 
-    name: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+    #: Any name Genesys allows (trunks made elsewhere are adopted by theirs), but no control or invisible
+    #: character (newlines forge log lines, zero-width ones make look-alikes) and no space at either end.
+    name: str = Field(min_length=1, max_length=200, pattern=NAME_PATTERN)
     edgeGroupId: str | None = Field(None, min_length=1, max_length=100)
     sipProfileId: str | None = Field(None, min_length=1, max_length=100)
     maxConcurrentSessions: int = Field(100, ge=1, le=2000)

@@ -1,0 +1,111 @@
+"""`python -m exporter --stack dev [--stdout] [--name GLOB] [--include-deleted] [--merge|--force]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import report, stack_file
+from .dialects import UnknownDialectError, dialect_for
+from .genesys import ConfigurationError, GenesysApiError, open_client
+from .paths import entry_path
+from .progress import Progress
+from .selection import select
+from .stack import Stack, StackError
+from .stack_file import Mode, RefusedError
+
+TRUNKS_KEY = "trunks"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m exporter",
+        description="Write the config of the trunks the org already has into Pulumi.<stack>.yaml (adopt: true), "
+        "so that `pulumi up` takes them over without recreating them.",
+    )
+    p.add_argument("--stack", required=True, help="the stack whose credentials are used and whose file is written")
+    p.add_argument("--stdout", action="store_true", help="print the trunks instead of writing the stack file")
+    p.add_argument(
+        "--name",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="only trunks whose name matches (case-insensitive shell glob; repeatable)",
+    )
+    p.add_argument("--include-deleted", action="store_true", help="also trunks the org lists as deleted")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--merge", action="store_true", help="add the trunks the stack does not have yet (by name)")
+    mode.add_argument("--force", action="store_true", help="replace the stack's trunks list")
+    p.add_argument("-C", "--cwd", type=Path, default=Path("."), help="the project directory (default: here)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run(args, out=sys.stdout, err=sys.stderr)
+    except (StackError, ConfigurationError, UnknownDialectError, RefusedError, GenesysApiError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    started = time.monotonic()
+    stack = Stack(args.stack, args.cwd.resolve())
+    key = f"{stack.namespace}:{TRUNKS_KEY}"
+    config = stack.config()
+    dialect = dialect_for(config)
+    mode = Mode.FORCE if args.force else Mode.MERGE if args.merge else Mode.REFUSE
+    doc = stack_file.load(stack.file)
+    existing = stack_file.existing_trunks(doc, key)
+    where = f"{stack.file.name} ({key})"
+    if not args.stdout:  # refuse before reading the org: nothing to do
+        stack_file.plan(existing, [], mode, where=where)
+
+    with open_client(config, dict(os.environ)) as api:
+        exported = dialect.read_trunks(api, Progress(err))
+        calls, tokens = api.stats.total_calls, api.stats.token_fetches
+    chosen = select(
+        exported, globs=args.name, include_deleted=args.include_deleted, optional_blocks=dialect.optional_blocks
+    )
+    planned = stack_file.plan(existing, chosen.trunks, Mode.FORCE if args.stdout else mode, where=where)
+    say = err if args.stdout else out
+
+    if args.stdout:
+        out.write(stack_file.fragment(key, planned.new))
+    else:
+        stack_file.apply(doc, key, planned)
+        stack_file.write(stack.file, doc)
+        for offset, trunk in enumerate(planned.new):
+            for secret in trunk.secrets:
+                if secret.value is not None:
+                    stack.set_secret(entry_path(planned.first_index + offset, secret.path), secret.value)
+
+    elapsed = time.monotonic() - started
+    target = "printed" if args.stdout else f"written to {stack.file.name}"
+    print(
+        f"{len(planned.new)} of the org's {len(exported)} {dialect.entity}s {target} "
+        f"({elapsed:.1f} s, {calls} API calls, {tokens} token)",
+        file=say,
+    )
+    if planned.kept:
+        already = ", ".join(map(repr, planned.already)) or "none of the org's"
+        print(f"kept the stack's {planned.kept} trunk(s); already in it by name: {already}", file=say)
+    for line in chosen.skipped:
+        print(f"not exported: {line}", file=say)
+    for line in report.notes(planned.new):
+        print(f"note: {line}", file=say)
+    lines = report.password_lines(stack.name, planned.new, planned.first_index)
+    if lines:
+        print(
+            "\nPasswords cannot be read back from the API. Set each one (the CLI asks for it, or reads stdin); "
+            "until then `pulumi preview` fails naming every missing one, and writes nothing:",
+            file=say,
+        )
+        print("\n".join(lines), file=say)
+    return 0

@@ -100,6 +100,13 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         print(f"not exported: {line}", file=say)
     for line in report.notes(planned.new):
         print(f"note: {line}", file=say)
+    if planned.new and not args.stdout:
+        print(
+            f"`pulumi up` lists them as creates (Pulumi cannot import into dynamic resources) but takes each "
+            f"{dialect.entity} over (adopt: true): nothing is created, and the same settings are written back "
+            "with the password.",
+            file=say,
+        )
     lines = report.password_lines(stack.name, planned.new, planned.first_index)
     if lines:
         print(

@@ -73,7 +73,9 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     chosen = select(
         exported, globs=args.name, include_deleted=args.include_deleted, optional_blocks=dialect.optional_blocks
     )
-    planned = stack_file.plan(existing, chosen.trunks, Mode.FORCE if args.stdout else mode, where=where)
+    # Printing overwrites nothing: what --merge would add, else the whole list.
+    printing = Mode.MERGE if mode is Mode.MERGE else Mode.FORCE
+    planned = stack_file.plan(existing, chosen.trunks, printing if args.stdout else mode, where=where)
     say = err if args.stdout else out
 
     if args.stdout:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from exporter import paths, report, stack_file
 from exporter.dialects import UnknownDialectError, dialect_for
 from exporter.dialects.seed import SeedDialect
 from exporter.model import ExportedTrunk, SecretSetting
+from exporter.progress import Progress
 from exporter.selection import select
 from exporter.stack_file import Mode, RefusedError
 
@@ -195,3 +197,19 @@ def test_seed_entry_takes_the_one_webhook_the_stack_would_recognise():
         and "one webhook per trunk" in entry.notes[0]
         and "'resourceIds:[e1,e2]'" in entry.notes[1]
     )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_prints_a_line_per_block_in_a_log_and_rewrites_one_on_a_terminal():
+    log = io.StringIO()
+    assert list(Progress(log, every=2)(range(5), "edges")) == [0, 1, 2, 3, 4]
+    assert log.getvalue().splitlines() == ["reading edges: 2 so far", "reading edges: 4 so far", "read 5 edges"]
+    quiet = io.StringIO()
+    assert list(Progress(quiet, every=10)(range(3), "edges")) == [0, 1, 2] and quiet.getvalue() == ""
+    terminal = _Terminal()
+    list(Progress(terminal, every=500)(range(3), "edges"))
+    assert "\rreading edges: 3" in terminal.getvalue() and "\n" not in terminal.getvalue()

@@ -64,52 +64,59 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     doc = stack_file.load(stack.file)
     existing = stack_file.existing_trunks(doc, key)
     where = f"{stack.file.name} ({key})"
-    if not args.stdout:  # refuse before reading the org: nothing to do
+    if not args.stdout:  # a refusal needs no call to the org
         stack_file.plan(existing, [], mode, where=where)
 
     with open_client(config, dict(os.environ)) as api:
         exported = dialect.read_trunks(api, Progress(err))
-        calls, tokens = api.stats.total_calls, api.stats.token_fetches
+        cost = f"{api.stats.total_calls} API calls, {api.stats.token_fetches} token(s)"
     chosen = select(
         exported, globs=args.name, include_deleted=args.include_deleted, optional_blocks=dialect.optional_blocks
     )
-    # Printing overwrites nothing: what --merge would add, else the whole list.
-    printing = Mode.MERGE if mode is Mode.MERGE else Mode.FORCE
-    planned = stack_file.plan(existing, chosen.trunks, printing if args.stdout else mode, where=where)
-    say = err if args.stdout else out
-
-    if args.stdout:
+    if args.stdout:  # printing overwrites nothing: what --merge would add, else the whole list
+        planned = stack_file.plan(existing, chosen.trunks, mode if mode is Mode.MERGE else Mode.FORCE, where=where)
         out.write(stack_file.fragment(key, planned.new))
     else:
-        stack_file.apply(doc, key, planned)
-        stack_file.write(stack.file, doc)
-        for offset, trunk in enumerate(planned.new):
-            for secret in trunk.secrets:
-                if secret.value is not None:
-                    stack.set_secret(entry_path(planned.first_index + offset, secret.path), secret.value)
+        planned = stack_file.plan(existing, chosen.trunks, mode, where=where)
+        _store(stack, doc, key, planned)
 
-    elapsed = time.monotonic() - started
+    say = err if args.stdout else out
     target = "printed" if args.stdout else f"written to {stack.file.name}"
-    print(
-        f"{len(planned.new)} of the org's {len(exported)} {dialect.entity}s {target} "
-        f"({elapsed:.1f} s, {calls} API calls, {tokens} token)",
-        file=say,
-    )
+    summary = f"{len(planned.new)} of the org's {len(exported)} {dialect.entity}s {target}"
+    print(f"{summary} ({time.monotonic() - started:.1f} s, {cost})", file=say)
+    _explain(stack.name, dialect.entity, chosen.skipped, planned, printed=args.stdout, say=say)
+    return 0
+
+
+def _store(stack: Stack, doc: stack_file.CommentedMap, key: str, planned: stack_file.Plan) -> None:
+    """The stack file first, then each secret the API returned, encrypted by the pulumi CLI."""
+    stack_file.apply(doc, key, planned)
+    stack_file.write(stack.file, doc)
+    for offset, trunk in enumerate(planned.new):
+        for secret in trunk.secrets:
+            if secret.value is not None:
+                stack.set_secret(entry_path(planned.first_index + offset, secret.path), secret.value)
+
+
+def _explain(
+    stack: str, entity: str, skipped: list[str], planned: stack_file.Plan, *, printed: bool, say: TextIO
+) -> None:
+    """What was kept or left out and why, what `pulumi up` will do, and the password lines to run."""
     if planned.kept:
         already = ", ".join(map(repr, planned.already)) or "none of the org's"
         print(f"kept the stack's {planned.kept} trunk(s); already in it by name: {already}", file=say)
-    for line in chosen.skipped:
+    for line in skipped:
         print(f"not exported: {line}", file=say)
     for line in report.notes(planned.new):
         print(f"note: {line}", file=say)
-    if planned.new and not args.stdout:
+    if planned.new and not printed:
         print(
             f"`pulumi up` lists them as creates (Pulumi cannot import into dynamic resources) but takes each "
-            f"{dialect.entity} over (adopt: true): nothing is created, and the same settings are written back "
-            "with the password.",
+            f"{entity} over (adopt: true): nothing is created, and the same settings are written back with the "
+            "password.",
             file=say,
         )
-    lines = report.password_lines(stack.name, planned.new, planned.first_index)
+    lines = report.password_lines(stack, planned.new, planned.first_index)
     if lines:
         print(
             "\nPasswords cannot be read back from the API. Set each one (the CLI asks for it, or reads stdin); "
@@ -117,4 +124,3 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             file=say,
         )
         print("\n".join(lines), file=say)
-    return 0

@@ -265,6 +265,19 @@ def _stdout_name_filter_and_force(project: TrunksProject) -> None:
     assert "pulumi config set --stack e2e --secret --path 'trunks[1].registration.password'" in printed.stderr
     assert project.stack_file.read_bytes() == original
 
+    for args, said in (
+        (["--stack", "no-such-stack"], "on stack 'no-such-stack' failed"),
+        (["--name", "x", "--stack", "e2e", "--cwd", "/nonexistent"], "Pulumi.yaml"),
+    ):
+        failed = run_export(project, *args)
+        assert failed.returncode == 1 and failed.stderr.startswith("error: ") and said in failed.stderr, failed.stderr
+        assert "Traceback" not in failed.stderr
+    project.write_config({"genesys:clientId": "not-a-client"})
+    denied = run_export(project, "--stdout")
+    assert denied.returncode == 1 and denied.stderr.startswith("error: "), denied.stderr
+    assert "Traceback" not in denied.stderr and "dev-only-secret" not in denied.stderr
+    project.write_config({"genesys:clientId": "genesys-trunks-dev"})
+
     forced = run_export(project, "--force", "--name", "other-*")
     assert forced.returncode == 0, forced.stderr
     entries = yaml.safe_load(project.stack_file.read_text(encoding="utf-8"))["config"]["genesys-trunks:trunks"]

@@ -71,7 +71,11 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         exported = dialect.read_trunks(api, Progress(err))
         cost = f"{api.stats.total_calls} API calls, {api.stats.token_fetches} token(s)"
     chosen = select(
-        exported, globs=args.name, include_deleted=args.include_deleted, optional_blocks=dialect.optional_blocks
+        exported,
+        dialect.config_problems,
+        globs=args.name,
+        include_deleted=args.include_deleted,
+        optional_blocks=dialect.optional_blocks,
     )
     if args.stdout:  # printing overwrites nothing: what --merge would add, else the whole list
         planned = stack_file.plan(existing, chosen.trunks, mode if mode is Mode.MERGE else Mode.FORCE, where=where)

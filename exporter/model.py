@@ -57,3 +57,7 @@ class Dialect(Protocol):
     def read_trunks(self, api: GenesysClient, track: Track) -> list[ExportedTrunk]:
         """Every trunk of the org (deleted ones too, with their state), each as a config entry."""
         ...
+
+    def config_problems(self, entry: dict[str, Any]) -> list[tuple[str, str]]:
+        """(path inside the entry, message) for every rule of this dialect's trunk config that ``entry`` breaks."""
+        ...

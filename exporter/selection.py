@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from typing import Any
 
 from . import paths
-from .genesys import config_problems
 from .model import ExportedTrunk
+
+#: (entry) -> [(path inside it, message)]: the dialect's trunk config rules.
+Rules = Callable[[dict[str, Any]], list[tuple[str, str]]]
 
 #: What a secret is validated as, since the export never has the passwords.
 _PLACEHOLDER = "set-by-pulumi-config"
@@ -24,6 +27,7 @@ class Selection:
 
 def select(
     exported: Sequence[ExportedTrunk],
+    rules: Rules,
     *,
     globs: Sequence[str] = (),
     include_deleted: bool = False,
@@ -38,7 +42,7 @@ def select(
             continue
         if globs and not any(fnmatchcase(trunk.name.casefold(), g.casefold()) for g in globs):
             continue
-        problems = _problems(trunk)
+        problems = _problems(trunk, rules)
         blocks = {p.split(".", 1)[0].split("[", 1)[0] for p, _ in problems}
         if problems and blocks <= set(optional_blocks):
             for block in sorted(blocks):
@@ -46,7 +50,7 @@ def select(
                 trunk.secrets = [s for s in trunk.secrets if not s.path.startswith(block)]
                 reasons = "; ".join(f"{p}: {m}" for p, m in problems)
                 trunk.notes.append(f"{block} not exported, the stack's config refuses it: {reasons}")
-            problems = _problems(trunk)
+            problems = _problems(trunk, rules)
         if problems:
             reasons = "; ".join(f"{p}: {m}" for p, m in problems)
             result.skipped.append(f"{trunk.name!r} ({trunk.entity_id}): the stack's config refuses it: {reasons}")
@@ -63,8 +67,8 @@ def select(
     return result
 
 
-def _problems(trunk: ExportedTrunk) -> list[tuple[str, str]]:
+def _problems(trunk: ExportedTrunk, rules: Rules) -> list[tuple[str, str]]:
     entry = copy.deepcopy(trunk.settings)
     for secret in trunk.secrets:
         paths.put(entry, secret.path, secret.value if secret.value is not None else _PLACEHOLDER)
-    return config_problems(entry)
+    return rules(entry)

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from ..genesys import Edge, GenesysClient, Webhook
+from ..genesys import Edge, GenesysClient, Webhook, config_problems
 from ..model import ExportedTrunk, SecretSetting, Track
 
 #: The filter the program's webhooks carry: exactly one edge.
@@ -25,6 +25,9 @@ class SeedDialect:
         edges = list(track(api.list_edges(), "edges"))
         hooks = webhooks_by_edge(track(api.list_webhooks(), "webhooks"))
         return [trunk_entry(edge, groups, profiles, hooks.get(edge.id, [])) for edge in edges]
+
+    def config_problems(self, entry: dict[str, Any]) -> list[tuple[str, str]]:
+        return config_problems(entry)
 
 
 def webhooks_by_edge(webhooks: Any) -> dict[str, list[Webhook]]:

@@ -70,10 +70,12 @@ def test_selection_filters_by_glob_and_state_and_keeps_names_unique():
         exported("gone", "e4", state="deleted"),
         exported("other", "e5"),
     ]
-    chosen = select(trunks, globs=["carrier-*", "GONE"])
+    chosen = select(trunks, SeedDialect().config_problems, globs=["carrier-*", "GONE"])
     assert [(t.name, t.entity_id) for t in chosen.trunks] == [("carrier-a", "e1"), ("Carrier-B", "e2")]
     assert len(chosen.skipped) == 1 and "'CARRIER-A' (e3): its name is also the name of e1" in chosen.skipped[0]
-    assert [t.name for t in select(trunks, globs=["gone"], include_deleted=True).trunks] == ["gone"]
+    assert [
+        t.name for t in select(trunks, SeedDialect().config_problems, globs=["gone"], include_deleted=True).trunks
+    ] == ["gone"]
 
 
 def test_selection_drops_an_optional_block_the_config_refuses_and_skips_a_refused_trunk():
@@ -81,7 +83,7 @@ def test_selection_drops_an_optional_block_the_config_refuses_and_skips_a_refuse
     with_hook = exported("with-hook", webhook=webhook)
     with_hook.secrets.append(SecretSetting('webhook.headers["X-Key"]', "header", "k"))
     bad_codec = exported("bad-codec", "e2", codecs=["G722"])
-    chosen = select([with_hook, bad_codec], optional_blocks=("webhook",))
+    chosen = select([with_hook, bad_codec], SeedDialect().config_problems, optional_blocks=("webhook",))
     assert [t.name for t in chosen.trunks] == ["with-hook"]
     assert "webhook" not in with_hook.settings and [s.path for s in with_hook.secrets] == ["registration.password"]
     assert "webhook not exported" in with_hook.notes[0] and "targetUri" in with_hook.notes[0]

@@ -14,6 +14,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from .model import ExportedTrunk
 
@@ -92,10 +93,21 @@ def _commented(values: dict[str, Any], comments: dict[str, str], prefix: str) ->
         elif isinstance(value, list):
             node[key] = CommentedSeq(value)
         else:
-            node[key] = value
+            node[key] = _unambiguous(value)
         if comments.get(path):
             node.yaml_add_eol_comment(comments[path], key)
     return node
+
+
+#: Plain words that YAML 1.1 readers (PyYAML, older tools) take for booleans; YAML 1.2 for strings.
+_YAML11_BOOLEANS = frozenset({"y", "n", "yes", "no", "on", "off"})
+
+
+def _unambiguous(value: Any) -> Any:
+    """A string every YAML reader reads back as that string."""
+    if isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
+        return SingleQuotedScalarString(value)
+    return value
 
 
 def apply(doc: CommentedMap, key: str, plan: Plan) -> None:

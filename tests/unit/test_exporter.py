@@ -215,3 +215,9 @@ def test_progress_prints_a_line_per_block_in_a_log_and_rewrites_one_on_a_termina
     terminal = _Terminal()
     list(Progress(terminal, every=500)(range(3), "edges"))
     assert "\rreading edges: 3" in terminal.getvalue() and "\n" not in terminal.getvalue()
+
+
+@pytest.mark.parametrize("name", ["yes", "NO", "on", "y", "null", "123", "true", "a #b", "- a", "it's"])
+def test_names_that_look_like_other_yaml_values_read_back_as_names(name):
+    text = stack_file.fragment(KEY, [exported(name)])
+    assert yaml.safe_load(text)["config"][KEY][0]["name"] == name

@@ -221,3 +221,21 @@ def test_progress_prints_a_line_per_block_in_a_log_and_rewrites_one_on_a_termina
 def test_names_that_look_like_other_yaml_values_read_back_as_names(name):
     text = stack_file.fragment(KEY, [exported(name)])
     assert yaml.safe_load(text)["config"][KEY][0]["name"] == name
+
+
+def test_without_a_pulumi_cli_the_plain_values_of_the_stack_file_are_read(tmp_path: Path, monkeypatch):
+    from exporter import stack as stack_module
+    from exporter.genesys import open_client
+
+    (tmp_path / "Pulumi.yaml").write_text("name: genesys-trunks\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text(STACK_FILE)
+    monkeypatch.setattr(stack_module.shutil, "which", lambda _name: None)
+    stack = stack_module.Stack("dev", tmp_path)
+    get = stack.config()
+    assert stack.namespace == "genesys-trunks"
+    assert get("genesys:apiUrl") == "http://127.0.0.1:8787" and get("genesys:clientSecret") is None
+    # The encrypted secret then comes from the Terraform provider's variable.
+    env = {"GENESYSCLOUD_OAUTHCLIENT_ID": "cid", "GENESYSCLOUD_OAUTHCLIENT_SECRET": "from-env"}
+    with open_client(get, env) as api:
+        assert api.settings.api_url == "http://127.0.0.1:8787"
+        assert api.settings.client_secret.get_secret_value() == "from-env"

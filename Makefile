@@ -20,7 +20,7 @@ export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
 # once than the CLI's default of 4 per core.
 export PULUMI_PARALLEL ?= 32
 
-.PHONY: help venv toolchain stack up preview refresh destroy outputs doctor emulator emulator-bg test lint bench
+.PHONY: help venv toolchain stack up preview refresh destroy outputs doctor export emulator emulator-bg test lint bench
 
 help:
 	@echo "make up        create or update the '$(STACK)' stack (starts the local emulator when the stack targets it)"
@@ -29,6 +29,7 @@ help:
 	@echo "make destroy   delete every trunk and webhook of the stack"
 	@echo "make outputs   print the stack outputs"
 	@echo "make doctor    check, reading only, that the stack, its OAuth client and its org agree"
+	@echo "make export    write the org's existing trunks into Pulumi.$(STACK).yaml (EXPORT_ARGS=--merge, --force, --stdout, --name GLOB)"
 	@echo "make emulator  run the local Genesys Cloud emulator in the foreground"
 	@echo "make test      run every test (unit, emulator, end-to-end)"
 	@echo "make bench     measure API calls, time and state per trunk"
@@ -71,6 +72,8 @@ outputs: stack
 # DOCTOR_ARGS: --json for CI, --template-out FILE for the org's catalogue.
 doctor: stack emulator-bg
 	@$(PY) -m doctor --stack $(STACK) $(DOCTOR_ARGS)
+export: stack emulator-bg
+	$(PY) -m exporter --stack $(STACK) $(EXPORT_ARGS)
 
 emulator: venv
 	@mkdir -p .emulator

@@ -109,8 +109,12 @@ def unique_codecs(value: list[str]) -> list[str]:
 DEFAULT_CODECS: tuple[Codec, ...] = ("G711u", "G729", "Opus")
 #: Codecs in order of preference.
 Codecs = Annotated[list[Codec], Field(min_length=1), AfterValidator(unique_codecs)]
-#: The name of a trunk: what operators search for, so plain letters, digits, spaces and ``._-``.
-TrunkName = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")]
+#: The name of a trunk: any name Genesys allows (trunks made elsewhere are adopted by theirs), but no control or
+#: invisible character (newlines forge log lines, zero-width ones make look-alikes; Unicode "other" and line or
+#: paragraph separators) and no space at either end.
+TrunkName = Annotated[
+    str, Field(min_length=1, max_length=200, pattern=r"^[^\p{C}\s](?:[^\p{C}\p{Zl}\p{Zp}]*[^\p{C}\s])?$")
+]
 WebhookName = Annotated[str, Field(min_length=1, max_length=200)]
 
 

@@ -62,3 +62,14 @@ def test_a_password_is_never_echoed():
     with pytest.raises(ConfigError) as info:
         parse_trunks([trunk(registration={"host": "h", "username": "u", "password": ["Sekr1t-Pw"]})])
     assert "Sekr1t-Pw" not in str(info.value) and "trunks[0].registration.password" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ['Carrier "A": Zürich', "x'; DROP TABLE edges;--", "東京 trunk", "a::b", "t1"])
+def test_names_genesys_allows_are_accepted(name):
+    assert parse_trunks([trunk(name=name)])[0].name == name
+
+
+@pytest.mark.parametrize("name", ["bad\u200ba", "bad\u202ea", "a\nerror: forged", " lead", "trail ", "a\tb"])
+def test_invisible_or_control_characters_in_a_name_are_refused(name):
+    with pytest.raises(ConfigError, match=r"trunks\[0\]\.name: String should match pattern"):
+        parse_trunks([trunk(name=name)])

@@ -179,11 +179,10 @@ CASES = [
         "trunks[0].registration.password: String should have at most 200 characters",
         hidden=("P4ssw0rdP4ssw0rd",),
     ),
-    # Unicode and injection-like names
-    case("name-unicode", with_("name", "träger-ünïcode"), "trunks[0].name: String should match pattern"),
+    # Invisible and log-forging names (quotes, colons and other scripts are names Genesys allows: accepted)
     case("name-zero-width-space", with_("name", "bad\u200ba"), "trunks[0].name: String should match pattern"),
-    case("name-sql-injection", with_("name", "x'; DROP TABLE edges;--"), "trunks[0].name: String should match"),
-    case("name-shell-injection", with_("name", "$(rm -rf ~)"), "trunks[0].name: String should match pattern"),
+    case("name-right-to-left-override", with_("name", "bad\u202ea"), "trunks[0].name: String should match pattern"),
+    case("name-leading-space", with_("name", " bad-a"), "trunks[0].name: String should match pattern"),
     case("name-log-forging-newline", with_("name", "bad-a\nerror: forged"), "trunks[0].name: String should match"),
     # Registration host with a scheme or a port (the Edge's check; the path is the Edge's property)
     case("host-with-scheme", with_("registration.host", "sip://carrier.example.com"), "registration", "host must be"),

@@ -1,0 +1,142 @@
+"""``python -m bench.export [--trunks 200] [--takeover]``: what `python -m exporter` costs on a large org.
+
+Makes an org of N edges by plain HTTP (both edge groups, every SIP profile, a status webhook on every
+fourth), then times the export into an empty stack and counts its calls from the emulator's request log,
+unthrottled and at the emulator's default rate limit (100 requests/minute). ``--takeover`` also sets every
+password and times the `pulumi up` that adopts them all, and the `up` after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from emulator.testing import EmulatorHandle, running_emulator
+from tests.support.trunks_project import (
+    GROUP_DR,
+    GROUP_PRIMARY,
+    PROFILE_HD,
+    PROFILE_LEGACY,
+    PROFILE_STANDARD,
+    REPO,
+    TrunksProject,
+)
+
+from .requestlog import short_endpoint, summarize
+
+EDGES = "/api/v2/telephony/providers/edges"
+UNTHROTTLED = 1_000_000
+DEFAULT_RATE_LIMIT = 100
+CODECS = {PROFILE_STANDARD: ["G711u", "G729"], PROFILE_HD: ["Opus", "G711u"], PROFILE_LEGACY: ["GSM", "G711a"]}
+
+
+def password(i: int) -> str:
+    return f"bench-pw-{i:05d}-s3cret"
+
+
+def make_org(emu: EmulatorHandle, count: int) -> None:
+    profiles = list(CODECS)
+    for i in range(count):
+        profile = profiles[i % len(profiles)]
+        body = {
+            "name": f"org trunk {i:04d}: “carrier” {i % 7}",
+            "edgeGroupId": GROUP_PRIMARY if i % 2 else GROUP_DR,
+            "sipProfileId": profile,
+            "maxConcurrentSessions": 10 + i,
+            "codecs": CODECS[profile],
+            "registration": {
+                "type": "REGISTER",
+                "host": f"sip{i % 5}.carrier.example.com",
+                "port": 5060,
+                "username": f"bench-{i:05d}",
+                "password": password(i),
+            },
+        }
+        reply = emu.api("POST", EDGES, json=body)
+        reply.raise_for_status()
+        if i % 4 == 0:
+            emu.api(
+                "POST",
+                "/api/v2/webhooks",
+                json={
+                    "name": f"trunk {i:04d} status",
+                    "eventType": ["telephony:edge:status:changed"],
+                    "filterCriteria": f"resourceIds:[{reply.json()['id']}]",
+                    "targetUri": "https://hooks.example.com/genesys",
+                },
+            ).raise_for_status()
+
+
+def measure(emu: EmulatorHandle, label: str, command: Any) -> dict[str, Any]:
+    emu.reset_requests()
+    started = time.monotonic()
+    command()
+    seconds = time.monotonic() - started
+    calls = summarize(emu.requests())
+    endpoints = ", ".join(f"{n} {short_endpoint(k)}" for k, n in calls.by_endpoint.items())
+    print(
+        f"{label:<34} {seconds:7.1f} s  {calls.api_calls:4d} API calls ({calls.writes} writes, "
+        f"{calls.rate_limited} x429), {calls.token_fetches} token: {endpoints}",
+        flush=True,
+    )
+    return {"seconds": seconds, "calls": calls.to_dict()}
+
+
+def export(project: TrunksProject, *args: str) -> None:
+    env = {**project.env, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "exporter", "--stack", project.stack, *args],
+        cwd=project.workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"export failed:\n{proc.stdout}\n{proc.stderr}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.export", description=__doc__.splitlines()[0])
+    ap.add_argument("--trunks", type=int, default=200)
+    ap.add_argument("--takeover", action="store_true", help="also set the passwords and time the adopting `up`")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
+        work = Path(tmp)
+        with running_emulator(work / "emulator", registration_delay=1.0, rate_limit=UNTHROTTLED) as emu:
+            make_org(emu, args.trunks)
+            project = TrunksProject.create(work, emu.url, [], stack="bench")
+            print(f"org of {args.trunks} trunks, {(args.trunks + 3) // 4} webhooks", flush=True)
+            measure(emu, "export (unthrottled)", lambda: export(project))
+            emu.settings(rate_limit_per_minute=DEFAULT_RATE_LIMIT)
+            emu.reset_rate_limits()
+            measure(emu, f"export ({DEFAULT_RATE_LIMIT} requests/minute)", lambda: export(project, "--force"))
+            emu.settings(rate_limit_per_minute=UNTHROTTLED)
+            if args.takeover:
+                secrets = [a for path, value in password_settings(project) for a in ("--secret", f"{path}={value}")]
+                project.run("config", "set-all", "--path", *secrets, "--stack", project.stack)
+                measure(emu, "takeover: pulumi up", lambda: project.up())
+                measure(emu, "pulumi up after it (no change)", lambda: project.up())
+                project.destroy()
+    return 0
+
+
+def password_settings(project: TrunksProject) -> list[tuple[str, str]]:
+    """(config path, password) of every exported trunk: the export sorts by name, the org numbered them."""
+    entries = yaml.safe_load(project.stack_file.read_text(encoding="utf-8"))["config"]["genesys-trunks:trunks"]
+    return [
+        (f"trunks[{i}].registration.password", password(int(e["registration"]["username"].removeprefix("bench-"))))
+        for i, e in enumerate(entries)
+    ]
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PULUMI_PARALLEL", "32")
+    raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""Everything the exporter takes from the rest of the project, in one place.
+
+The API client (its operations, token and pacing) and the config schema (the names users write) are the
+exporter's only ties to `providers/` and `components/`; nothing there imports the exporter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pydantic
+
+from components import TrunkConfig
+from providers.genesys_api import (
+    ClientSettings,
+    ConfigurationError,
+    GenesysApiError,
+    GenesysClient,
+)
+from providers.genesys_api.models import Edge, EdgeGroup, SipProfile, Webhook
+from providers.values import field_path
+
+__all__ = [
+    "ConfigurationError",
+    "Edge",
+    "EdgeGroup",
+    "GenesysApiError",
+    "GenesysClient",
+    "SipProfile",
+    "Webhook",
+    "config_problems",
+    "open_client",
+]
+
+#: The largest page the seed's lists serve: the fewest calls for a large org.
+PAGE_SIZE = 500
+
+
+def open_client(get_config: Callable[[str], Any], environ: dict[str, str]) -> GenesysClient:
+    """A client with the stack's `genesys:*` settings (the `GENESYSCLOUD_*` variables as fallback)."""
+    return GenesysClient(ClientSettings.from_config(get_config, environ), page_size=PAGE_SIZE)
+
+
+def config_problems(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """(path inside the entry, message) for every rule of the trunk config that ``entry`` breaks."""
+    try:
+        TrunkConfig.model_validate(entry)
+    except pydantic.ValidationError as exc:
+        return [(field_path(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors(include_url=False)]
+    return []

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from emulator.testing import EmulatorHandle, running_emulator
-from tests.support.trunks_project import (
+from devtools.trunks_project import (
     GROUP_DR,
     GROUP_PRIMARY,
     PROFILE_HD,

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from emulator.testing import free_port
-from tests.support.trunks_project import (
+from devtools.trunks_project import (
     DEV_CLIENT_SECRET,
     GROUP_DR,
     GROUP_PRIMARY,

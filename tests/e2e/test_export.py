@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from tests.e2e.conftest import writes
-from tests.support.pulumi_cli import change_summary, pulumi_binary
-from tests.support.trunks_project import (
+from devtools.pulumi_cli import change_summary, pulumi_binary
+from devtools.trunks_project import (
     GROUP_DR,
     GROUP_PRIMARY,
     PROFILE_HD,

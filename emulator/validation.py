@@ -12,21 +12,10 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    model_validator,
-)
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from . import catalog
-from .bodies import field_path
+from .bodies import json_type, parse_body, problem, required_hint
 from .errors import FieldError
 from .filters import EVENT_TYPES, FilterSyntaxError, parse_filter
 from .settings import is_loopback_host
@@ -46,27 +35,6 @@ _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
-def problem(message: str, code: str = "invalid.value", at: str = "") -> PydanticCustomError:
-    """An error with the contract's message and code; ``at`` extends the path (``[1]``, ``.password``)."""
-    return PydanticCustomError(code, "{message}", {"message": message, "at": at})
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 def _show(value: str, limit: int = 80) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "...")
 
@@ -75,7 +43,7 @@ def _show(value: str, limit: int = 80) -> str:
 def text(max_len: int | None = None, *, non_empty: bool = True) -> BeforeValidator:
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise problem(f"must be a string, got {_json_type(value)}", "invalid.type")
+            raise problem(f"must be a string, got {json_type(value)}", "invalid.type")
         if non_empty and not value.strip():
             raise problem("must not be empty", "required")
         if max_len is not None and len(value) > max_len:
@@ -88,7 +56,7 @@ def text(max_len: int | None = None, *, non_empty: bool = True) -> BeforeValidat
 def integer(low: int, high: int) -> BeforeValidator:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise problem(f"must be an integer from {low} to {high}, got {_json_type(value)}", "invalid.type")
+            raise problem(f"must be an integer from {low} to {high}, got {json_type(value)}", "invalid.type")
         if not low <= value <= high:
             raise problem(f"must be between {low} and {high}, got {value}")
         return value
@@ -98,7 +66,7 @@ def integer(low: int, high: int) -> BeforeValidator:
 
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise problem(f"must be a boolean, got {_json_type(value)}", "invalid.type")
+        raise problem(f"must be a boolean, got {json_type(value)}", "invalid.type")
     return value
 
 
@@ -107,7 +75,7 @@ def listing(noun: str, allowed: tuple[str, ...], word: str) -> BeforeValidator:
 
     def check(value: Any) -> list[Any]:
         if not isinstance(value, list):
-            raise problem(f"must be a list of {noun}, got {_json_type(value)}", "invalid.type")
+            raise problem(f"must be a list of {noun}, got {json_type(value)}", "invalid.type")
         if not value:
             raise problem(f"must not be empty; {word}: {', '.join(allowed)}", "required")
         return value
@@ -200,7 +168,7 @@ def _header_name(name: str) -> str:
 
 def _header_value(value: Any) -> str:
     if not isinstance(value, str):
-        raise problem(f"must be a string, got {_json_type(value)}", "invalid.type")
+        raise problem(f"must be a string, got {json_type(value)}", "invalid.type")
     if "\r" in value or "\n" in value:
         raise problem("must not contain line breaks")
     return value
@@ -208,7 +176,7 @@ def _header_value(value: Any) -> str:
 
 def _headers(value: Any) -> Any:
     if not isinstance(value, dict):
-        raise problem(f"must be an object of string values, got {_json_type(value)}", "invalid.type")
+        raise problem(f"must be an object of string values, got {json_type(value)}", "invalid.type")
     return value
 
 
@@ -220,7 +188,7 @@ def _api_version(value: str) -> str:
 
 def _version(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise problem(f"must be a positive integer, got {_json_type(value)}", "invalid.type")
+        raise problem(f"must be a positive integer, got {json_type(value)}", "invalid.type")
     if value < 1:
         raise problem(f"must be a positive integer, got {value}")
     return value
@@ -234,11 +202,6 @@ def _known(lookup: Callable[[str], Any], entries: tuple[Any, ...], kind: str) ->
         return value
 
     return AfterValidator(check)
-
-
-def required(hint: str) -> dict[str, Any]:
-    """``json_schema_extra`` for a required field whose "is required" message says more."""
-    return {"required": hint}
 
 
 # -- the bodies -------------------------------------------------------------------------------------
@@ -302,10 +265,10 @@ class EdgeInput(Body):
         alias="sipProfileId"
     )
     max_concurrent_sessions: Annotated[int, integer(1, 2000)] = Field(
-        alias="maxConcurrentSessions", json_schema_extra=required("is required (an integer from 1 to 2000)")
+        alias="maxConcurrentSessions", json_schema_extra=required_hint("is required (an integer from 1 to 2000)")
     )
     codecs: Annotated[tuple[Codec, ...], listing("codec names", ALLOWED_CODECS, "allowed"), AfterValidator(_unique)] = (
-        Field(json_schema_extra=required(f"is required (a non-empty list of: {', '.join(ALLOWED_CODECS)})"))
+        Field(json_schema_extra=required_hint(f"is required (a non-empty list of: {', '.join(ALLOWED_CODECS)})"))
     )
     registration: Registration
     health_probe: HealthProbe = Field(default_factory=HealthProbe, alias="healthProbe")
@@ -326,7 +289,7 @@ class EdgeInput(Body):
 
 class EdgeUpdate(EdgeInput):
     version: Annotated[int, BeforeValidator(_version)] = Field(
-        json_schema_extra=required("is required on update; send the version read by GET")
+        json_schema_extra=required_hint("is required on update; send the version read by GET")
     )
 
 
@@ -337,7 +300,8 @@ class WebhookInput(Body):
     description: Annotated[str | None, text(non_empty=False)] = None
     api_version: Annotated[str, text(non_empty=False), AfterValidator(_api_version)] = Field("v2", alias="apiVersion")
     event_types: Annotated[tuple[EventType, ...], listing("event types", EVENT_TYPES, "known")] = Field(
-        alias="eventType", json_schema_extra=required(f"is required (a non-empty list of: {', '.join(EVENT_TYPES)})")
+        alias="eventType",
+        json_schema_extra=required_hint(f"is required (a non-empty list of: {', '.join(EVENT_TYPES)})"),
     )
     filter_criteria: Annotated[str, text(non_empty=False), AfterValidator(_filter_problem)] = Field(
         "", alias="filterCriteria"
@@ -352,63 +316,13 @@ class WebhookInput(Body):
 
 class WebhookUpdate(WebhookInput):
     version: Annotated[int, BeforeValidator(_version)] = Field(
-        json_schema_extra=required("is required on update; send the version read by GET")
+        json_schema_extra=required_hint("is required on update; send the version read by GET")
     )
 
 
-# -- pydantic's errors in the contract's words ----------------------------------------------------------
-def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The model of the object at ``loc`` (None where the path leaves the models)."""
-    for part in loc:
-        field = next((f for name, f in model.model_fields.items() if part in (name, f.alias)), None)
-        inner = field.annotation if field is not None else None
-        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
-            return None
-        model = inner
-    return model
-
-
-def _field_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> FieldInfo | None:
-    holder = _model_at(model, loc[:-1])
-    if holder is None or not loc:
-        return None
-    return next((f for name, f in holder.model_fields.items() if loc[-1] in (name, f.alias)), None)
-
-
-def _writable(model: type[BaseModel]) -> str:
-    return ", ".join(f.alias or name for name, f in model.model_fields.items() if name != "version")
-
-
-def field_errors(exc: ValidationError, model: type[BaseModel]) -> list[FieldError]:
-    errors = []
-    for error in exc.errors():
-        loc = tuple(part for part in error["loc"] if part != "[key]")
-        path, ctx, kind = field_path(loc) if loc else "", error.get("ctx") or {}, error["type"]
-        if "message" in ctx:
-            errors.append(FieldError((path + ctx["at"]).lstrip("."), ctx["message"], kind))
-        elif kind == "missing":
-            field = _field_at(model, loc)
-            extra = field.json_schema_extra if field is not None and isinstance(field.json_schema_extra, dict) else {}
-            errors.append(FieldError(path, str(extra.get("required", "is required")), "required"))
-        elif kind == "extra_forbidden":
-            holder = _model_at(model, loc[:-1])
-            allowed = _writable(holder) if holder is not None else ""
-            errors.append(FieldError(path, f"unknown field; allowed: {allowed}", "unknown.field"))
-        elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            errors.append(FieldError(path, f"must be an object, got {_json_type(error['input'])}", "invalid.type"))
-        else:
-            errors.append(FieldError(path, error["msg"]))
-    return errors
-
-
 def _validate(model: type[Body], body: Any, update: bool) -> tuple[Any, int | None, list[FieldError]]:
-    if not isinstance(body, dict):
-        return None, None, [FieldError("body", "must be a JSON object", "invalid.type")]
-    try:
-        parsed = model.model_validate(body, context={UPDATE: update})
-    except ValidationError as exc:
-        return None, None, field_errors(exc, model)
-    return parsed, getattr(parsed, "version", None), []
+    parsed, errors = parse_body(model, body, {UPDATE: update})
+    return parsed, getattr(parsed, "version", None), errors
 
 
 def validate_edge(body: Any, *, update: bool) -> tuple[EdgeInput | None, int | None, list[FieldError]]:

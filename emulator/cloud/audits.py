@@ -144,7 +144,7 @@ class AuditLog:
             (doc["id"], SERVICE, entity_type, entity["id"], action, client_id, now, json.dumps(doc)),
         )
 
-    def _matching(self, tx: Tx, query: AuditQuery) -> tuple[str, tuple[Any, ...]]:
+    def _matching(self, query: AuditQuery) -> tuple[str, tuple[Any, ...]]:
         start, end = query.bounds()
         where, params = ["service_name = ?", "event_at >= ?", "event_at < ?"], [query.service_name, start, end]
         for flt in query.filters:
@@ -156,7 +156,7 @@ class AuditLog:
     def realtime(self, query: RealtimeAuditQuery) -> dict[str, Any]:
         """``AuditRealtimeQueryResultsResponse``."""
         with self._store.reading() as tx:
-            clause, params = self._matching(tx, query)
+            clause, params = self._matching(query)
             total = tx.count(f"SELECT COUNT(*) FROM audits {clause}", params)
             rows = tx.all(
                 f"SELECT doc FROM audits {clause} LIMIT ? OFFSET ?",
@@ -176,7 +176,7 @@ class AuditLog:
         query_id = str(uuid.uuid4())
         doc = {"id": query_id, "startDate": iso(now), **query.echo()}
         with self._store.transaction() as tx:
-            clause, params = self._matching(tx, query)
+            clause, params = self._matching(query)
             ids = [r["id"] for r in tx.all(f"SELECT id FROM audits {clause}", params)]
             tx.execute(
                 "INSERT INTO audit_queries (id, created_at, doc, result_ids) VALUES (?, ?, ?, ?)",

@@ -17,6 +17,8 @@ from ..errors import FieldError
 from .catalog import SECRET_KEYS, Metabase
 
 MASK = "********"
+
+
 def _show(value: Any) -> str:
     text = json.dumps(value)
     return text if len(text) <= 80 else text[:80] + "..."

@@ -22,7 +22,8 @@ from ..routes.admin import loopback_only
 from ..routes.common import read_json, require_scope, services
 from . import catalog
 from .audits import AuditQuery, RealtimeAuditQuery
-from .trunkbases import BASES_PATH, TRUNKS_PATH
+from .trunkbases import BASES_PATH
+from .trunks import TRUNKS_PATH
 
 
 async def platform_errors(request: Request) -> None:
@@ -126,7 +127,7 @@ async def list_trunk_metrics(request: Request, _: Reader) -> JSONResponse:
     ids = [i.strip() for i in (request.query_params.get("trunkIds") or "").split(",") if i.strip()]
     if not ids:
         raise bad_request([FieldError("trunkIds", "is required (comma-separated trunk ids)", "required")])
-    trunks = services(request).trunkbases
+    trunks = services(request).trunks
     return JSONResponse([await run_in_threadpool(trunks.metrics, i) for i in ids])
 
 
@@ -135,7 +136,7 @@ async def list_trunks(request: Request, _: Reader) -> JSONResponse:
     page = parse_page(request.query_params)
     q = request.query_params
     listing = await run_in_threadpool(
-        services(request).trunkbases.trunks,
+        services(request).trunks.list_trunks,
         page,
         trunk_base_id=q.get("trunkBase.id"),
         trunk_type=q.get("trunkType"),
@@ -146,12 +147,12 @@ async def list_trunks(request: Request, _: Reader) -> JSONResponse:
 
 @router.get(f"{TRUNKS_PATH}/{{trunk_id}}")
 async def get_trunk(request: Request, trunk_id: str, _: Reader) -> JSONResponse:
-    return JSONResponse(await run_in_threadpool(services(request).trunkbases.trunk, trunk_id))
+    return JSONResponse(await run_in_threadpool(services(request).trunks.trunk, trunk_id))
 
 
 @router.get(f"{TRUNKS_PATH}/{{trunk_id}}/metrics")
 async def get_trunk_metrics(request: Request, trunk_id: str, _: Reader) -> JSONResponse:
-    return JSONResponse(await run_in_threadpool(services(request).trunkbases.metrics, trunk_id))
+    return JSONResponse(await run_in_threadpool(services(request).trunks.metrics, trunk_id))
 
 
 @router.post(f"{AUDITS_QUERY}/realtime")

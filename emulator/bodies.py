@@ -40,6 +40,12 @@ def problem(message: str, code: str = "invalid.value", at: str = "") -> Pydantic
     return PydanticCustomError(code, "{message}", {"message": message, "at": at})
 
 
+def problems(found: list[tuple[str, str, str]]) -> PydanticCustomError:
+    """Several errors of one value at once, as (path extension, message, code): e.g. each duplicate item."""
+    message = "; ".join(f"{at}: {text}" for at, text, _ in found)
+    return PydanticCustomError("many", "{message}", {"message": message, "at": "", "many": found})
+
+
 def required_hint(hint: str) -> dict[str, Any]:
     """``json_schema_extra`` for a required field whose "is required" message says more."""
     return {"required": hint}
@@ -76,7 +82,9 @@ def field_errors(exc: ValidationError, model: type[BaseModel]) -> list[FieldErro
         loc = tuple(part for part in error["loc"] if part != "[key]")
         path, ctx, kind = field_path(loc), error.get("ctx") or {}, error["type"]
         holder = _model_at(model, loc[:-1])
-        if "message" in ctx:
+        if "many" in ctx:
+            errors += [FieldError((path + at).lstrip("."), text, code) for at, text, code in ctx["many"]]
+        elif "message" in ctx:
             errors.append(FieldError((path + ctx["at"]).lstrip("."), ctx["message"], kind))
         elif kind == "missing":
             field = _fields(holder).get(str(loc[-1])) if holder is not None else None

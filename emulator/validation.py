@@ -12,10 +12,19 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from . import catalog
-from .bodies import json_type, parse_body, problem, required_hint
+from .bodies import json_type, parse_body, problem, problems, required_hint
 from .errors import FieldError
 from .filters import EVENT_TYPES, FilterSyntaxError, parse_filter
 from .settings import is_loopback_host
@@ -41,7 +50,9 @@ def _show(value: str, limit: int = 80) -> str:
 
 # -- checks of one value, each a before-validator ---------------------------------------------------
 def text(max_len: int | None = None, *, non_empty: bool = True) -> BeforeValidator:
-    def check(value: Any) -> str:
+    def check(value: Any) -> str | None:
+        if value is None:
+            return None  # an optional field's default (an explicit null was dropped as absent)
         if not isinstance(value, str):
             raise problem(f"must be a string, got {json_type(value)}", "invalid.type")
         if non_empty and not value.strip():
@@ -102,13 +113,6 @@ def checked_by(why_not: Callable[[str], str | None]) -> AfterValidator:
         return value
 
     return AfterValidator(check)
-
-
-def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
-    for i, value in enumerate(values):
-        if value in values[:i]:
-            raise problem(f"{_show(value)} is listed more than once; codecs must be unique", at=f"[{i}]")
-    return values
 
 
 def host_problem(host: str) -> str | None:
@@ -226,26 +230,38 @@ EventType = Annotated[str, text(), one_of(EVENT_TYPES, "is not a known event typ
 Text = Annotated[str, text()]
 
 
+def _registering(info: ValidationInfo) -> bool:
+    """Whether the registration being read is of type REGISTER (which needs credentials)."""
+    return info.data.get("type") == "REGISTER"
+
+
 class Registration(Body):
     type: Annotated[Text, one_of(REGISTRATION_TYPES, "is not allowed")]
     host: Annotated[str, text(253), checked_by(host_problem)]
     port: Annotated[int, integer(1, 65535)] = 5060
-    username: Annotated[str | None, text(256, non_empty=False)] = None
-    password: Annotated[str | None, text(non_empty=False)] = None  # None on a PUT: keep the stored one
+    username: Annotated[str | None, text(256, non_empty=False)] = Field(None, validate_default=True)
+    # None on a PUT: keep the stored one
+    password: Annotated[str | None, text(non_empty=False)] = Field(None, validate_default=True)
 
-    @model_validator(mode="after")
-    def _credentials(self, info: ValidationInfo) -> Registration:
-        if self.type != "REGISTER":
-            return self
-        if self.username is None:
-            raise problem("is required", "required", ".username")
-        if not self.username.strip():
-            raise problem("must not be empty", "required", ".username")
-        if self.password is None and not (info.context and info.context.get(UPDATE)):
-            raise problem("is required for type REGISTER", "required", ".password")
-        if self.password == "":
-            raise problem("must not be empty", "required", ".password")
-        return self
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not _registering(info):
+            return value
+        if value is None:
+            raise problem("is required", "required")
+        if not value.strip():
+            raise problem("must not be empty", "required")
+        return value
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value == "":
+            raise problem("must not be empty", "required")
+        if value is None and _registering(info) and not (info.context and info.context.get(UPDATE)):
+            raise problem("is required for type REGISTER", "required")
+        return value
 
 
 class HealthProbe(Body):
@@ -267,24 +283,32 @@ class EdgeInput(Body):
     max_concurrent_sessions: Annotated[int, integer(1, 2000)] = Field(
         alias="maxConcurrentSessions", json_schema_extra=required_hint("is required (an integer from 1 to 2000)")
     )
-    codecs: Annotated[tuple[Codec, ...], listing("codec names", ALLOWED_CODECS, "allowed"), AfterValidator(_unique)] = (
-        Field(json_schema_extra=required_hint(f"is required (a non-empty list of: {', '.join(ALLOWED_CODECS)})"))
+    codecs: Annotated[tuple[Codec, ...], listing("codec names", ALLOWED_CODECS, "allowed")] = Field(
+        json_schema_extra=required_hint(f"is required (a non-empty list of: {', '.join(ALLOWED_CODECS)})")
     )
     registration: Registration
     health_probe: HealthProbe = Field(default_factory=HealthProbe, alias="healthProbe")
 
-    @model_validator(mode="after")
-    def _profile_codecs(self) -> EdgeInput:
-        profile = catalog.sip_profile(self.sip_profile_id)
-        for i, codec in enumerate(self.codecs):
-            if profile is not None and codec not in profile.codecs:
-                raise problem(
-                    f"{_show(codec)} is not supported by SIP profile {profile.name!r} ({profile.id}); "
-                    f"supported: {', '.join(profile.codecs)}",
-                    "codec.not.supported",
-                    f".codecs[{i}]",
+    @field_validator("codecs")
+    @classmethod
+    def _unique_and_supported(cls, codecs: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        """Each codec once, and each one the SIP profile (read before the codecs) supports."""
+        profile = catalog.sip_profile(info.data.get("sip_profile_id") or "")
+        found = []
+        for i, codec in enumerate(codecs):
+            if codec in codecs[:i]:
+                found.append(
+                    (f"[{i}]", f"{_show(codec)} is listed more than once; codecs must be unique", "invalid.value")
                 )
-        return self
+            elif profile is not None and codec not in profile.codecs:
+                message = (
+                    f"{_show(codec)} is not supported by SIP profile {profile.name!r} ({profile.id}); "
+                    f"supported: {', '.join(profile.codecs)}"
+                )
+                found.append((f"[{i}]", message, "codec.not.supported"))
+        if found:
+            raise problems(found)
+        return codecs
 
 
 class EdgeUpdate(EdgeInput):

@@ -22,7 +22,7 @@ from ..routes.admin import loopback_only
 from ..routes.common import read_json, require_scope, services
 from ..routes.entities import add_entity_routes, add_seeded_routes
 from . import catalog
-from .audits import AuditQuery, RealtimeAuditQuery
+from .audits import SERVICE_MAPPING, AuditQuery, RealtimeAuditQuery
 from .trunkbases import BASES_PATH
 from .trunks import TRUNKS_PATH
 
@@ -124,6 +124,12 @@ async def get_trunk(request: Request, trunk_id: str, _: Reader) -> JSONResponse:
 @router.get(f"{TRUNKS_PATH}/{{trunk_id}}/metrics")
 async def get_trunk_metrics(request: Request, trunk_id: str, _: Reader) -> JSONResponse:
     return JSONResponse(await run_in_threadpool(services(request).trunks.metrics, trunk_id))
+
+
+@router.get(f"{AUDITS_QUERY}/servicemapping")
+@router.get(f"{AUDITS_QUERY}/realtime/servicemapping")
+async def audit_service_mapping(_: Auditor) -> JSONResponse:
+    return JSONResponse(SERVICE_MAPPING)
 
 
 @router.post(f"{AUDITS_QUERY}/realtime")

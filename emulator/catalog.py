@@ -10,6 +10,20 @@ EDGE_GROUPS_PATH = "/api/v2/telephony/providers/edges/edgegroups"
 SIP_PROFILES_PATH = "/api/v2/telephony/providers/sipprofiles"
 
 
+def seeded(entity_id: str, name: str, path: str, **fields: Any) -> dict[str, Any]:
+    """The read shape of a seeded entity: its own fields plus the ones every entity has."""
+    return {
+        "id": entity_id,
+        "name": name,
+        **fields,
+        "version": 1,
+        "state": "active",
+        "dateCreated": SEEDED_AT,
+        "dateModified": SEEDED_AT,
+        "selfUri": f"{path}/{entity_id}",
+    }
+
+
 @dataclass(frozen=True)
 class EdgeGroup:
     id: str
@@ -17,18 +31,7 @@ class EdgeGroup:
     description: str
 
     def doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "managed": False,
-            "hybrid": False,
-            "version": 1,
-            "state": "active",
-            "dateCreated": SEEDED_AT,
-            "dateModified": SEEDED_AT,
-            "selfUri": f"{EDGE_GROUPS_PATH}/{self.id}",
-        }
+        return seeded(self.id, self.name, EDGE_GROUPS_PATH, description=self.description, managed=False, hybrid=False)
 
 
 @dataclass(frozen=True)
@@ -39,17 +42,7 @@ class SipProfile:
     description: str
 
     def doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "codecs": list(self.codecs),
-            "version": 1,
-            "state": "active",
-            "dateCreated": SEEDED_AT,
-            "dateModified": SEEDED_AT,
-            "selfUri": f"{SIP_PROFILES_PATH}/{self.id}",
-        }
+        return seeded(self.id, self.name, SIP_PROFILES_PATH, description=self.description, codecs=list(self.codecs))
 
 
 EDGE_GROUPS: tuple[EdgeGroup, ...] = (

@@ -59,7 +59,7 @@ def _config_doc(edge: EdgeInput) -> dict[str, Any]:
             "port": edge.registration.port,
             "username": edge.registration.username,
         },
-        "healthProbe": {"enabled": edge.health_enabled, "intervalSeconds": edge.health_interval},
+        "healthProbe": edge.health_probe.model_dump(by_alias=True),
     }
 
 

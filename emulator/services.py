@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .auth import ClientRegistry, TokenService
 from .cloud.audits import AuditLog
-from .cloud.trunkbases import REGISTRATION_KIND, TrunkBaseService
+from .cloud.trunkbases import TrunkBaseService
+from .cloud.trunks import REGISTRATION_KIND, TrunkInstances
 from .delivery import DeliveryQueue
 from .edges import EdgeService
 from .events import EventLog
@@ -40,10 +41,11 @@ class Services:
     webhooks: WebhookService
     audits: AuditLog
     trunkbases: TrunkBaseService
+    trunks: TrunkInstances
 
     def registration_completers(self) -> dict[str, Callable[[str], None]]:
         """Who settles a registration that falls due, by the kind of entity that registers."""
-        return {"edge": self.edges.complete_registration, REGISTRATION_KIND: self.trunkbases.complete_registration}
+        return {"edge": self.edges.complete_registration, REGISTRATION_KIND: self.trunks.complete_registration}
 
 
 def build_services(settings: Settings) -> Services:
@@ -54,6 +56,7 @@ def build_services(settings: Settings) -> Services:
     events = EventLog(store, deliveries)
     registrations = RegistrationScheduler(store, runtime)
     audits = AuditLog(store)
+    trunks = TrunkInstances(store, registrations)
     faults = Faults(
         FaultConfig(latencyMs=settings.latency_ms, errorRate=settings.error_rate, dropRate=settings.drop_rate)
     )
@@ -73,5 +76,6 @@ def build_services(settings: Settings) -> Services:
         edges=EdgeService(store, events, registrations),
         webhooks=WebhookService(store, events),
         audits=audits,
-        trunkbases=TrunkBaseService(store, audits, registrations),
+        trunkbases=TrunkBaseService(store, audits, trunks),
+        trunks=trunks,
     )

@@ -14,6 +14,9 @@ DEFAULT_CLIENT_ID = "genesys-trunks-dev"
 DEFAULT_CLIENT_SECRET = "dev-only-secret"
 READONLY_CLIENT_ID = "genesys-trunks-readonly"
 READONLY_CLIENT_SECRET = "readonly-secret"
+# a client with the seed's scopes only: what the Platform API answers a token without its scopes
+SEED_ONLY_CLIENT_ID = "genesys-trunks-seed-only"
+SEED_ONLY_CLIENT_SECRET = "seed-only-secret"
 
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]

@@ -17,6 +17,9 @@ from ..timeutil import iso
 
 SERVICE = "Telephony"
 ORG_ID = "8d2b6f3a-0c4e-4a1b-9f7d-2e3c4b5a6d01"
+ACTIONS = ("Create", "Update", "Delete")
+# what each query may ask for: the audits this emulator writes
+SERVICE_MAPPING = {"services": [{"name": SERVICE, "entities": [{"name": "TrunkBase", "actions": list(ACTIONS)}]}]}
 QUERY_RUN_SECONDS = 0.3  # how long an asynchronous query stays Running before it has Succeeded
 FILTER_COLUMNS = {
     "EntityId": "entity_id",
@@ -144,7 +147,7 @@ class AuditLog:
             (doc["id"], SERVICE, entity_type, entity["id"], action, client_id, now, json.dumps(doc)),
         )
 
-    def _matching(self, tx: Tx, query: AuditQuery) -> tuple[str, tuple[Any, ...]]:
+    def _matching(self, query: AuditQuery) -> tuple[str, tuple[Any, ...]]:
         start, end = query.bounds()
         where, params = ["service_name = ?", "event_at >= ?", "event_at < ?"], [query.service_name, start, end]
         for flt in query.filters:
@@ -156,7 +159,7 @@ class AuditLog:
     def realtime(self, query: RealtimeAuditQuery) -> dict[str, Any]:
         """``AuditRealtimeQueryResultsResponse``."""
         with self._store.reading() as tx:
-            clause, params = self._matching(tx, query)
+            clause, params = self._matching(query)
             total = tx.count(f"SELECT COUNT(*) FROM audits {clause}", params)
             rows = tx.all(
                 f"SELECT doc FROM audits {clause} LIMIT ? OFFSET ?",
@@ -176,7 +179,7 @@ class AuditLog:
         query_id = str(uuid.uuid4())
         doc = {"id": query_id, "startDate": iso(now), **query.echo()}
         with self._store.transaction() as tx:
-            clause, params = self._matching(tx, query)
+            clause, params = self._matching(query)
             ids = [r["id"] for r in tx.all(f"SELECT id FROM audits {clause}", params)]
             tx.execute(
                 "INSERT INTO audit_queries (id, created_at, doc, result_ids) VALUES (?, ?, ?, ?)",

@@ -7,7 +7,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalog import SEEDED_AT
+from ..catalog import seeded
 
 EDGES_PATH = "/api/v2/telephony/providers/edges"
 SITES_PATH = f"{EDGES_PATH}/sites"
@@ -37,23 +37,19 @@ class Site:
     description: str
 
     def doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "version": 1,
-            "state": "active",
-            "dateCreated": SEEDED_AT,
-            "dateModified": SEEDED_AT,
-            "mediaModel": self.media_model,
-            "managed": False,
-            "coreSite": False,
-            "mediaRegionsUseLatencyBased": False,
-            "mediaRegions": ["us-east-1"] if self.media_model == "Cloud" else [],
-            "primarySites": [],
-            "secondarySites": [],
-            "selfUri": f"{SITES_PATH}/{self.id}",
-        }
+        return seeded(
+            self.id,
+            self.name,
+            SITES_PATH,
+            description=self.description,
+            mediaModel=self.media_model,
+            managed=False,
+            coreSite=False,
+            mediaRegionsUseLatencyBased=False,
+            mediaRegions=["us-east-1"] if self.media_model == "Cloud" else [],
+            primarySites=[],
+            secondarySites=[],
+        )
 
     def ref(self) -> dict[str, Any]:
         return ref(self.id, self.name, SITES_PATH)
@@ -144,19 +140,10 @@ class Metabase:
         return self.id.startswith("external_sip_pcv_byoc")
 
     def doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "type": self.type,
-            "version": 1,
-            "state": "active",
-            "dateCreated": SEEDED_AT,
-            "dateModified": SEEDED_AT,
-            "selfUri": f"{METABASES_PATH}/{self.id}",
-        }
+        return seeded(self.id, self.name, METABASES_PATH, type=self.type)
 
     def ref(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "selfUri": f"{METABASES_PATH}/{self.id}"}
+        return ref(self.id, self.name, METABASES_PATH)
 
 
 def _external(trunk_type: str) -> dict[str, dict[str, Any]]:

@@ -12,25 +12,11 @@ import json
 import re
 from typing import Any
 
+from ..bodies import json_type
 from ..errors import FieldError
 from .catalog import SECRET_KEYS, Metabase
 
 MASK = "********"
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "boolean": (bool,),
-    "integer": (int,),
-    "number": (int, float),
-    "array": (list,),
-    "object": (dict,),
-}
-
-
-def _type_name(value: Any) -> str:
-    for name, kinds in _JSON_TYPES.items():
-        if isinstance(value, kinds) and not (name in ("integer", "number") and isinstance(value, bool)):
-            return name
-    return "null"
 
 
 def _show(value: Any) -> str:
@@ -42,8 +28,8 @@ def _check(schema: dict[str, Any], value: Any, path: str, errors: list[FieldErro
     """Type, enum, pattern, bounds and items of one value; a secret value is never echoed."""
     kind = schema.get("type", "string")
     shown = "the value" if secret else _show(value)
-    if _type_name(value) != kind and not (kind == "number" and _type_name(value) == "integer"):
-        errors.append(FieldError(path, f"must be of type {kind}, got {_type_name(value)}", "invalid.type"))
+    if json_type(value) != kind and not (kind == "number" and json_type(value) == "integer"):
+        errors.append(FieldError(path, f"must be of type {kind}, got {json_type(value)}", "invalid.type"))
         return
     if "enum" in schema and value not in schema["enum"]:
         allowed = ", ".join(str(v) for v in schema["enum"])

@@ -12,17 +12,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from ..auth import AUDITS, AUDITS_READONLY, TELEPHONY, TELEPHONY_READONLY, Principal
 from ..bodies import read_body
-from ..errors import ERROR_SHAPE, FieldError, bad_request, not_found, platform_error_body
+from ..errors import ERROR_SHAPE, FieldError, bad_request, platform_error_body
 from ..paging import parse_page
 from ..routes.admin import loopback_only
 from ..routes.common import read_json, require_scope, services
+from ..routes.entities import add_entity_routes, add_seeded_routes
 from . import catalog
-from .audits import AuditQuery, RealtimeAuditQuery
-from .trunkbases import BASES_PATH, TRUNKS_PATH
+from .audits import SERVICE_MAPPING, AuditQuery, RealtimeAuditQuery
+from .trunkbases import BASES_PATH
+from .trunks import TRUNKS_PATH
 
 
 async def platform_errors(request: Request) -> None:
@@ -32,8 +34,9 @@ async def platform_errors(request: Request) -> None:
 router = APIRouter(dependencies=[Depends(platform_errors)])
 admin_router = APIRouter(prefix="/_emulator", dependencies=[Depends(loopback_only)])
 
-Reader = Annotated[Principal, Depends(require_scope(TELEPHONY, TELEPHONY_READONLY))]
-Writer = Annotated[Principal, Depends(require_scope(TELEPHONY))]
+read_scope = require_scope(TELEPHONY, TELEPHONY_READONLY)
+write_scope = require_scope(TELEPHONY)
+Reader = Annotated[Principal, Depends(read_scope)]
 Auditor = Annotated[Principal, Depends(require_scope(AUDITS, AUDITS_READONLY))]
 AUDITS_QUERY = "/api/v2/audits/query"
 
@@ -82,43 +85,12 @@ async def list_trunk_bases(request: Request, _: Reader) -> JSONResponse:
     return JSONResponse(page.links(listing, request.url.path, q))
 
 
-@router.post(BASES_PATH)
-async def create_trunk_base(request: Request, who: Writer) -> JSONResponse:
-    body = await read_json(request)
-    return JSONResponse(await run_in_threadpool(services(request).trunkbases.create, body, who.client_id))
+add_entity_routes(
+    router, BASES_PATH, lambda svc: svc.trunkbases, reader=read_scope, writer=write_scope, create_status=200
+)
 
 
-@router.get(f"{BASES_PATH}/{{base_id}}")
-async def get_trunk_base(request: Request, base_id: str, _: Reader) -> JSONResponse:
-    return JSONResponse(await run_in_threadpool(services(request).trunkbases.get, base_id))
-
-
-@router.put(f"{BASES_PATH}/{{base_id}}")
-async def update_trunk_base(request: Request, base_id: str, who: Writer) -> JSONResponse:
-    body = await read_json(request)
-    return JSONResponse(await run_in_threadpool(services(request).trunkbases.update, base_id, body, who.client_id))
-
-
-@router.delete(f"{BASES_PATH}/{{base_id}}")
-async def delete_trunk_base(request: Request, base_id: str, who: Writer) -> Response:
-    await run_in_threadpool(services(request).trunkbases.delete, base_id, who.client_id)
-    return Response(status_code=204)
-
-
-@router.get(catalog.SITES_PATH)
-async def list_sites(request: Request, _: Reader) -> JSONResponse:
-    page = parse_page(request.query_params)
-    name = (request.query_params.get("name") or "").lower()
-    sites = [s.doc() for s in catalog.SITES if not name or s.name.lower() == name]
-    return JSONResponse(page.links(page.slice(sites), request.url.path, request.query_params))
-
-
-@router.get(f"{catalog.SITES_PATH}/{{site_id}}")
-async def get_site(site_id: str, _: Reader) -> JSONResponse:
-    site = catalog.site(site_id)
-    if site is None:
-        raise not_found("Site", site_id)
-    return JSONResponse(site.doc())
+add_seeded_routes(router, catalog.SITES_PATH, catalog.SITES, "Site", reader=read_scope, links=True)
 
 
 @router.get(f"{TRUNKS_PATH}/metrics")
@@ -126,7 +98,7 @@ async def list_trunk_metrics(request: Request, _: Reader) -> JSONResponse:
     ids = [i.strip() for i in (request.query_params.get("trunkIds") or "").split(",") if i.strip()]
     if not ids:
         raise bad_request([FieldError("trunkIds", "is required (comma-separated trunk ids)", "required")])
-    trunks = services(request).trunkbases
+    trunks = services(request).trunks
     return JSONResponse([await run_in_threadpool(trunks.metrics, i) for i in ids])
 
 
@@ -135,7 +107,7 @@ async def list_trunks(request: Request, _: Reader) -> JSONResponse:
     page = parse_page(request.query_params)
     q = request.query_params
     listing = await run_in_threadpool(
-        services(request).trunkbases.trunks,
+        services(request).trunks.list_trunks,
         page,
         trunk_base_id=q.get("trunkBase.id"),
         trunk_type=q.get("trunkType"),
@@ -146,12 +118,18 @@ async def list_trunks(request: Request, _: Reader) -> JSONResponse:
 
 @router.get(f"{TRUNKS_PATH}/{{trunk_id}}")
 async def get_trunk(request: Request, trunk_id: str, _: Reader) -> JSONResponse:
-    return JSONResponse(await run_in_threadpool(services(request).trunkbases.trunk, trunk_id))
+    return JSONResponse(await run_in_threadpool(services(request).trunks.trunk, trunk_id))
 
 
 @router.get(f"{TRUNKS_PATH}/{{trunk_id}}/metrics")
 async def get_trunk_metrics(request: Request, trunk_id: str, _: Reader) -> JSONResponse:
-    return JSONResponse(await run_in_threadpool(services(request).trunkbases.metrics, trunk_id))
+    return JSONResponse(await run_in_threadpool(services(request).trunks.metrics, trunk_id))
+
+
+@router.get(f"{AUDITS_QUERY}/servicemapping")
+@router.get(f"{AUDITS_QUERY}/realtime/servicemapping")
+async def audit_service_mapping(_: Auditor) -> JSONResponse:
+    return JSONResponse(SERVICE_MAPPING)
 
 
 @router.post(f"{AUDITS_QUERY}/realtime")

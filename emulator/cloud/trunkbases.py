@@ -1,8 +1,7 @@
-"""Trunk base settings and the trunk instances the platform creates for each, in the shared database.
+"""Trunk base settings: the configuration of a trunk, checked against its metabase's template, audited.
 
 A base is soft-deleted: it keeps its row in ``state: deleted`` (listed, readable by id, never writable),
-as the real API keeps deleted entities. Each base gets one trunk instance per cloud edge; an instance's
-status comes from the same simulated carrier as the seed's registrations, after the registration delay.
+as the real API keeps deleted entities. Its trunk instances are in :mod:`.trunks`.
 """
 
 from __future__ import annotations
@@ -20,27 +19,14 @@ from .. import errors
 from ..bodies import read_body
 from ..errors import ApiError, FieldError, bad_request, not_found, version_mismatch
 from ..paging import Page
-from ..registration import UNREACHABLE, RegistrationScheduler, carrier_outcome
 from ..store import Store, Tx
 from ..timeutil import now_iso
 from . import catalog, properties
 from .audits import AuditLog
-from .catalog import ENABLED_KEY, PASSWORD_KEY, PROXY_KEY, USERNAME_KEY, Metabase
+from .catalog import Metabase
+from .trunks import TrunkInstances
 
 BASES_PATH = f"{catalog.EDGES_PATH}/trunkbasesettings"
-TRUNKS_PATH = f"{catalog.EDGES_PATH}/trunks"
-REGISTRATION_KIND = "trunk"
-# a change to one of these makes every instance of the base register again
-REGISTRATION_KEYS = frozenset(
-    {
-        PROXY_KEY,
-        PASSWORD_KEY,
-        USERNAME_KEY,
-        ENABLED_KEY,
-        "trunk_transport_protocolVariant",
-        "trunk_sip_authentication_credentials_realm",
-    }
-)
 # the Platform API's wording ends with a full stop
 STALE_VERSION = f"{errors.STALE_VERSION}."
 
@@ -54,13 +40,6 @@ CREATE TABLE IF NOT EXISTS trunk_bases (
     properties TEXT NOT NULL -- instance values by key, secrets included (never served)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS trunk_bases_name_unique ON trunk_bases (name_lower) WHERE state != 'deleted';
-CREATE TABLE IF NOT EXISTS trunks (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    trunk_base_id TEXT NOT NULL,
-    doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS trunks_base ON trunks (trunk_base_id);
 """
 
 
@@ -85,55 +64,11 @@ class TrunkBaseBody(BaseModel):
     version: int | None = None
 
 
-def _proxy_host(proxy: str) -> str:
-    """``host`` from ``host`` or ``host:port`` (an IPv6 literal in brackets keeps its colons)."""
-    if proxy.startswith("["):
-        return proxy[1 : proxy.find("]")] if "]" in proxy else proxy
-    return proxy.rsplit(":", 1)[0] if proxy.count(":") == 1 else proxy
-
-
-def _error_info(text: str, code: str, hostname: str) -> dict[str, Any]:
-    return {"text": text, "code": code, "details": {"code": code, "message": text, "hostname": hostname}}
-
-
-def _instance_status(values: dict[str, Any], now: str, settled: bool) -> dict[str, Any]:
-    """The status fields of a ``Trunk``: registering until ``settled``, then the carrier's answer per proxy."""
-    proxies = [p for p in values.get(PROXY_KEY) or [] if isinstance(p, str)]
-    password = values.get(PASSWORD_KEY) or None
-    registers = bool(values.get(USERNAME_KEY) or password)
-    enabled = values.get(ENABLED_KEY) is not False
-    options, registrations, connected = [], [], settled and bool(proxies)
-    for proxy in proxies:
-        host = _proxy_host(proxy)
-        status, reason = carrier_outcome(host, password) if settled else ("registering", None)
-        reachable = settled and reason != UNREACHABLE
-        option = {"proxyAddress": proxy, "optionState": reachable, "optionStateTime": now}
-        if settled and not reachable:
-            option["errorInfo"] = _error_info(reason or "", "sip.options.timeout", host)
-        options.append(option)
-        if registers:
-            register = {"proxyAddress": proxy, "registerState": status == "registered", "registerStateTime": now}
-            if settled and status != "registered":
-                register["errorInfo"] = _error_info(reason or "", "sip.register.failed", host)
-            registrations.append(register)
-        connected = connected and status == "registered"
-    return {
-        "enabled": enabled,
-        "inService": connected and enabled,
-        "connectedStatus": {"connected": connected, "connectedStateTime": now},
-        "optionsStatus": options,
-        "registersStatus": registrations,
-        "optionsEnabledStatus": "ENABLED",
-        "registersEnabledStatus": "ENABLED" if registers else "DISABLED",
-        "proxyAddressList": proxies,
-    }
-
-
 class TrunkBaseService:
-    def __init__(self, store: Store, audits: AuditLog, registrations: RegistrationScheduler) -> None:
+    def __init__(self, store: Store, audits: AuditLog, trunks: TrunkInstances) -> None:
         self._store = store
         self._audits = audits
-        self._registrations = registrations
+        self._trunks = trunks
         self._in_use_until: dict[str, float] = {}
         self._lock = threading.Lock()
         store.create_tables(SCHEMA)
@@ -208,8 +143,7 @@ class TrunkBaseService:
                 )
             except sqlite3.IntegrityError as exc:
                 raise self._duplicate(body.name) from exc
-            for edge_id, edge_name in catalog.CLOUD_EDGES:
-                self._create_instance(tx, doc, metabase, values, edge_id, edge_name, client_id)
+            self._trunks.create(tx, doc, metabase, values, client_id)
             changes = self._changes({}, {}, self._audited(doc), values)
             self._audits.record(
                 tx, action="Create", entity_type="TrunkBase", entity=doc, client_id=client_id, changes=changes
@@ -246,14 +180,7 @@ class TrunkBaseService:
                 "UPDATE trunk_bases SET state = ?, name_lower = ?, doc = ?, properties = ? WHERE id = ?",
                 (doc["state"], body.name.lower(), json.dumps(doc), json.dumps(values), base_id),
             )
-            reregister = any(old_values.get(k) != values.get(k) for k in REGISTRATION_KEYS)
-            for trunk in tx.all("SELECT id, doc FROM trunks WHERE trunk_base_id = ?", (base_id,)):
-                instance = json.loads(trunk["doc"])
-                instance.update(name=f"{doc['name']} ({instance['edge']['name']})", trunkBase=self._ref(doc))
-                if reregister:
-                    instance.update(_instance_status(values, now_iso(), settled=False))
-                    self._registrations.schedule(tx, trunk["id"], client_id, REGISTRATION_KIND)
-                tx.execute("UPDATE trunks SET doc = ? WHERE id = ?", (json.dumps(instance), trunk["id"]))
+            self._trunks.follow(tx, doc, old_values, values, client_id)
             changes = self._changes(self._audited(old), old_values, self._audited(doc), values)
             self._audits.record(
                 tx, action="Update", entity_type="TrunkBase", entity=doc, client_id=client_id, changes=changes
@@ -274,11 +201,7 @@ class TrunkBaseService:
                 )
             doc.update(state="deleted", dateModified=now_iso(), modifiedBy=client_id)
             tx.execute("UPDATE trunk_bases SET state = 'deleted', doc = ? WHERE id = ?", (json.dumps(doc), base_id))
-            for trunk in tx.all("SELECT id, doc FROM trunks WHERE trunk_base_id = ?", (base_id,)):
-                instance = json.loads(trunk["doc"])
-                instance.update(state="deleted", inService=False, dateModified=doc["dateModified"])
-                tx.execute("UPDATE trunks SET doc = ? WHERE id = ?", (json.dumps(instance), trunk["id"]))
-                self._registrations.cancel(tx, trunk["id"])
+            self._trunks.delete(tx, base_id, doc["dateModified"])
             self._audits.record(
                 tx, action="Delete", entity_type="TrunkBase", entity=doc, client_id=client_id, changes=[]
             )
@@ -289,53 +212,6 @@ class TrunkBaseService:
             self._row(tx, base_id, live=True)
         with self._lock:
             self._in_use_until[base_id] = time.time() + seconds
-
-    # -- trunk instances ----------------------------------------------------------------------
-    def trunks(
-        self, page: Page, *, trunk_base_id: str | None, trunk_type: str | None, edge_id: str | None
-    ) -> dict[str, Any]:
-        with self._store.reading() as tx:
-            query = "SELECT doc FROM trunks WHERE trunk_base_id = ?" if trunk_base_id else "SELECT doc FROM trunks"
-            rows = tx.all(query + " ORDER BY seq", (trunk_base_id,) if trunk_base_id else ())
-        docs = [json.loads(r["doc"]) for r in rows]
-        docs = [
-            d
-            for d in docs
-            if (trunk_type is None or d["trunkType"] == trunk_type) and (edge_id is None or d["edge"]["id"] == edge_id)
-        ]
-        return page.slice(docs)
-
-    def trunk(self, trunk_id: str) -> dict[str, Any]:
-        with self._store.reading() as tx:
-            row = tx.one("SELECT doc FROM trunks WHERE id = ?", (trunk_id,))
-        if row is None:
-            raise not_found("Trunk", trunk_id)
-        return json.loads(row["doc"])
-
-    def metrics(self, trunk_id: str) -> dict[str, Any]:
-        """``TrunkMetrics``: the simulated carrier carries no calls."""
-        trunk = self.trunk(trunk_id)
-        return {
-            "eventTime": now_iso(),
-            "trunk": {"id": trunk["id"], "name": trunk["name"], "selfUri": trunk["selfUri"]},
-            "calls": {"inboundCallCount": 0, "outboundCallCount": 0},
-            "qos": {"mismatchCount": 0},
-        }
-
-    def complete_registration(self, trunk_id: str) -> None:
-        """Settle an instance whose registration fell due (called by the registration worker)."""
-        with self._store.transaction() as tx:
-            due, _ = self._registrations.claim(tx, trunk_id)
-            row = tx.one(
-                "SELECT t.doc, b.properties FROM trunks t JOIN trunk_bases b ON b.id = t.trunk_base_id"
-                " WHERE t.id = ? AND b.state != 'deleted'",
-                (trunk_id,),
-            )
-            if not due or row is None:
-                return
-            instance = json.loads(row["doc"])
-            instance.update(_instance_status(json.loads(row["properties"]), now_iso(), settled=True))
-            tx.execute("UPDATE trunks SET doc = ? WHERE id = ?", (json.dumps(instance), trunk_id))
 
     # -- helpers ------------------------------------------------------------------------------
     def _check(self, body: TrunkBaseBody, stored: dict[str, Any] | None) -> tuple[Metabase, dict[str, Any]]:
@@ -419,42 +295,6 @@ class TrunkBaseService:
                     }
                 )
         return changes
-
-    @staticmethod
-    def _ref(doc: dict[str, Any]) -> dict[str, Any]:
-        return {"id": doc["id"], "name": doc["name"], "selfUri": doc["selfUri"]}
-
-    def _create_instance(
-        self,
-        tx: Tx,
-        base: dict[str, Any],
-        metabase: Metabase,
-        values: dict[str, Any],
-        edge_id: str,
-        edge_name: str,
-        client_id: str | None,
-    ) -> None:
-        trunk_id = str(uuid.uuid4())
-        now = base["dateCreated"]
-        instance = {
-            "id": trunk_id,
-            "name": f"{base['name']} ({edge_name})",
-            "version": 1,
-            "state": "active",
-            "dateCreated": now,
-            "dateModified": now,
-            "trunkType": metabase.trunk_type,
-            "edge": catalog.ref(edge_id, edge_name, catalog.EDGES_PATH),
-            "trunkBase": self._ref(base),
-            "trunkMetabase": metabase.ref(),
-            "family": 4,
-            **_instance_status(values, now, settled=False),
-            "selfUri": f"{TRUNKS_PATH}/{trunk_id}",
-        }
-        tx.execute(
-            "INSERT INTO trunks (id, trunk_base_id, doc) VALUES (?, ?, ?)", (trunk_id, base["id"], json.dumps(instance))
-        )
-        self._registrations.schedule(tx, trunk_id, client_id, REGISTRATION_KIND)
 
     @staticmethod
     def _row(tx: Tx, base_id: str, *, live: bool) -> Any:

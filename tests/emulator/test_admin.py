@@ -119,6 +119,30 @@ def test_cli_help_lists_the_options() -> None:
         assert flag in result.stdout
 
 
+@pytest.mark.parametrize(
+    "args,env,message",
+    [
+        (["--error-rate", "2"], {}, "argument --error-rate: Input should be less than or equal to 1"),
+        (["--port", "http"], {}, "argument --port: Input should be a valid integer"),
+        (["--log-level", "loud"], {}, "argument --log-level: invalid choice: 'loud'"),
+        ([], {"EMULATOR_RATE_LIMIT": "0"}, "environment variable EMULATOR_RATE_LIMIT: Input should be greater than"),
+    ],
+)
+def test_bad_options_are_refused_naming_where_they_came_from(
+    tmp_path: Path, args: list[str], env: dict[str, str], message: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator", "--db", str(tmp_path / "x.db"), *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_custom_client_credentials(tmp_path: Path) -> None:
     with running_emulator(
         tmp_path, client_id="ci-client", client_secret="ci-secret-123", log_level="warning"

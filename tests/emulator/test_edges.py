@@ -139,6 +139,17 @@ def test_every_bad_field_is_reported_and_password_never_echoed(emu: EmulatorHand
     assert field_names(wrong_type) == ["registration.password"] and "12345678" not in wrong_type.text
 
 
+def test_codec_problems_are_reported_per_item_beside_other_fields(emu: EmulatorHandle) -> None:
+    body = edge_body(codecs=["Opus", "G711u", "Opus"], registration={"port": 0, "username": ""})
+    reply = emu.api("POST", EDGES, json=body)
+    assert reply.status_code == 400
+    by_field = {e["fieldName"]: e for e in reply.json()["errors"]}
+    assert set(by_field) == {"codecs[0]", "codecs[2]", "registration.port", "registration.username"}
+    assert by_field["codecs[0]"]["code"] == "codec.not.supported"
+    assert "listed more than once" in by_field["codecs[2]"]["message"]
+    assert by_field["registration.username"]["message"] == "registration.username: must not be empty"
+
+
 @pytest.mark.parametrize("raw", [b"{not json", b"", b"[1, 2]"])
 def test_body_must_be_a_json_object(emu: EmulatorHandle, raw: bytes) -> None:
     reply = emu.http.post(

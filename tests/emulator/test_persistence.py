@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,15 @@ def test_database_path_is_the_one_given(tmp_path: Path) -> None:
         assert emu.db == db.resolve()
         emu.api("POST", EDGES, json=edge_body())
     assert db.exists() and db.stat().st_size > 0
+
+
+def test_a_database_from_before_trunk_instances_registered_is_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:  # the registrations table as it was, without a kind per row
+        conn.execute("CREATE TABLE registrations (edge_id TEXT PRIMARY KEY, due_at REAL NOT NULL, client_id TEXT)")
+    with running_emulator(db, registration_delay=0.1, log_level="warning") as emu:
+        edge = emu.api("POST", EDGES, json=edge_body()).json()
+        wait_status(emu, edge["id"], "registered")
+    with sqlite3.connect(db) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(registrations)")]
+    assert columns == ["edge_id", "due_at", "client_id", "kind"]

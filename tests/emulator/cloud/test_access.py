@@ -50,6 +50,38 @@ def test_readonly_scopes_read_but_cannot_write(sdk: Sdk, readonly: Sdk) -> None:
     assert sdk.telephony.get_telephony_providers_edges_trunkbasesetting(base.id).state == "active"
 
 
+def test_a_client_without_the_platform_scopes_is_403_naming_them(emu: EmulatorHandle) -> None:
+    sdk = connect(emu, "genesys-trunks-seed-only", "seed-only-secret")
+    for call, wanted in (
+        (sdk.telephony.get_telephony_providers_edges_trunkbasesettings, "[telephony, telephony:readonly]"),
+        (sdk.telephony.get_telephony_providers_edges_sites, "[telephony, telephony:readonly]"),
+        (lambda: sdk.telephony.post_telephony_providers_edges_trunkbasesettings(byoc_base()), "[telephony]"),
+        (
+            lambda: sdk.audit.post_audits_query(
+                model(
+                    models.AuditQueryRequest,
+                    interval="2020-01-01T00:00:00Z/2100-01-01T00:00:00Z",
+                    service_name="Telephony",
+                )
+            ),
+            "[audits, audits:readonly]",
+        ),
+    ):
+        with pytest.raises(ApiException) as denied:
+            call()
+        assert denied.value.status == 403
+        body = sdk.error(denied.value)
+        assert body.code == "missing.any.permissions" and wanted in body.message, body.message
+        assert "client genesys-trunks-seed-only has [" in body.message
+    # the seed's API answers it as before
+    assert (
+        emu.api(
+            "GET", "/api/v2/telephony/providers/edges", token=emu.token("genesys-trunks-seed-only", "seed-only-secret")
+        ).status_code
+        == 200
+    )
+
+
 def test_bad_token_is_401(emu: EmulatorHandle) -> None:
     reply = emu.api("GET", BASES, token="not-a-token")
     assert reply.status_code == 401 and reply.json()["code"] == "bad.credentials"

@@ -174,3 +174,12 @@ def test_asynchronous_query_status_then_results_by_cursor(sdk: Sdk, changed_base
     with pytest.raises(ApiException) as unknown:
         sdk.audit.get_audits_query_transaction_id("no-such-query")
     assert unknown.value.status == 404 and sdk.error(unknown.value).code == "not.found"
+
+
+def test_service_mapping_names_what_can_be_queried(sdk: Sdk) -> None:
+    for call in (sdk.audit.get_audits_query_servicemapping, sdk.audit.get_audits_query_realtime_servicemapping):
+        mapping = call()
+        sdk.check("AuditQueryServiceMapping")
+        assert isinstance(mapping, models.AuditQueryServiceMapping)
+        telephony = {s.name: s for s in mapping.services}["Telephony"]
+        assert {e.name: e.actions for e in telephony.entities} == {"TrunkBase": ["Create", "Update", "Delete"]}

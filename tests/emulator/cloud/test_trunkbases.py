@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PureCloudPlatformClientV2 import models
 from PureCloudPlatformClientV2.rest import ApiException
@@ -353,3 +355,34 @@ def test_delete_while_in_use_is_400_until_released(sdk: Sdk, emu: EmulatorHandle
     sdk.telephony.delete_telephony_providers_edges_trunkbasesetting(base.id)
     assert emu.http.put(f"/_emulator/trunkbases/{base.id}/inuse", json={"seconds": 5}).status_code == 404
     assert emu.http.put(f"/_emulator/trunkbases/{base.id}/inuse", json={"seconds": -1}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "call,field",
+    [
+        (
+            lambda sdk: sdk.telephony.get_telephony_providers_edges_trunkbasesettings_availablemetabases(type="SIP"),
+            "type",
+        ),
+        (lambda sdk: sdk.telephony.get_telephony_providers_edges_trunkbasesettings(page_size=501), "pageSize"),
+        (lambda sdk: sdk.telephony.get_telephony_providers_edges_trunkbasesettings(sort_order="sideways"), "sortOrder"),
+        (lambda sdk: sdk.telephony.get_telephony_providers_edges_trunks(page_number=0), "pageNumber"),
+        (lambda sdk: sdk.telephony.get_telephony_providers_edges_sites(page_size=0), "pageSize"),
+    ],
+)
+def test_bad_query_parameters_are_400_naming_them(sdk: Sdk, call: Callable[[Sdk], object], field: str) -> None:
+    with pytest.raises(ApiException) as failed:
+        call(sdk)
+    body = sdk.error(_fails(failed.value, 400))
+    assert [d.field_name for d in body.details] == [field]
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[1]"])
+def test_body_must_be_a_json_object(emu: EmulatorHandle, raw: bytes) -> None:
+    reply = emu.http.post(
+        "/api/v2/telephony/providers/edges/trunkbasesettings",
+        content=raw,
+        headers={"Authorization": f"Bearer {emu.token()}", "Content-Type": "application/json"},
+    )
+    assert reply.status_code == 400
+    assert [d["fieldName"] for d in reply.json()["details"]] == ["body"]

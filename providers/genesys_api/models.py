@@ -19,7 +19,20 @@ from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from .fields import Description, EntityId, Host, Port, Settings, Username, WebhookTarget
+from .fields import (
+    Description,
+    EntityId,
+    Flag,
+    HeaderName,
+    HeaderValue,
+    Host,
+    Integer,
+    Port,
+    Settings,
+    Text,
+    Username,
+    WebhookTarget,
+)
 
 Codec = Literal["G711u", "G711a", "G729", "Opus", "GSM"]
 ALLOWED_CODECS: tuple[str, ...] = get_args(Codec)
@@ -111,7 +124,7 @@ DEFAULT_CODECS: tuple[Codec, ...] = ("G711u", "G729", "Opus")
 Codecs = Annotated[list[Codec], Field(min_length=1), AfterValidator(unique_codecs)]
 #: The name of a trunk: what operators search for, so plain letters, digits, spaces and ``._-``.
 TrunkName = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")]
-WebhookName = Annotated[str, Field(min_length=1, max_length=200)]
+WebhookName = Annotated[Text, Field(min_length=1, max_length=200)]
 
 
 class RegistrationBase(Settings):
@@ -129,15 +142,15 @@ class RegistrationSettings(RegistrationBase):
 
 
 class HealthProbeSettings(Settings):
-    enabled: bool = True
-    interval_seconds: int = Field(30, ge=5, le=3600)
+    enabled: Flag = True
+    interval_seconds: Integer = Field(30, ge=5, le=3600)
 
 
 class EdgeBase(Settings):
     """The edge settings every stack states itself."""
 
     name: TrunkName
-    max_concurrent_sessions: int = Field(100, ge=1, le=2000)
+    max_concurrent_sessions: Integer = Field(100, ge=1, le=2000)
     codecs: Codecs = Field(default_factory=lambda: list(DEFAULT_CODECS))
     health_probe: HealthProbeSettings = Field(default_factory=HealthProbeSettings)
     description: Description | None = None
@@ -229,7 +242,7 @@ class WebhookBase(Settings):
 
     target_uri: WebhookTarget
     event_type: list[str] = Field(default_factory=lambda: list(STATUS_EVENTS), min_length=1, alias="eventTypes")
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[HeaderName, HeaderValue] = Field(default_factory=dict)
 
     @field_validator("event_type")
     @classmethod
@@ -246,8 +259,8 @@ class WebhookSpec(WebhookBase):
 
     name: WebhookName
     description: Description | None = None
-    filter_criteria: str = ""
-    enabled: bool = True
+    filter_criteria: Text = ""
+    enabled: Flag = True
 
 
 class Webhook(_Entity, _Refreshed):

@@ -128,7 +128,7 @@ WebhookName = Annotated[Text, Field(min_length=1, max_length=200)]
 
 
 class RegistrationBase(Settings):
-    """The registration settings every stack states itself."""
+    """Registration settings the stack config and the Edge declare alike (a new one goes here)."""
 
     type: RegistrationType = "REGISTER"
     port: Port = 5060
@@ -147,7 +147,8 @@ class HealthProbeSettings(Settings):
 
 
 class EdgeBase(Settings):
-    """The edge settings every stack states itself."""
+    """Edge settings the stack config and the Edge declare alike: a new edge setting is this one edit, and
+    reaches the config, the Edge's inputs, the wire body and refresh from here."""
 
     name: TrunkName
     max_concurrent_sessions: Integer = Field(100, ge=1, le=2000)
@@ -178,7 +179,7 @@ class EdgeSpec(EdgeSettings):
     registration: RegistrationSpec
 
 
-class Registration(_Read):
+class Registration(_Refreshed):
     """Registration as the API returns it: never a password."""
 
     type: str | None = None
@@ -187,7 +188,7 @@ class Registration(_Read):
     username: str | None = None
 
 
-class HealthProbe(_Read):
+class HealthProbe(_Refreshed):
     enabled: bool | None = None
     interval_seconds: int | None = None
 

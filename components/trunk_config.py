@@ -17,7 +17,7 @@ from pydantic import Field, field_validator, model_validator
 
 from providers.checks import failure_reason
 from providers.edge import EdgeInputs
-from providers.genesys_api.fields import EntityId, Host, Password, Settings, Username, WaitSeconds
+from providers.genesys_api.fields import EntityId, Flag, Host, Password, Settings, Text, Username, WaitSeconds
 from providers.genesys_api.models import EdgeBase, RegistrationBase, WebhookBase, WebhookName, WebhookSpec
 
 #: A fully qualified stack name, as a StackReference takes it.
@@ -33,7 +33,7 @@ class StackOutputRef(Settings):
     """`{stack: org/project/stack, output: name}`: read with a StackReference."""
 
     stack: str = Field(min_length=1)
-    output: str = Field(min_length=1)
+    output: Text = Field(min_length=1)
 
     @field_validator("stack")
     @classmethod
@@ -63,7 +63,7 @@ class TrunkConfig(EdgeBase):
     sip_profile_id: EntityId | None = None
     registration: RegistrationConfig
     webhook: WebhookConfig | None = None
-    adopt: bool = False
+    adopt: Flag = False
     registration_timeout_seconds: WaitSeconds = 60
     from_stacks: dict[ReferablePath, StackOutputRef] = Field(default_factory=dict)
 
@@ -112,6 +112,25 @@ class StackConfig(Settings):
                 raise ValueError(
                     f"trunks[{i}].name: {trunk.name!r} is already the name of trunks[{seen[key]}]; "
                     "trunk names are unique per stack"
+                )
+            seen[key] = i
+        return self
+
+    @model_validator(mode="after")
+    def _one_trunk_per_registration(self) -> StackConfig:
+        """An edge group registers a username at a host once: a second trunk with the same would pass
+        preview and then fail its create with a conflict, halfway through an `up`."""
+        seen: dict[tuple[str, str, str], int] = {}
+        for i, trunk in enumerate(self.trunks):
+            group, reg = trunk.edge_group_id, trunk.registration
+            if group is None or reg.host is None or reg.username is None:
+                continue  # taken from another stack: known only when the edge is written
+            key = (group, reg.host.lower(), reg.username)
+            if key in seen:
+                raise ValueError(
+                    f"trunks[{i}].registration: host {reg.host!r} and username {reg.username!r} in edge group "
+                    f"{group} are already those of trunks[{seen[key]}].registration; an edge group registers "
+                    "a username at a host once (use another username or edge group)"
                 )
             seen[key] = i
         return self

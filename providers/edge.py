@@ -14,7 +14,7 @@ from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
 from .genesys_api import ConflictError, GenesysClient
 from .genesys_api import Edge as ApiEdge
-from .genesys_api.fields import Password
+from .genesys_api.fields import Flag, Password
 from .genesys_api.models import EdgeSettings, EdgeSpec
 from .values import iso_utc, known_version
 
@@ -24,7 +24,7 @@ class EdgeInputs(EdgeSettings):
     alone is stored as a secret) and how the provider should act."""
 
     registration_password: Password
-    adopt: bool = False
+    adopt: Flag = False
     """Take over an edge that already registers as this trunk, instead of failing on the conflict."""
 
     def spec(self, *, with_password: bool = True) -> EdgeSpec:

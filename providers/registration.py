@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import client_access
 from .genesys_api import GenesysApiError
-from .genesys_api.fields import WaitSeconds
+from .genesys_api.fields import EntityId, Integer, Text, WaitSeconds
 from .provider_errors import concise_errors
 from .registration_outcome import registration_report, unread_report, wait_for_events
 from .registration_status import RegistrationStatus
@@ -46,10 +46,10 @@ class OutcomeInputs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    trunk: str = Field(min_length=1)
-    edgeId: str = Field(min_length=1)
+    trunk: Text = Field(min_length=1)
+    edgeId: EntityId
     #: Changes with every write to the edge, so each write gets its outcome (and audit events) recorded.
-    edgeVersion: int = Field(ge=1)
+    edgeVersion: Integer = Field(ge=1)
     #: None from an Edge recorded before it had this output; its refresh fills it in.
     edgeRegistration: EdgeRegistrationState | None = None
     timeoutSeconds: WaitSeconds = 60

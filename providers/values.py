@@ -49,7 +49,11 @@ def field_path(loc: tuple[Any, ...]) -> str:
     """pydantic's error location as a config-style path: ('codecs', 1) -> 'codecs[1]'."""
     path = ""
     for part in loc:
-        if isinstance(part, int):
+        if part == "[key]":
+            continue  # pydantic's mark of an error about a mapping's key, which the path already ends with
+        if isinstance(part, str) and not part.isprintable():
+            path += f"[{part!r}]"
+        elif isinstance(part, int):
             path += f"[{part}]"
         else:
             path += f".{part}" if path else str(part)

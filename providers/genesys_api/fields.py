@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
@@ -51,20 +51,71 @@ def settings_of(model: type[BaseModel], entity: object) -> dict[str, Any]:
     return values
 
 
-# ---------------------------------------------------------------------------------------------- field types
+# ---------------------------------------------------------------------------------------------- rules
 
 _HOST_BAD = re.compile(r"\s|/")
+_ID = re.compile(r"[A-Za-z0-9._:-]+")
+#: RFC 7230 `token`: what a header name may be.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_VISIBLE_ASCII = re.compile(r"[\x20-\x7e]*")
+
+
+def _number(value: Any) -> Any:
+    """A boolean is not a number (pydantic would take `true` for 1); a string of digits still is."""
+    if isinstance(value, bool):
+        raise ValueError(f"Input should be a number, not a boolean (got {str(value).lower()})")
+    return value
+
+
+def _boolean(value: Any) -> Any:
+    """Only true or false (pydantic would take 1, 'yes' or 'on')."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"true", "false"}:
+        return value.lower() == "true"
+    shown = repr(value) if isinstance(value, str | int | float) and len(repr(value)) <= 40 else type(value).__name__
+    raise ValueError(f"Input should be a valid boolean, true or false (got {shown})")
+
+
+def _printable(value: str) -> str:
+    """Text that ends up in a name, a header or a log line: no line breaks or other control characters."""
+    if not value.isprintable():
+        raise ValueError("must be printable text, without line breaks, tabs or other control characters")
+    return value
+
+
+def _entity_id(value: str) -> str:
+    if not _ID.fullmatch(value):
+        raise ValueError("must be an id: letters, digits, '.', '_', ':' or '-'")
+    return value
 
 
 def _plain_host(value: str) -> str:
-    if _HOST_BAD.search(value) or value.count(":") == 1:  # one colon: host:port (IPv6 has several)
+    if _HOST_BAD.search(value) or not value.isprintable() or value.count(":") == 1:  # host:port (IPv6 has more)
         raise ValueError("host must be a hostname or IP address, without scheme, path or spaces")
+    return value
+
+
+def _header_name(value: str) -> str:
+    if not _TOKEN.fullmatch(value):
+        raise ValueError(
+            "header names must be tokens: letters, digits and !#$%&'*+-.^_`|~, no spaces or control characters"
+        )
+    return value
+
+
+def _header_value(value: str) -> str:
+    if not _VISIBLE_ASCII.fullmatch(value):
+        raise ValueError("header values must be printable ASCII, without line breaks or other control characters")
     return value
 
 
 def target_problem(uri: str) -> str | None:
     """Why a webhook target is not allowed: it must be an absolute https URL; plain http only to a
     loopback receiver (a local test listener), so events never cross a network unencrypted."""
+    if not uri.isprintable() or any(c.isspace() for c in uri):
+        # urlparse would silently drop tabs and line breaks: refuse them instead.
+        return "must be a URL without spaces, line breaks or other control characters"
     parsed = urlparse(uri)
     if parsed.scheme not in {"https", "http"} or not parsed.hostname:
         return "must be an absolute https:// URL (http:// is allowed only to 127.0.0.1, ::1 or localhost)"
@@ -89,17 +140,28 @@ def _allowed_target(value: str) -> str:
     return value
 
 
-#: The id of an entity in the org (a group, a profile).
-EntityId = Annotated[str, Field(min_length=1, max_length=100)]
+# ---------------------------------------------------------------------------------------------- field types
+
+#: A whole number: a string of digits is taken, a boolean is not.
+Integer = Annotated[int, BeforeValidator(_number)]
+#: true or false, nothing that merely reads as one.
+Flag = Annotated[bool, BeforeValidator(_boolean)]
+#: A name shown to people and in logs: printable, one line.
+Text = Annotated[str, AfterValidator(_printable)]
+#: The id of an entity in the org (a group, a profile, an edge); it ends up in URLs.
+EntityId = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_entity_id)]
 #: A host to register with: a hostname or an IP address, nothing else.
 Host = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_plain_host)]
-Port = Annotated[int, Field(ge=1, le=65535)]
-Username = Annotated[str, Field(min_length=1, max_length=200)]
+Port = Annotated[Integer, Field(ge=1, le=65535)]
+#: Ends up in SIP headers.
+Username = Annotated[Text, Field(min_length=1, max_length=200)]
 #: A credential; never echoed in an error (see the config and check error reporting).
 Password = Annotated[str, Field(min_length=1, max_length=200)]
 #: Free text shown beside an entity.
-Description = Annotated[str, Field(max_length=500)]
+Description = Annotated[Text, Field(max_length=500)]
 #: Where a webhook delivers: https, or http to a loopback receiver.
 WebhookTarget = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_allowed_target)]
+HeaderName = Annotated[str, AfterValidator(_header_name)]
+HeaderValue = Annotated[str, AfterValidator(_header_value)]
 #: Seconds to wait for a registration outcome.
-WaitSeconds = Annotated[float, Field(ge=0, le=3600)]
+WaitSeconds = Annotated[float, BeforeValidator(_number), Field(ge=0, le=3600, allow_inf_nan=False)]

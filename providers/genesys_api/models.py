@@ -19,7 +19,20 @@ from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from .fields import Description, EntityId, Host, Port, Settings, Username, WebhookTarget
+from .fields import (
+    Description,
+    EntityId,
+    Flag,
+    HeaderName,
+    HeaderValue,
+    Host,
+    Integer,
+    Port,
+    Settings,
+    Text,
+    Username,
+    WebhookTarget,
+)
 
 Codec = Literal["G711u", "G711a", "G729", "Opus", "GSM"]
 ALLOWED_CODECS: tuple[str, ...] = get_args(Codec)
@@ -115,11 +128,11 @@ Codecs = Annotated[list[Codec], Field(min_length=1), AfterValidator(unique_codec
 TrunkName = Annotated[
     str, Field(min_length=1, max_length=200, pattern=r"^[^\p{C}\s](?:[^\p{C}\p{Zl}\p{Zp}]*[^\p{C}\s])?$")
 ]
-WebhookName = Annotated[str, Field(min_length=1, max_length=200)]
+WebhookName = Annotated[Text, Field(min_length=1, max_length=200)]
 
 
 class RegistrationBase(Settings):
-    """The registration settings every stack states itself."""
+    """Registration settings the stack config and the Edge declare alike (a new one goes here)."""
 
     type: RegistrationType = "REGISTER"
     port: Port = 5060
@@ -133,15 +146,16 @@ class RegistrationSettings(RegistrationBase):
 
 
 class HealthProbeSettings(Settings):
-    enabled: bool = True
-    interval_seconds: int = Field(30, ge=5, le=3600)
+    enabled: Flag = True
+    interval_seconds: Integer = Field(30, ge=5, le=3600)
 
 
 class EdgeBase(Settings):
-    """The edge settings every stack states itself."""
+    """Edge settings the stack config and the Edge declare alike: a new edge setting is this one edit, and
+    reaches the config, the Edge's inputs, the wire body and refresh from here."""
 
     name: TrunkName
-    max_concurrent_sessions: int = Field(100, ge=1, le=2000)
+    max_concurrent_sessions: Integer = Field(100, ge=1, le=2000)
     codecs: Codecs = Field(default_factory=lambda: list(DEFAULT_CODECS))
     health_probe: HealthProbeSettings = Field(default_factory=HealthProbeSettings)
     description: Description | None = None
@@ -169,7 +183,7 @@ class EdgeSpec(EdgeSettings):
     registration: RegistrationSpec
 
 
-class Registration(_Read):
+class Registration(_Refreshed):
     """Registration as the API returns it: never a password."""
 
     type: str | None = None
@@ -178,7 +192,7 @@ class Registration(_Read):
     username: str | None = None
 
 
-class HealthProbe(_Read):
+class HealthProbe(_Refreshed):
     enabled: bool | None = None
     interval_seconds: int | None = None
 
@@ -233,7 +247,7 @@ class WebhookBase(Settings):
 
     target_uri: WebhookTarget
     event_type: list[str] = Field(default_factory=lambda: list(STATUS_EVENTS), min_length=1, alias="eventTypes")
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[HeaderName, HeaderValue] = Field(default_factory=dict)
 
     @field_validator("event_type")
     @classmethod
@@ -250,8 +264,8 @@ class WebhookSpec(WebhookBase):
 
     name: WebhookName
     description: Description | None = None
-    filter_criteria: str = ""
-    enabled: bool = True
+    filter_criteria: Text = ""
+    enabled: Flag = True
 
 
 class Webhook(_Entity, _Refreshed):

@@ -50,12 +50,32 @@ def test_webhook_gets_the_status_events_by_default():
             [trunk(fromStacks={"registration.password": {"stack": "a/b/c", "output": "x"}})],
             "trunks[0].fromStacks.registration.password",
         ),
+        ([trunk(maxConcurrentSessions=True)], "trunks[0].maxConcurrentSessions: Input should be a number"),
+        ([trunk(adopt=1)], "trunks[0].adopt: Input should be a valid boolean"),
+        (
+            [trunk(webhook={"targetUri": "https://hooks.example.com/x", "headers": {"X-A": "v\r\nX-B: 1"}})],
+            "trunks[0].webhook.headers.X-A: header values must be printable ASCII",
+        ),
+        (
+            [trunk(), trunk(name="t2", registration={"host": "SIP.example.com", "username": "u", "password": "pw"})],
+            "trunks[1].registration: host 'SIP.example.com' and username 'u' in edge group g are already those "
+            "of trunks[0].registration",
+        ),
     ],
 )
 def test_errors_name_the_config_path(trunks, expected):
     with pytest.raises(ConfigError) as info:
         parse_trunks(trunks)
     assert expected in str(info.value)
+
+
+def test_digits_in_quotes_are_a_number_and_true_in_quotes_a_boolean():
+    (t,) = parse_trunks([trunk(maxConcurrentSessions="12", adopt="true")])
+    assert t.max_concurrent_sessions == 12 and t.adopt is True
+
+
+def test_one_registration_in_two_edge_groups_is_two_trunks():
+    assert len(parse_trunks([trunk(), trunk(name="t2", edgeGroupId="g2")])) == 2
 
 
 def test_a_password_is_never_echoed():

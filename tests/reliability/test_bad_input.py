@@ -198,6 +198,100 @@ CASES = [
         with_("fromStacks", {"registration.host": {"stack": "a b; rm -rf /", "output": "host"}}),
         "trunks[0].fromStacks.registration.host.stack",
     ),
+    case(
+        "from-stacks-output-with-a-newline",
+        with_("fromStacks", {"registration.host": {"stack": "org/net/dev", "output": "host\nerror: forged"}}),
+        "trunks[0].fromStacks.registration.host.output: must be printable text",
+    ),
+    # Header injection: what ends up in a header, a URL or a name holds no line break or control character
+    case(
+        "webhook-header-name-with-crlf",
+        with_("webhook", {**HOOK, "headers": {"X-Token\r\nX-Injected": "v"}}),
+        "trunks[0].webhook.headers",
+        "header names must be tokens",
+    ),
+    case(
+        "webhook-header-name-with-a-space",
+        with_("webhook", {**HOOK, "headers": {"X Token": "v"}}),
+        "trunks[0].webhook.headers",
+        "header names must be tokens",
+    ),
+    case(
+        "webhook-header-value-with-crlf",
+        with_("webhook", {**HOOK, "headers": {"X-Token": "Hidden-Token-31\r\nX-Injected: yes"}}),
+        "trunks[0].webhook.headers.X-Token: header values must be printable ASCII",
+        hidden=("Hidden-Token-31",),
+    ),
+    case(
+        "webhook-header-value-with-a-control-character",
+        with_("webhook", {**HOOK, "headers": {"X-Token": "Hidden-Token-32\x07"}}),
+        "trunks[0].webhook.headers.X-Token: header values must be printable ASCII",
+        hidden=("Hidden-Token-32",),
+    ),
+    case(
+        "webhook-name-with-a-newline",
+        with_("webhook", {**HOOK, "name": "status\nerror: forged"}),
+        "trunks[0].webhook.name: must be printable text",
+    ),
+    case(
+        "webhook-target-with-crlf",
+        with_("webhook", {"targetUri": "https://hooks.example.com/x\r\nHost: evil.example.com"}),
+        "trunks[0].webhook.targetUri: must be a URL without spaces, line breaks",
+    ),
+    case(
+        "webhook-target-with-a-tab",
+        with_("webhook", {"targetUri": "https://hooks.example.com/\tx"}),
+        "trunks[0].webhook.targetUri: must be a URL without spaces, line breaks",
+    ),
+    case(
+        "username-with-crlf",
+        with_("registration.username", "user\r\nVia: SIP/2.0/UDP evil.example.com"),
+        "trunks[0].registration.username: must be printable text",
+    ),
+    case("host-with-a-nul", with_("registration.host", "sip\x00.carrier.example.com"), "trunks[0].registration.host"),
+    case("edge-group-id-a-path", with_("edgeGroupId", "../webhooks"), "trunks[0].edgeGroupId: must be an id"),
+    case(
+        "sip-profile-id-with-crlf", with_("sipProfileId", "p\r\nX-Injected: 1"), "trunks[0].sipProfileId: must be an id"
+    ),
+    case("description-with-a-newline", with_("description", "a\nerror: forged"), "trunks[0].description: must be"),
+    # Two trunks one edge group cannot hold: preview names both
+    case(
+        "duplicate-registration",
+        [t("dup-a"), t("dup-b", registration={"username": "user-dup-a"})],
+        "trunks[1].registration: host 'sip.carrier.example.com' and username 'user-dup-a'",
+        "already those of trunks[0].registration",
+    ),
+    case(
+        "duplicate-registration-host-by-case",
+        [t("dup-a"), t("dup-b", registration={"host": "SIP.Carrier.Example.com", "username": "user-dup-a"})],
+        "trunks[1].registration",
+        "trunks[0].registration",
+    ),
+    # Booleans where numbers belong, and numbers where booleans belong
+    case(
+        "sessions-a-boolean",
+        with_("maxConcurrentSessions", True),
+        "trunks[0].maxConcurrentSessions: Input should be a number, not a boolean",
+    ),
+    case("port-a-boolean", with_("registration.port", True), "trunks[0].registration.port: Input should be a number"),
+    case(
+        "probe-interval-a-boolean",
+        with_("healthProbe", {"intervalSeconds": True}),
+        "trunks[0].healthProbe.intervalSeconds: Input should be a number",
+    ),
+    case(
+        "registration-wait-a-boolean",
+        with_("registrationTimeoutSeconds", False),
+        "trunks[0].registrationTimeoutSeconds: Input should be a number",
+    ),
+    case("registration-wait-nan", with_("registrationTimeoutSeconds", "nan"), "trunks[0].registrationTimeoutSeconds"),
+    case("adopt-a-number", with_("adopt", 1), "trunks[0].adopt: Input should be a valid boolean"),
+    case(
+        "probe-enabled-a-number",
+        with_("healthProbe", {"enabled": 0}),
+        "trunks[0].healthProbe.enabled: Input should be a valid boolean",
+    ),
+    case("adopt-yes", with_("adopt", "yes"), "trunks[0].adopt: Input should be a valid boolean"),
 ]
 
 

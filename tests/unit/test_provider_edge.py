@@ -67,6 +67,14 @@ def checked(api, **over):
             ["registration.type", "REGISTER"],
         ),
         ({"bogus": 1}, "bogus", ["bogus", "unknown property"]),
+        ({"maxConcurrentSessions": True}, "maxConcurrentSessions", ["number", "not a boolean"]),
+        ({"adopt": 1}, "adopt", ["adopt", "valid boolean"]),
+        ({"edgeGroupId": "../webhooks"}, "edgeGroupId", ["edgeGroupId", "must be an id"]),
+        (
+            {"registration": {"host": "h.example", "username": "u\r\nVia: x"}},
+            "registration",
+            ["registration.username", "printable"],
+        ),
     ],
 )
 def test_check_names_each_bad_field(api, over, prop, words):

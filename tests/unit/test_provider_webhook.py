@@ -87,6 +87,14 @@ def test_check_names_bad_target_and_event_type():
     assert "telephony:edge:exploded" in reasons["eventTypes"] and "audit:edge:created" in reasons["eventTypes"]
 
 
+def test_check_refuses_header_injection_without_echoing_the_value():
+    bad = {"X-Token": "receiver-token\r\nX-Injected: 1", "Bad Name": "v"}
+    reasons = [f.reason for f in provider.check({}, {"__provider": "p", **webhook_inputs(headers=bad)}).failures]
+    assert any("headers.X-Token: header values must be printable ASCII" in r for r in reasons), reasons
+    assert any("header names must be tokens" in r for r in reasons), reasons
+    assert all("receiver-token" not in r for r in reasons)
+
+
 def test_check_never_echoes_headers():
     result = provider.check({}, {"__provider": "p", **webhook_inputs(headers={"Authorization": 12})})
     assert result.failures and all("receiver-token" not in f.reason for f in result.failures)

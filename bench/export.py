@@ -19,7 +19,6 @@ from typing import Any
 
 import yaml
 
-from emulator.testing import EmulatorHandle, running_emulator
 from devtools.trunks_project import (
     GROUP_DR,
     GROUP_PRIMARY,
@@ -29,6 +28,7 @@ from devtools.trunks_project import (
     REPO,
     TrunksProject,
 )
+from emulator.testing import EmulatorHandle, running_emulator
 
 from .requestlog import short_endpoint, summarize
 

@@ -222,7 +222,7 @@ def _duplicates(trunks: list[TrunkConfig], edges: list[Edge]) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------- permissions
 
 
-def _needs(dialect: SeedDialect, trunks: list[TrunkConfig] | None) -> list[Need]:
+def _needs(dialect: EdgeDialect, trunks: list[TrunkConfig] | None) -> list[Need]:
     """Every call of the seed program, by the operations that make it (see providers/edge.py, webhook.py,
     catalog.py and registration_watch.py)."""
     no_webhook = None

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import yaml
 
-from emulator.testing import free_port
 from devtools.trunks_project import (
     DEV_CLIENT_SECRET,
     GROUP_DR,
@@ -25,6 +24,7 @@ from devtools.trunks_project import (
     TrunksProject,
     trunk,
 )
+from emulator.testing import free_port
 
 pytestmark = pytest.mark.e2e
 READONLY_CLIENT = ("genesys-trunks-readonly", "readonly-secret")

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.e2e.conftest import writes
 from devtools.pulumi_cli import change_summary, pulumi_binary
 from devtools.trunks_project import (
     GROUP_DR,
@@ -27,6 +26,7 @@ from devtools.trunks_project import (
     TrunksProject,
     trunk,
 )
+from tests.e2e.conftest import writes
 
 pytestmark = pytest.mark.e2e
 EDGES = "/api/v2/telephony/providers/edges"

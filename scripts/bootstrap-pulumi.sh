@@ -12,12 +12,16 @@
 #                                  `pulumi up` runs __main__.py like any Python project.
 set -euo pipefail
 
-PULUMI_VERSION="${PULUMI_VERSION:-3.260.0}"
 TOOLS_DIR="${PULUMI_TOOLS_DIR:-$HOME/.pulumi/bin}"
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '[bootstrap-pulumi] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+
+# The CLI is built at the version of the SDK that requirements.txt pins (`pulumi==X.Y.Z`): one pin for both.
+pinned_sdk() { sed -n 's/^pulumi==\([0-9][0-9.]*\)[[:space:]]*$/\1/p' "$PROJECT_DIR/requirements.txt"; }
+PULUMI_VERSION="${PULUMI_VERSION:-$(pinned_sdk)}"
+[ -n "$PULUMI_VERSION" ] || die "requirements.txt pins no pulumi version (a line 'pulumi==X.Y.Z'); set PULUMI_VERSION=X.Y.Z"
 
 cli_version() { "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
 
@@ -85,14 +89,32 @@ say "step 2/3: resolving the CLI's dependencies"
 go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want" 2>&1 | sed -u 's/^/  /' | awk 'NR % 50 == 1 { print; fflush() }' >&2
 
 say "step 3/3: compiling (this is the long part; progress every 30 s)"
-( while sleep 30; do say "  still compiling... $(find "$(go env GOCACHE)" -type f -newer go.mod 2>/dev/null | wc -l) objects"; done ) &
+tick() {
+    # Its sleep goes with it: an orphaned sleep would hold the caller's stderr open for up to 30 s.
+    local nap=""
+    trap '[ -z "$nap" ] || kill "$nap" 2>/dev/null; exit 0' TERM
+    while :; do
+        sleep 30 &
+        nap=$!
+        wait "$nap" || true
+        say "  still compiling... $(find "$(go env GOCACHE)" -type f -newer go.mod 2>/dev/null | wc -l) objects"
+    done
+}
+stop_ticker() {
+    # Runs from the EXIT trap too, where the ticker may be gone already: nothing here may fail under `set -e`.
+    [ -n "${ticker:-}" ] || return 0
+    kill "$ticker" 2>/dev/null || true
+    wait "$ticker" 2>/dev/null || true
+    ticker=""
+}
+tick &
 ticker=$!
-trap 'kill $ticker 2>/dev/null; rm -rf "$build"' EXIT
+trap 'stop_ticker; rm -rf "$build"' EXIT
 mkdir -p "$TOOLS_DIR"
 go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$want" \
     -o "$TOOLS_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-kill $ticker 2>/dev/null || true
+stop_ticker
 
 got="$(cli_version "$TOOLS_DIR/pulumi")"
 [ "$got" = "$want" ] || die "built $TOOLS_DIR/pulumi but it reports '$got', not $want"

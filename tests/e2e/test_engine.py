@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pulumi_cli import PulumiProject, base_env, change_summary, pulumi_binary
+from tests.support.pulumi_cli import PulumiProject, base_env, change_summary, cli_root
 
 pytestmark = pytest.mark.e2e
 PROJECT = Path(__file__).with_name("engine_project")
@@ -71,7 +71,7 @@ def test_automation_api_inline_program(tmp_path: Path) -> None:
             opts=auto.LocalWorkspaceOptions(
                 work_dir=str(tmp_path / "inline"),
                 env_vars=env,
-                pulumi_command=auto.PulumiCommand(root=str(Path(pulumi_binary()).parent.parent)),
+                pulumi_command=auto.PulumiCommand(root=str(cli_root(tmp_path / "cli"))),
                 secrets_provider="passphrase",
             ),
         )

@@ -22,6 +22,16 @@ def pulumi_binary() -> str:
     return found
 
 
+def cli_root(under: Path) -> Path:
+    """A folder whose `bin/pulumi` is the bootstrapped CLI: where the Automation API's
+    `PulumiCommand(root=...)` looks, whatever folder PULUMI_TOOLS_DIR names."""
+    (under / "bin").mkdir(parents=True, exist_ok=True)
+    link = under / "bin" / "pulumi"
+    if not link.exists():
+        link.symlink_to(pulumi_binary())
+    return under
+
+
 def base_env(backend_dir: Path, passphrase: str = DEV_PASSPHRASE) -> dict[str, str]:
     """An offline pulumi environment: file backend, passphrase secrets, this interpreter."""
     env = dict(os.environ)

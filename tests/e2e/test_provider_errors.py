@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 
 EDGES = "/api/v2/telephony/providers/edges"
 SIP_PROFILES = "/api/v2/telephony/providers/sipprofiles"
-ERROR_PROJECT = Path(__file__).with_name("error_project")
+PROBE_PROJECT = Path(__file__).with_name("probe_project")
 
 
 def assert_message_alone(output: str, message: str) -> None:
@@ -143,7 +143,7 @@ def test_a_conflict_on_create(emulator, new_project) -> None:
 @pytest.fixture
 def error_project(tmp_path: Path) -> PulumiProject:
     workdir = tmp_path / "error-check"
-    shutil.copytree(ERROR_PROJECT, workdir)
+    shutil.copytree(PROBE_PROJECT, workdir)
     project = PulumiProject(workdir=workdir, stack="check", backend_dir=tmp_path / "state")
     project.init()
     return project

@@ -17,8 +17,10 @@ import re
 import signal
 import subprocess
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +120,11 @@ class RecordingProject(TrunksProject):
 
     def up_popen(self, *extra: str) -> subprocess.Popen:
         """`pulumi up` in the background (to kill it, or to disturb the emulator while it runs)."""
-        cmd = [pulumi_binary(), "up", "--yes", "--skip-preview", "--stack", self.stack, *extra, "--non-interactive"]
+        return self.popen("up", "--yes", "--skip-preview", "--stack", self.stack, *extra)
+
+    def popen(self, *args: str) -> subprocess.Popen:
+        """A pulumi command in the background, its output (stdout and stderr) on its stdout pipe."""
+        cmd = [pulumi_binary(), *args, "--non-interactive"]
         return subprocess.Popen(
             cmd, cwd=self.workdir, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
@@ -391,3 +397,89 @@ def kill_tree(proc: subprocess.Popen) -> None:
         if alive(pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def role(cmdline: str) -> str:
+    """What a process of a pulumi run is, from its command line."""
+    for marker, name in (
+        ("language_host.py", "language host"),
+        ("run_program.py", "program runner"),
+        ("dynamic_provider.py", "provider process"),
+        ("pulumi.dynamic", "provider process"),
+    ):
+        if marker in cmdline:
+            return name
+    return Path(cmdline.split(" ", 1)[0]).name or "?"
+
+
+#: How long the processes of a killed CLI may take to go.
+KILL_GRACE_SECONDS = 5.0
+
+
+class OutputReader:
+    """Reads a background command's output as it comes, so a test can wait for a line of it."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            self.lines.append(line)
+
+    def count(self, pattern: str) -> int:
+        return sum(1 for line in list(self.lines) if re.search(pattern, line))
+
+    def text(self, timeout: float = 30) -> str:
+        """Everything the command printed (once it has ended)."""
+        self._thread.join(timeout)
+        return "".join(self.lines)
+
+
+@dataclass
+class KilledRun:
+    """What a SIGKILL of the CLI left: how long each process it started took to go (seconds, by role, the
+    slowest of a role), and the processes still running after the grace period."""
+
+    gone_after: dict[str, float]
+    left: dict[int, str]
+
+
+def kill_cli(cli_pid: int, grace: float = KILL_GRACE_SECONDS) -> KilledRun:
+    """SIGKILL the pulumi CLI (only it, as `kill -9 <pid>` would) and watch every process it started go;
+    those still running after ``grace`` are reported, then killed so that the machine stays clean."""
+    tree = {pid: command_line(pid) for pid in process_tree(cli_pid)}
+    killed = time.monotonic()
+    os.kill(cli_pid, signal.SIGKILL)
+    gone: dict[int, float] = {}
+    while len(gone) < len(tree) and time.monotonic() - killed < grace:
+        for pid in tree:
+            if pid not in gone and not alive(pid):
+                gone[pid] = time.monotonic() - killed
+        time.sleep(0.01)
+    by_role: dict[str, float] = {}
+    for pid, seconds in gone.items():
+        name = role(tree[pid])
+        by_role[name] = max(by_role.get(name, 0.0), seconds)
+    left = {pid: tree[pid] for pid in tree if pid not in gone}
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return KilledRun(by_role, left)
+
+
+def report_kill(point: str, run: KilledRun) -> None:
+    """The kill point's figures in the reliability report (milliseconds each process of the run took to go)."""
+    REPORT["faults injected: pulumi CLI SIGKILLed"] += 1
+    REPORT["processes left running by a SIGKILLed CLI"] += len(run.left)
+    for name, seconds in run.gone_after.items():
+        REPORT[f"killed {point}: {name} gone after (ms)"] = round(seconds * 1000)

@@ -8,7 +8,6 @@ tests show where the line runs: a bug (a Python exception) keeps its traceback, 
 from __future__ import annotations
 
 import contextlib
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +17,7 @@ import httpx
 import pytest
 
 from emulator.testing import EmulatorHandle
+from tests.e2e.conftest import edge_made_by_hand
 from tests.support.pulumi_cli import PulumiProject
 from tests.support.trunks_project import trunk
 
@@ -115,26 +115,14 @@ def test_a_403_on_a_catalogue_read(emulator, new_project) -> None:
 
 def test_a_conflict_on_create(emulator, new_project) -> None:
     desired = trunk("err-conflict")
-    made = emulator.api(
-        "POST",
-        EDGES,
-        json={
-            "name": "made-by-hand-conflict",
-            "edgeGroupId": desired["edgeGroupId"],
-            "sipProfileId": desired["sipProfileId"],
-            "maxConcurrentSessions": 10,
-            "codecs": ["G711u"],
-            "registration": {**desired["registration"], "type": "REGISTER", "port": 5060},
-        },
-    )
-    assert made.status_code == 201, made.text
+    made = edge_made_by_hand(emulator, desired, "made-by-hand-conflict")
     try:
         project = new_project([desired])
         up = project.up(check=False)
         assert up.returncode != 0
         assert_message_alone(up.stdout + up.stderr, f"already exists in edge group {desired['edgeGroupId']}")
     finally:
-        emulator.api("DELETE", f"{EDGES}/{made.json()['id']}")
+        emulator.api("DELETE", f"{EDGES}/{made['id']}")
 
 
 # --------------------------------------------------------------------------------------------- the line
@@ -142,11 +130,7 @@ def test_a_conflict_on_create(emulator, new_project) -> None:
 
 @pytest.fixture
 def error_project(tmp_path: Path) -> PulumiProject:
-    workdir = tmp_path / "error-check"
-    shutil.copytree(PROBE_PROJECT, workdir)
-    project = PulumiProject(workdir=workdir, stack="check", backend_dir=tmp_path / "state")
-    project.init()
-    return project
+    return PulumiProject.copied(PROBE_PROJECT, tmp_path)
 
 
 def test_an_error_type_of_the_project_is_its_message_alone(error_project: PulumiProject) -> None:

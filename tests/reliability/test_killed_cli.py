@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.pulumi_cli import base_env, cli_root
+from tests.support.pulumi_cli import inline_stack
 from tests.support.trunks_project import trunk
 from tests.support.waiting import wait_until
 
@@ -101,28 +101,13 @@ def test_killed_while_the_outputs_are_made(scenario):
 def test_killed_under_the_automation_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The Automation API runs the program in the calling process and starts the CLI, which starts the
     provider process: that one must go with a killed CLI too."""
-    from pulumi import automation as auto
-
     monkeypatch.syspath_prepend(str(PROBE_PROJECT))
     from probe_provider import Probe
 
     def program() -> None:
         Probe("slow", fail="", seconds=120)
 
-    (tmp_path / "state").mkdir()
-    (tmp_path / "inline").mkdir()
-    env = {**base_env(tmp_path / "state"), "PYTHONPATH": str(PROBE_PROJECT)}
-    stack = auto.create_or_select_stack(
-        stack_name="killed",
-        project_name="probe-inline",
-        program=program,
-        opts=auto.LocalWorkspaceOptions(
-            work_dir=str(tmp_path / "inline"),
-            env_vars=env,
-            pulumi_command=auto.PulumiCommand(root=str(cli_root(tmp_path / "cli"))),
-            secrets_provider="passphrase",
-        ),
-    )
+    stack = inline_stack(tmp_path, "probe-inline", program, PROBE_PROJECT)
     failures: list[BaseException] = []
 
     def up() -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.processes import alive
+
 REPO = Path(__file__).resolve().parents[2]
 
 #: The parent: starts the child, prints its pid, then waits to be killed.
@@ -34,14 +36,6 @@ CHILDREN = {
         "import os\nfrom providers import lifeline\nlifeline._kill_me_with_my_parent()\nassert os.getppid() != 1\n"
     ),
 }
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.mark.parametrize("way", list(CHILDREN))

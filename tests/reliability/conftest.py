@@ -433,7 +433,7 @@ def kill_cli(cli_pid: int, grace: float = KILL_GRACE_SECONDS) -> KilledRun:
 
 def report_kill(point: str, run: KilledRun) -> None:
     """The kill point's figures in the reliability report (milliseconds each process of the run took to go)."""
-    REPORT["faults injected: pulumi CLI SIGKILLed"] += 1
+    REPORT["faults injected: a pulumi run SIGKILLed"] += 1
     REPORT["processes left running by a SIGKILLed CLI"] += len(run.left)
     for name, seconds in run.gone_after.items():
         REPORT[f"killed {point}: {name} gone after (ms)"] = round(seconds * 1000)

@@ -2,13 +2,16 @@
 
 Each case kills the CLI (only it, as `kill -9 <pid>` or a cancelled CI job does) at one point of a run and
 asserts that every process it started (language host, program runner, provider process) is gone within
-KILL_GRACE_SECONDS; the reliability report gives the time each took. Recovery after such a kill is
-test_interrupted_up.py's subject.
+KILL_GRACE_SECONDS; the reliability report gives the time each took. Under the Automation API the program
+runs in the calling process, and the CLI it starts starts the provider process: both a killed CLI and a
+killed calling program are covered. Recovery after such a kill is test_interrupted_up.py's subject.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +37,8 @@ from .conftest import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.reliability]
 
-PROBE_PROJECT = Path(__file__).parents[1] / "e2e" / "probe_project"
+REPO = Path(__file__).resolve().parents[2]
+PROBE_PROJECT = REPO / "tests" / "e2e" / "probe_project"
 EVERY_ROLE = {"language host", "program runner", "provider process"}
 
 
@@ -137,3 +141,33 @@ def test_killed_under_the_automation_api(tmp_path: Path, monkeypatch: pytest.Mon
     assert failures, "the up of a killed CLI cannot succeed"
     assert killed.left == {}, killed.left
     assert set(killed.gone_after) == {"provider process"}, killed.gone_after
+
+
+#: A program using the Automation API, as a user's deployment script would: an inline stack whose create
+#: takes minutes.
+AUTOMATION_HOST = """
+import sys
+from pathlib import Path
+from probe_provider import Probe
+from tests.support.pulumi_cli import inline_stack
+
+stack = inline_stack(Path(sys.argv[1]), "probe-host", lambda: Probe("slow", fail="", seconds=120), Path(sys.argv[2]))
+stack.up()
+"""
+
+
+def test_an_automation_api_program_killed(tmp_path: Path) -> None:
+    """The program that uses the Automation API is SIGKILLed: the CLI it started loses the program (served
+    from the killed process) and ends, and the provider process ends with the CLI."""
+    script = tmp_path / "deploy.py"
+    script.write_text(AUTOMATION_HOST)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(PROBE_PROJECT)])}
+    host = subprocess.Popen([sys.executable, str(script), str(tmp_path / "run"), str(PROBE_PROJECT)], env=env)
+    try:
+        assert wait_until(lambda: "provider process" in roles_running(host.pid), 120), "the up never got going"
+        killed = kill_cli(host.pid)
+        report_kill("with the Automation API program", killed)
+        assert killed.left == {}, killed.left
+        assert {"pulumi", "provider process"} <= set(killed.gone_after), killed.gone_after
+    finally:
+        kill_tree(host)

@@ -71,10 +71,12 @@ command -v go >/dev/null 2>&1 || die "Go is not installed. Install Go 1.26 or ne
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 say "building pulumi $want from the Go module proxy ($(go env GOPROXY)); the first build takes several minutes"
 build="$(mktemp -d)"
-trap 'rm -rf "$build"' EXIT
+# The EXIT trap runs under `set -e` as well: a failing command in it would turn a good build into exit 1.
+clean_up() { rm -rf "$build" 2>/dev/null || true; }
+trap clean_up EXIT
 cd "$build"
 
-go mod init pulumi-cli-build >/dev/null 2>&1
+go mod init pulumi-cli-build >/dev/null 2>&1 || die "go mod init failed in $build"
 say "step 1/3: fetching github.com/pulumi/pulumi/pkg/v3@$want"
 if ! gomod="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@$want" 2>"$build/err" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')" || [ -z "$gomod" ]; then
     cat "$build/err" >&2
@@ -86,7 +88,8 @@ grep -E '^replace ' "$gomod" | grep -v '=> \.' >>go.mod || true
 go mod edit -require="github.com/pulumi/pulumi/sdk/v3@$want" -require="github.com/pulumi/pulumi/pkg/v3@$want"
 
 say "step 2/3: resolving the CLI's dependencies"
-go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want" 2>&1 | sed -u 's/^/  /' | awk 'NR % 50 == 1 { print; fflush() }' >&2
+go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want" 2>&1 | sed -u 's/^/  /' | awk 'NR % 50 == 1 { print; fflush() }' >&2 ||
+    die "could not resolve the CLI's dependencies (go get github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want)"
 
 say "step 3/3: compiling (this is the long part; progress every 30 s)"
 tick() {
@@ -109,11 +112,12 @@ stop_ticker() {
 }
 tick &
 ticker=$!
-trap 'stop_ticker; rm -rf "$build"' EXIT
+trap 'stop_ticker; clean_up' EXIT
 mkdir -p "$TOOLS_DIR"
 go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$want" \
-    -o "$TOOLS_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+    -o "$TOOLS_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ||
+    die "go build of github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want failed (its errors are above)"
 stop_ticker
 
 got="$(cli_version "$TOOLS_DIR/pulumi")"

@@ -7,8 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 TOOLS_DIR = Path(os.environ.get("PULUMI_TOOLS_DIR", Path.home() / ".pulumi" / "bin"))
 DEV_PASSPHRASE = "genesys-trunks-dev"
@@ -20,6 +22,16 @@ def pulumi_binary() -> str:
     if not found:
         raise RuntimeError("no pulumi CLI: run `make toolchain` (scripts/bootstrap-pulumi.sh) first")
     return found
+
+
+def cli_root(under: Path) -> Path:
+    """A folder whose `bin/pulumi` is the bootstrapped CLI: where the Automation API's
+    `PulumiCommand(root=...)` looks, whatever folder PULUMI_TOOLS_DIR names."""
+    (under / "bin").mkdir(parents=True, exist_ok=True)
+    link = under / "bin" / "pulumi"
+    if not link.exists():
+        link.symlink_to(pulumi_binary())
+    return under
 
 
 def base_env(backend_dir: Path, passphrase: str = DEV_PASSPHRASE) -> dict[str, str]:
@@ -39,6 +51,26 @@ def base_env(backend_dir: Path, passphrase: str = DEV_PASSPHRASE) -> dict[str, s
     env.pop("PULUMI_ACCESS_TOKEN", None)
     env.setdefault("PULUMI_PARALLEL", "32")  # as the Makefile sets it
     return env
+
+
+def inline_stack(root: Path, project_name: str, program: Callable[[], None], import_path: Path) -> Any:
+    """An Automation API stack whose inline program runs in this process, with the bootstrapped CLI and
+    an offline backend under ``root``; the provider process imports dynamic providers from ``import_path``."""
+    from pulumi import automation as auto
+
+    (root / "state").mkdir(parents=True)
+    (root / "inline").mkdir()
+    return auto.create_or_select_stack(
+        stack_name="inline",
+        project_name=project_name,
+        program=program,
+        opts=auto.LocalWorkspaceOptions(
+            work_dir=str(root / "inline"),
+            env_vars={**base_env(root / "state"), "PYTHONPATH": str(import_path)},
+            pulumi_command=auto.PulumiCommand(root=str(cli_root(root / "cli"))),
+            secrets_provider="passphrase",
+        ),
+    )
 
 
 class PulumiError(AssertionError):
@@ -67,6 +99,15 @@ class PulumiProject:
                 f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
             )
         return proc
+
+    @classmethod
+    def copied(cls, source: Path, root: Path, stack: str = "check") -> PulumiProject:
+        """A throwaway copy of the program in ``source``, with a fresh stack on its own backend."""
+        workdir = root / source.name
+        shutil.copytree(source, workdir)
+        project = cls(workdir=workdir, stack=stack, backend_dir=root / "state")
+        project.init()
+        return project
 
     def init(self) -> None:
         self.backend_dir.mkdir(parents=True, exist_ok=True)

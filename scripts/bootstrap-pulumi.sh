@@ -12,12 +12,16 @@
 #                                  `pulumi up` runs __main__.py like any Python project.
 set -euo pipefail
 
-PULUMI_VERSION="${PULUMI_VERSION:-3.260.0}"
 TOOLS_DIR="${PULUMI_TOOLS_DIR:-$HOME/.pulumi/bin}"
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '[bootstrap-pulumi] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+
+# The CLI is built at the version of the SDK that requirements.txt pins (`pulumi==X.Y.Z`): one pin for both.
+pinned_sdk() { sed -n 's/^pulumi==\([0-9][0-9.]*\)[[:space:]]*$/\1/p' "$PROJECT_DIR/requirements.txt"; }
+PULUMI_VERSION="${PULUMI_VERSION:-$(pinned_sdk)}"
+[ -n "$PULUMI_VERSION" ] || die "requirements.txt pins no pulumi version (a line 'pulumi==X.Y.Z'); set PULUMI_VERSION=X.Y.Z"
 
 cli_version() { "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
 
@@ -67,10 +71,12 @@ command -v go >/dev/null 2>&1 || die "Go is not installed. Install Go 1.26 or ne
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 say "building pulumi $want from the Go module proxy ($(go env GOPROXY)); the first build takes several minutes"
 build="$(mktemp -d)"
-trap 'rm -rf "$build"' EXIT
+# The EXIT trap runs under `set -e` as well: a failing command in it would turn a good build into exit 1.
+clean_up() { rm -rf "$build" 2>/dev/null || true; }
+trap clean_up EXIT
 cd "$build"
 
-go mod init pulumi-cli-build >/dev/null 2>&1
+go mod init pulumi-cli-build >/dev/null 2>&1 || die "go mod init failed in $build"
 say "step 1/3: fetching github.com/pulumi/pulumi/pkg/v3@$want"
 if ! gomod="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@$want" 2>"$build/err" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')" || [ -z "$gomod" ]; then
     cat "$build/err" >&2
@@ -82,17 +88,37 @@ grep -E '^replace ' "$gomod" | grep -v '=> \.' >>go.mod || true
 go mod edit -require="github.com/pulumi/pulumi/sdk/v3@$want" -require="github.com/pulumi/pulumi/pkg/v3@$want"
 
 say "step 2/3: resolving the CLI's dependencies"
-go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want" 2>&1 | sed -u 's/^/  /' | awk 'NR % 50 == 1 { print; fflush() }' >&2
+go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want" 2>&1 | sed -u 's/^/  /' | awk 'NR % 50 == 1 { print; fflush() }' >&2 ||
+    die "could not resolve the CLI's dependencies (go get github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want)"
 
 say "step 3/3: compiling (this is the long part; progress every 30 s)"
-( while sleep 30; do say "  still compiling... $(find "$(go env GOCACHE)" -type f -newer go.mod 2>/dev/null | wc -l) objects"; done ) &
+tick() {
+    # Its sleep goes with it: an orphaned sleep would hold the caller's stderr open for up to 30 s.
+    local nap=""
+    trap '[ -z "$nap" ] || kill "$nap" 2>/dev/null; exit 0' TERM
+    while :; do
+        sleep 30 &
+        nap=$!
+        wait "$nap" || true
+        say "  still compiling... $(find "$(go env GOCACHE)" -type f -newer go.mod 2>/dev/null | wc -l) objects"
+    done
+}
+stop_ticker() {
+    # Runs from the EXIT trap too, where the ticker may be gone already: nothing here may fail under `set -e`.
+    [ -n "${ticker:-}" ] || return 0
+    kill "$ticker" 2>/dev/null || true
+    wait "$ticker" 2>/dev/null || true
+    ticker=""
+}
+tick &
 ticker=$!
-trap 'kill $ticker 2>/dev/null; rm -rf "$build"' EXIT
+trap 'stop_ticker; clean_up' EXIT
 mkdir -p "$TOOLS_DIR"
 go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$want" \
-    -o "$TOOLS_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-kill $ticker 2>/dev/null || true
+    -o "$TOOLS_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ||
+    die "go build of github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$want failed (its errors are above)"
+stop_ticker
 
 got="$(cli_version "$TOOLS_DIR/pulumi")"
 [ "$got" = "$want" ] || die "built $TOOLS_DIR/pulumi but it reports '$got', not $want"

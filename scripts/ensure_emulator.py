@@ -101,8 +101,6 @@ def main() -> None:
     if answers(url):
         print(f"emulator: already running at {url}")
         return
-    if not (PROJECT / "emulator" / "__main__.py").exists():
-        sys.exit("emulator: not there yet (emulator/ has no __main__.py)")
     start(parsed.hostname, parsed.port or 80, url, args.timeout)
 
 

@@ -6,7 +6,9 @@ the engine's LanguageRuntime protocol with the stubs the pulumi Python SDK ships
 each program in a child interpreter (the project's virtualenv) via `run_program.py`.
 
 The engine starts it as `pulumi-language-python [flags] ENGINE_ADDRESS`, reads the port it
-prints on stdout, and kills it when the operation ends.
+prints on stdout, and kills it when the operation ends. Nothing it starts outlives it: the program
+runner dies with it (lifeline.die_with_parent), and it exits when the CLI is gone, even SIGKILLed
+(lifeline.exit_with_parent), taking the runner down first.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from concurrent import futures
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import grpc
+import lifeline
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
 
 #: Exit code by which a program says it has already shown the user an actionable error.
@@ -59,6 +63,16 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
     def __init__(self, engine_address: str, version: str) -> None:
         self.engine_address = engine_address
         self.version = version
+        self._runners: set[subprocess.Popen[bytes]] = set()
+        self._lock = threading.Lock()
+
+    def kill_runners(self) -> None:
+        """End every program still running (the host is leaving: nobody would read their results)."""
+        with self._lock:
+            runners = list(self._runners)
+        for runner in runners:
+            if runner.poll() is None:
+                runner.kill()
 
     def GetPluginInfo(self, request, context):  # noqa: N802 (gRPC method names)
         return plugin_pb2.PluginInfo(version=self.version)
@@ -104,6 +118,8 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             str(request.parallel),
             "--dry-run",
             "true" if request.dryRun else "false",
+            "--host-pid",
+            str(os.getpid()),
             entry_point(request),
             *request.args,
         ]
@@ -111,7 +127,14 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         env["PULUMI_CONFIG"] = json.dumps(dict(request.config))
         env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(list(request.configSecretKeys))
         # The program's output goes where ours goes: the engine shows it to the user.
-        code = subprocess.call(args, cwd=request.pwd or None, env=env)
+        with self._lock:
+            runner = subprocess.Popen(args, cwd=request.pwd or None, env=env)
+            self._runners.add(runner)
+        try:
+            code = runner.wait()
+        finally:
+            with self._lock:
+                self._runners.discard(runner)
         if code == 0:
             return language_pb2.RunResponse()
         if code == SHOWN_ERROR_EXIT_CODE:
@@ -119,32 +142,29 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         return language_pb2.RunResponse(error=f"Program exited with non-zero exit code: {code}")
 
 
-def exit_with_the_cli(server: grpc.Server) -> None:
-    """A SIGKILLed `pulumi up` cannot stop its plugins: leave when the CLI that started us is gone."""
-    cli = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == cli:
-            time.sleep(0.5)
-        server.stop(grace=0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-the-cli", daemon=True).start()
+def plugin_version() -> str:
+    """The version the launcher script was installed at (the CLI's), else that of the installed SDK."""
+    return os.environ.get("PULUMI_LANGUAGE_HOST_VERSION") or metadata.version("pulumi")
 
 
 def main(argv: list[str]) -> None:
     positional = [a for a in argv if not a.startswith("-")]
     if not positional:
         sys.exit("usage: pulumi-language-python [flags] ENGINE_ADDRESS")
-    version = os.environ.get("PULUMI_LANGUAGE_HOST_VERSION", "3.260.0")
+    host = LanguageHost(positional[-1], plugin_version())
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(positional[-1], version), server)
+    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(host, server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
+
+    def stop(*_: Any) -> None:
+        host.kill_runners()
+        server.stop(grace=0)
+
     # The engine interrupts its plugins when an operation ends: that is a normal exit.
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: server.stop(grace=0))
-    exit_with_the_cli(server)
+        signal.signal(sig, stop)
+    lifeline.exit_with_parent(before_exit=host.kill_runners)
     print(port, flush=True)
     server.wait_for_termination()
 

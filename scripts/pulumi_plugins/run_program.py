@@ -1,7 +1,8 @@
 """Runs one Pulumi Python program against the engine, in the program's own interpreter.
 
-Started by the language host (server.py) for every `pulumi preview`/`up`/`destroy`; the
-engine's addresses and the stack's config arrive as arguments and PULUMI_CONFIG.
+Started by the language host (language_host.py) for every `pulumi preview`/`up`/`destroy`; the
+engine's addresses and the stack's config arrive as arguments and PULUMI_CONFIG. It dies with the
+host (lifeline.die_with_parent), so a killed CLI leaves no program running.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import runpy
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
+
+import lifeline
 
 SHOWN_ERROR_EXIT_CODE = 32
 
@@ -31,12 +34,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--dry-run",
     ):
         ap.add_argument(flag, default="")
+    ap.add_argument("--host-pid", type=int, default=None, help="the language host's pid: this process dies with it")
     ap.add_argument("program")
     ap.add_argument("args", nargs="*")
     return ap.parse_args(argv)
 
 
 def main(argv: list[str]) -> int:
+    args = parse(argv)
+    if args.host_pid is not None:
+        lifeline.die_with_parent(args.host_pid, SHOWN_ERROR_EXIT_CODE)
     try:
         import pulumi
         import pulumi.runtime
@@ -48,7 +55,6 @@ def main(argv: list[str]) -> int:
         )
         return SHOWN_ERROR_EXIT_CODE
 
-    args = parse(argv)
     pulumi.runtime.set_all_config(pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env())
     parallel = int(args.parallel or 0) or 1
     pulumi.runtime.configure(
@@ -76,8 +82,12 @@ def main(argv: list[str]) -> int:
     loop.set_default_executor(executor)
     # Futures left unobserved when a program fails are expected in Pulumi's model.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
+    def run() -> None:
+        runpy.run_path(program, run_name="__main__")
+
     try:
-        loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+        loop.run_until_complete(pulumi.runtime.run_in_stack(run))
         return 0
     except pulumi.RunError as exc:
         # The program's own message says it all: no second "exited with code 1" error.

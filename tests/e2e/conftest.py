@@ -49,3 +49,21 @@ def writes(requests: list[dict]) -> list[dict]:
 
 def api_calls(requests: list[dict]) -> list[dict]:
     return [r for r in requests if r["path"].startswith("/api/v2")]
+
+
+def edge_made_by_hand(emulator: EmulatorHandle, desired: dict, name: str) -> dict:
+    """An edge made outside the stack with ``desired``'s group, profile and carrier account (a conflict for it)."""
+    reply = emulator.api(
+        "POST",
+        "/api/v2/telephony/providers/edges",
+        json={
+            "name": name,
+            "edgeGroupId": desired["edgeGroupId"],
+            "sipProfileId": desired["sipProfileId"],
+            "maxConcurrentSessions": 10,
+            "codecs": ["G711u"],
+            "registration": {**desired["registration"], "type": "REGISTER", "port": 5060},
+        },
+    )
+    assert reply.status_code == 201, reply.text
+    return reply.json()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from devtools.pulumi_cli import PulumiProject, base_env, change_summary, pulumi_binary
+from devtools.pulumi_cli import PulumiProject, change_summary, inline_stack
 
 pytestmark = pytest.mark.e2e
 PROJECT = Path(__file__).with_name("engine_project")
@@ -16,11 +14,7 @@ PROJECT = Path(__file__).with_name("engine_project")
 
 @pytest.fixture
 def project(tmp_path: Path) -> PulumiProject:
-    workdir = tmp_path / "engine-check"
-    shutil.copytree(PROJECT, workdir)
-    proj = PulumiProject(workdir=workdir, stack="check", backend_dir=tmp_path / "state")
-    proj.init()
-    return proj
+    return PulumiProject.copied(PROJECT, tmp_path)
 
 
 def test_cli_lifecycle(project: PulumiProject) -> None:
@@ -48,37 +42,19 @@ def test_cli_lifecycle(project: PulumiProject) -> None:
     assert project.resources(":Counter") == []
 
 
-def test_automation_api_inline_program(tmp_path: Path) -> None:
-    from pulumi import automation as auto
+def test_automation_api_inline_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(PROJECT))
+    from counter_provider import Counter
 
-    sys.path.insert(0, str(PROJECT))
-    try:
-        from counter_provider import Counter
+    def program() -> None:
+        import pulumi
 
-        def program() -> None:
-            import pulumi
+        pulumi.export("label", Counter("counter", label="inline").label)
 
-            pulumi.export("label", Counter("counter", label="inline").label)
-
-        (tmp_path / "state").mkdir()
-        (tmp_path / "inline").mkdir()
-        # The provider process unpickles CounterProvider by reference: it must import it.
-        env = {**base_env(tmp_path / "state"), "PYTHONPATH": str(PROJECT)}
-        stack = auto.create_or_select_stack(
-            stack_name="inline",
-            project_name="engine-check-inline",
-            program=program,
-            opts=auto.LocalWorkspaceOptions(
-                work_dir=str(tmp_path / "inline"),
-                env_vars=env,
-                pulumi_command=auto.PulumiCommand(root=str(Path(pulumi_binary()).parent.parent)),
-                secrets_provider="passphrase",
-            ),
-        )
-        result = stack.up()
-        assert result.summary.resource_changes == {"create": 2}
-        assert result.outputs["label"].value == "inline"
-        assert stack.preview().change_summary == {"same": 2}
-        stack.destroy()
-    finally:
-        sys.path.remove(str(PROJECT))
+    # The provider process unpickles CounterProvider by reference: it must import it.
+    stack = inline_stack(tmp_path, "engine-check-inline", program, PROJECT)
+    result = stack.up()
+    assert result.summary.resource_changes == {"create": 2}
+    assert result.outputs["label"].value == "inline"
+    assert stack.preview().change_summary == {"same": 2}
+    stack.destroy()

@@ -8,7 +8,7 @@ import pytest
 
 from devtools.pulumi_cli import change_summary
 from devtools.trunks_project import GROUP_DR, trunk
-from tests.e2e.conftest import api_calls, writes
+from tests.e2e.conftest import api_calls, edge_made_by_hand, writes
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -117,29 +117,17 @@ def test_refresh_shows_out_of_band_changes_and_up_repairs_them(emulator, new_pro
 
 def test_an_existing_edge_is_adopted_only_when_asked(emulator, new_project):
     desired = trunk("adopt-a")
-    existing = emulator.api(
-        "POST",
-        EDGES,
-        json={
-            "name": "made-by-hand",
-            "edgeGroupId": desired["edgeGroupId"],
-            "sipProfileId": desired["sipProfileId"],
-            "maxConcurrentSessions": 10,
-            "codecs": ["G711u"],
-            "registration": {**desired["registration"], "type": "REGISTER", "port": 5060},
-        },
-    )
-    assert existing.status_code == 201, existing.text
+    existing = edge_made_by_hand(emulator, desired, "made-by-hand")
     project = new_project([desired])
 
     refused = project.up(check=False)
     assert refused.returncode != 0
-    assert "adopt: true" in refused.stdout and existing.json()["id"] in refused.stdout
+    assert "adopt: true" in refused.stdout and existing["id"] in refused.stdout
 
     project.set_trunks([trunk("adopt-a", adopt=True)])
     project.up()
     out = project.trunks_output()["adopt-a"]
-    assert out["edgeId"] == existing.json()["id"]
+    assert out["edgeId"] == existing["id"]
     adopted = edge(emulator, out["edgeId"]).json()
     assert adopted["name"] == "adopt-a" and adopted["codecs"] == ["G711u", "G729"]
     assert edges_named(emulator, "made-by-hand") == []

@@ -17,8 +17,10 @@ import re
 import signal
 import subprocess
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +30,9 @@ from devtools.pulumi_cli import PulumiError, pulumi_binary
 from devtools.trunks_project import DEV_CLIENT_SECRET, TrunksProject
 from emulator.testing import EmulatorHandle, running_emulator
 from tests.e2e.conftest import api_calls, writes
+from tests.support.processes import alive, command_line, kill_tree, process_tree
 
-__all__ = ["api_calls", "writes"]
+__all__ = ["api_calls", "command_line", "kill_tree", "process_tree", "writes"]
 
 EDGES = "/api/v2/telephony/providers/edges"
 WEBHOOKS = "/api/v2/webhooks"
@@ -118,7 +121,11 @@ class RecordingProject(TrunksProject):
 
     def up_popen(self, *extra: str) -> subprocess.Popen:
         """`pulumi up` in the background (to kill it, or to disturb the emulator while it runs)."""
-        cmd = [pulumi_binary(), "up", "--yes", "--skip-preview", "--stack", self.stack, *extra, "--non-interactive"]
+        return self.popen("up", "--yes", "--skip-preview", "--stack", self.stack, *extra)
+
+    def popen(self, *args: str) -> subprocess.Popen:
+        """A pulumi command in the background, its output (stdout and stderr) on its stdout pipe."""
+        cmd = [pulumi_binary(), *args, "--non-interactive"]
         return subprocess.Popen(
             cmd, cwd=self.workdir, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
@@ -353,41 +360,80 @@ def edge_count(emu: EmulatorHandle) -> int:
 # --------------------------------------------------------------------------------------------- processes
 
 
-def process_tree(pid: int) -> list[int]:
-    """``pid``'s descendants (read from /proc; children before grandchildren)."""
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry))
-    found, queue = [], [pid]
-    while queue:
-        for child in parents.get(queue.pop(0), []):
-            found.append(child)
-            queue.append(child)
-    return found
+def role(cmdline: str) -> str:
+    """What a process of a pulumi run is, from its command line."""
+    for marker, name in (
+        ("language_host.py", "language host"),
+        ("run_program.py", "program runner"),
+        ("dynamic_provider.py", "provider process"),
+        ("pulumi.dynamic", "provider process"),
+    ):
+        if marker in cmdline:
+            return name
+    return Path(cmdline.split(" ", 1)[0]).name or "?"
 
 
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+#: How long the processes of a killed CLI may take to go.
+KILL_GRACE_SECONDS = 5.0
 
 
-def kill_tree(proc: subprocess.Popen) -> None:
-    """SIGKILL a background pulumi command and every process it started (by pid), if still running."""
-    tree = process_tree(proc.pid)
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait(30)
-    for pid in tree:
-        if alive(pid):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+class OutputReader:
+    """Reads a background command's output as it comes, so a test can wait for a line of it."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            self.lines.append(line)
+
+    def count(self, pattern: str) -> int:
+        return sum(1 for line in list(self.lines) if re.search(pattern, line))
+
+    def text(self, timeout: float = 30) -> str:
+        """Everything the command printed (once it has ended)."""
+        self._thread.join(timeout)
+        return "".join(self.lines)
+
+
+@dataclass
+class KilledRun:
+    """What a SIGKILL of the CLI left: how long each process it started took to go (seconds, by role, the
+    slowest of a role), and the processes still running after the grace period."""
+
+    gone_after: dict[str, float]
+    left: dict[int, str]
+
+
+def kill_cli(cli_pid: int, grace: float = KILL_GRACE_SECONDS) -> KilledRun:
+    """SIGKILL the pulumi CLI (only it, as `kill -9 <pid>` would) and watch every process it started go;
+    those still running after ``grace`` are reported, then killed so that the machine stays clean."""
+    tree = {pid: command_line(pid) for pid in process_tree(cli_pid)}
+    killed = time.monotonic()
+    os.kill(cli_pid, signal.SIGKILL)
+    gone: dict[int, float] = {}
+    while len(gone) < len(tree) and time.monotonic() - killed < grace:
+        for pid in tree:
+            if pid not in gone and not alive(pid):
+                gone[pid] = time.monotonic() - killed
+        time.sleep(0.01)
+    by_role: dict[str, float] = {}
+    for pid, seconds in gone.items():
+        name = role(tree[pid])
+        by_role[name] = max(by_role.get(name, 0.0), seconds)
+    left = {pid: tree[pid] for pid in tree if pid not in gone}
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return KilledRun(by_role, left)
+
+
+def report_kill(point: str, run: KilledRun) -> None:
+    """The kill point's figures in the reliability report (milliseconds each process of the run took to go)."""
+    REPORT["faults injected: a pulumi run SIGKILLed"] += 1
+    REPORT["processes left running by a SIGKILLed CLI"] += len(run.left)
+    for name, seconds in run.gone_after.items():
+        REPORT[f"killed {point}: {name} gone after (ms)"] = round(seconds * 1000)

@@ -1,10 +1,8 @@
 """`pulumi up` killed with SIGKILL in the middle of creating trunks, then the documented recovery:
 
-1. What is left of the killed run: the provider process (`pulumi_plugins/dynamic_provider.py`, which holds
-   the credentials) exits within half a second of the CLI (providers/session.py watches its parent). The
-   language host (`pulumi_plugins/language_host.py` and its `run_program.py`) stays, idle, re-parented to
-   init; a killed CI job takes it down with the rest, by hand kill it by pid
-   (`ps -ef | grep pulumi_plugins`). It makes no API call.
+1. Nothing of the killed run is left: the provider process (`pulumi_plugins/dynamic_provider.py`, which
+   holds the credentials), the language host and its program runner (`run_program.py`) exit within a
+   moment of the CLI (providers/lifeline.py), and make no API call after it.
 2. `pulumi cancel --yes`. The file backend keeps the killed run's lock,
    `<backend>/.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`, and refresh, up and destroy refuse to
    run ("the stack is currently locked by 1 lock(s) ... delete the lock file with `pulumi cancel`").
@@ -29,12 +27,8 @@ already exists ... set `adopt: true` on the trunk", and nothing is duplicated.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
 import time
-from pathlib import Path
 
 import pytest
 
@@ -44,32 +38,16 @@ from tests.support.waiting import wait_until
 from .conftest import (
     HOOK_URI,
     REPORT,
-    alive,
+    OutputReader,
     api_calls,
     edge_count,
     inventory,
+    kill_cli,
     kill_tree,
-    process_tree,
+    report_kill,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.reliability]
-
-
-def kill_cli(project, proc) -> dict[int, str]:
-    """SIGKILL the pulumi CLI (only it, as `kill -9 <pid>` would); returns the processes it started that are
-    still running a second later, with their command lines."""
-    tree = process_tree(proc.pid)
-    proc.send_signal(signal.SIGKILL)
-    output, _ = proc.communicate(timeout=30)
-    project.record(output)
-    time.sleep(1.0)  # time enough for a child that watches its parent to notice
-    left = {}
-    for pid in tree:
-        with contextlib.suppress(OSError):
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if alive(pid):
-                left[pid] = cmdline
-    return left
 
 
 def recover(project, trunks: list[dict]) -> list[str]:
@@ -100,25 +78,20 @@ def test_up_killed_while_creating_10_trunks_then_recovered(scenario):
     project = scenario.new_project(trunks)
     # Four at a time: when the CLI dies some trunks are done, some in flight, some not started.
     proc = project.up_popen("--parallel", "4")
-    left_running: dict[int, str] = {}
+    output = OutputReader(proc)
     try:
         assert wait_until(lambda: edge_count(emu) >= 6, 120), "the up did not get going"
-        left_running = kill_cli(project, proc)
-        REPORT["faults injected: pulumi up SIGKILLed"] += 1
-        REPORT["processes left running by a SIGKILLed CLI (language host)"] += len(left_running)
+        killed = kill_cli(proc.pid)
+        report_kill("while creating 10 trunks", killed)
         emu.reset_requests()
         time.sleep(2)
         after_the_kill = api_calls(emu.requests())
         REPORT["API calls by the killed run after the kill"] += len(after_the_kill)
-        # The provider process (the one holding the credentials) does not outlive the CLI.
-        assert not [cmd for cmd in left_running.values() if "pulumi.dynamic" in cmd], left_running
+        assert killed.left == {}, killed.left
         assert after_the_kill == []
     finally:
-        if proc.poll() is None:
-            kill_tree(proc)
-        for pid in left_running:  # step 1
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        kill_tree(proc)
+        project.record(output.text())
     exported = project.export()["deployment"]
     in_state = [r for r in exported.get("resources") or [] if r["type"].endswith((":Edge", ":Webhook"))]
     pending = exported.get("pending_operations") or []

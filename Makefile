@@ -79,7 +79,8 @@ emulator: venv
 	@mkdir -p .emulator
 	$(PY) -m emulator --host 127.0.0.1 --port 8787 --db .emulator/genesys.db
 
-test: toolchain
+# Lint first: a type error fails in seconds, before the end-to-end tests' minutes.
+test: toolchain lint
 	$(PY) -m pytest
 
 lint: venv

@@ -53,7 +53,7 @@ def diagnose(config: Mapping[str, Any], template_out: Path | None = None) -> tup
             )
         )
         return findings, meta
-    client, wire = api.open_client(endpoint)
+    client, wire = api.open_client(endpoint, doctor.queries)
     try:
         token = connection.token(client, endpoint)
         findings.append(token)

@@ -14,7 +14,14 @@ import threading
 import time
 from dataclasses import dataclass
 
-from .settings import READONLY_CLIENT_ID, READONLY_CLIENT_SECRET, RuntimeSettings, Settings
+from .settings import (
+    READONLY_CLIENT_ID,
+    READONLY_CLIENT_SECRET,
+    TELEPHONY_CLIENT_ID,
+    TELEPHONY_CLIENT_SECRET,
+    RuntimeSettings,
+    Settings,
+)
 from .store import Store
 
 EDGE_READ = "telephony:edge:read"
@@ -27,8 +34,10 @@ TELEPHONY = "telephony"
 TELEPHONY_READONLY = "telephony:readonly"
 AUDITS = "audits"
 AUDITS_READONLY = "audits:readonly"
+NOTIFICATIONS = "notifications"
 READ_SCOPES = frozenset({EDGE_READ, SIP_PROFILE_READ, TELEPHONY_READONLY, AUDITS_READONLY})
-ALL_SCOPES = READ_SCOPES | {EDGE_WRITE, WEBHOOK_WRITE, EVENTS_QUERY, TELEPHONY, AUDITS}
+ALL_SCOPES = READ_SCOPES | {EDGE_WRITE, WEBHOOK_WRITE, EVENTS_QUERY, TELEPHONY, AUDITS, NOTIFICATIONS}
+TELEPHONY_SCOPES = frozenset({TELEPHONY, TELEPHONY_READONLY, NOTIFICATIONS})
 
 
 @dataclass(frozen=True)
@@ -56,12 +65,13 @@ class AuthFailure(Exception):
 
 
 class ClientRegistry:
-    """The seeded OAuth clients: the configurable dev client and the fixed read-only one."""
+    """The seeded OAuth clients: the configurable dev client and the fixed read-only and telephony ones."""
 
     def __init__(self, settings: Settings) -> None:
         clients = [
             OAuthClient(settings.client_id, settings.client_secret, ALL_SCOPES),
             OAuthClient(READONLY_CLIENT_ID, READONLY_CLIENT_SECRET, READ_SCOPES),
+            OAuthClient(TELEPHONY_CLIENT_ID, TELEPHONY_CLIENT_SECRET, TELEPHONY_SCOPES),
         ]
         self._clients = {c.client_id: c for c in reversed(clients)}
 

@@ -14,6 +14,9 @@ DEFAULT_CLIENT_ID = "genesys-trunks-dev"
 DEFAULT_CLIENT_SECRET = "dev-only-secret"
 READONLY_CLIENT_ID = "genesys-trunks-readonly"
 READONLY_CLIENT_SECRET = "readonly-secret"
+#: A telephony administrator's client: every telephony and notifications scope, no audits.
+TELEPHONY_CLIENT_ID = "genesys-trunks-telephony"
+TELEPHONY_CLIENT_SECRET = "telephony-secret"
 
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]

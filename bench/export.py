@@ -19,8 +19,7 @@ from typing import Any
 
 import yaml
 
-from emulator.testing import EmulatorHandle, running_emulator
-from tests.support.trunks_project import (
+from devtools.trunks_project import (
     GROUP_DR,
     GROUP_PRIMARY,
     PROFILE_HD,
@@ -29,6 +28,7 @@ from tests.support.trunks_project import (
     REPO,
     TrunksProject,
 )
+from emulator.testing import EmulatorHandle, running_emulator
 
 from .requestlog import short_endpoint, summarize
 

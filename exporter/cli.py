@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
     with open_client(config, dict(os.environ)) as api:
         exported = dialect.read_trunks(api, Progress(err))
-        cost = f"{api.stats.total_calls} API calls, {api.stats.token_fetches} token(s)"
+        cost = f"{api.stats.snapshot()['total_calls']} API calls, {api.stats.token_fetches} token(s)"
     chosen = select(
         exported,
         dialect.config_problems,

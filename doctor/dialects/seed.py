@@ -75,7 +75,7 @@ class _Org:
     def __init__(self, run: Run) -> None:
         self.reads = run.reads
         self.client = run.client
-        self.dialect: SeedDialect = run.client.dialect
+        self.dialect = SeedDialect()
 
     def _all(self, call_label: str, fetch: Callable[[], Iterable[T]]) -> Outcome:
         return self.reads.once(("all", call_label), call_label, lambda: list(fetch()))
@@ -133,7 +133,7 @@ def _trunks(config: Mapping[str, Any], findings: list[Finding]) -> list[TrunkCon
 def _catalogue(trunks: list[TrunkConfig], org: _Org) -> list[Finding]:
     findings: list[Finding] = []
     for i, trunk in enumerate(trunks):
-        for setting, ref in trunk.fromStacks.items():
+        for setting, ref in trunk.from_stacks.items():
             if setting in ("sipProfileId", "edgeGroupId"):
                 findings.append(
                     info(
@@ -143,12 +143,12 @@ def _catalogue(trunks: list[TrunkConfig], org: _Org) -> list[Finding]:
                         f"run the doctor after that stack's `pulumi up` with trunks[{i}].{setting} set to its value",
                     )
                 )
-    for group_id, users in catalogue.users_by(trunks, _name, lambda t: t.edgeGroupId).items():
+    for group_id, users in catalogue.users_by(trunks, _name, lambda t: t.edge_group_id).items():
         group = org.edge_group(group_id)
         findings.append(
             catalogue.entry("edge group", "edgeGroupId", group_id, users, group, org.edge_groups, _described)
         )
-    for profile_id, users in catalogue.users_by(trunks, _name, lambda t: t.sipProfileId).items():
+    for profile_id, users in catalogue.users_by(trunks, _name, lambda t: t.sip_profile_id).items():
         profile = org.sip_profile(profile_id)
         findings.append(
             catalogue.entry("SIP profile", "sipProfileId", profile_id, users, profile, org.sip_profiles, _described)
@@ -205,7 +205,7 @@ def _duplicates(trunks: list[TrunkConfig], edges: list[Edge]) -> list[Finding]:
             theirs = edge.registration
             if (
                 theirs is not None
-                and edge.group_id == trunk.edgeGroupId
+                and edge.group_id == trunk.edge_group_id
                 and edge.name.lower() != trunk.name.lower()
                 and theirs.username == reg.username
                 and (theirs.host or "").lower() == reg.host.lower()
@@ -215,7 +215,7 @@ def _duplicates(trunks: list[TrunkConfig], edges: list[Edge]) -> list[Finding]:
                         CAT,
                         f"trunk {trunk.name!r} registration",
                         f"edge {edge.name!r} ({edge.id}) already registers as {reg.username}@{reg.host} in edge "
-                        f"group {trunk.edgeGroupId}: `pulumi up` will refuse to create a second one",
+                        f"group {trunk.edge_group_id}: `pulumi up` will refuse to create a second one",
                         f"set trunks[{i}].adopt to true to manage that edge, or use another registration.username",
                     )
                 )
@@ -232,7 +232,7 @@ def _needs(dialect: SeedDialect, trunks: list[TrunkConfig] | None) -> list[Need]
     no_wait = None
     if trunks is not None and not any(t.webhook for t in trunks):
         no_webhook = "no trunk sets webhook"
-    if trunks is not None and not any(t.registrationTimeoutSeconds > 0 for t in trunks):
+    if trunks is not None and not any(t.registration_timeout_seconds > 0 for t in trunks):
         no_wait = "every trunk sets registrationTimeoutSeconds to 0"
     profile, profiles = dialect.get_sip_profile("-").template, dialect.list_sip_profiles(1, 1).template
     group, groups = dialect.get_edge_group("-").template, dialect.list_edge_groups(1, 1).template

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from emulator.testing import free_port
-from tests.support.trunks_project import (
+from devtools.trunks_project import (
     DEV_CLIENT_SECRET,
     GROUP_DR,
     GROUP_PRIMARY,
@@ -25,6 +24,7 @@ from tests.support.trunks_project import (
     TrunksProject,
     trunk,
 )
+from emulator.testing import free_port
 
 pytestmark = pytest.mark.e2e
 READONLY_CLIENT = ("genesys-trunks-readonly", "readonly-secret")

@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.e2e.conftest import writes
-from tests.support.pulumi_cli import change_summary, pulumi_binary
-from tests.support.trunks_project import (
+from devtools.pulumi_cli import change_summary, pulumi_binary
+from devtools.trunks_project import (
     GROUP_DR,
     GROUP_PRIMARY,
     PROFILE_HD,
@@ -27,6 +26,7 @@ from tests.support.trunks_project import (
     TrunksProject,
     trunk,
 )
+from tests.e2e.conftest import writes
 
 pytestmark = pytest.mark.e2e
 EDGES = "/api/v2/telephony/providers/edges"

@@ -1,7 +1,8 @@
 """Everything the exporter takes from the rest of the project, in one place.
 
 The API client (its operations, token and pacing) and the config schema (the names users write) are the
-exporter's only ties to `providers/` and `components/`; nothing there imports the exporter.
+exporter's only ties to `providers/` and `components/`; nothing there imports the exporter. The cloud
+trunk's config is read as the doctor reads it (`doctor.dialects.cloud_config`, the one place both touch it).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import pydantic
 
 from components import TrunkConfig
+from doctor.dialects.cloud_config import problems_of as cloud_config_problems
 from providers.genesys_api import (
     ClientSettings,
     ConfigurationError,
@@ -29,6 +31,8 @@ __all__ = [
     "GenesysClient",
     "SipProfile",
     "Webhook",
+    "client_settings",
+    "cloud_config_problems",
     "config_problems",
     "open_client",
 ]
@@ -37,9 +41,13 @@ __all__ = [
 PAGE_SIZE = 500
 
 
-def open_client(get_config: Callable[[str], Any], environ: dict[str, str]) -> GenesysClient:
-    """A client with the stack's `genesys:*` settings (the `GENESYSCLOUD_*` variables as fallback)."""
-    return GenesysClient(ClientSettings.from_config(get_config, environ), page_size=PAGE_SIZE)
+def client_settings(get_config: Callable[[str], Any], environ: dict[str, str]) -> ClientSettings:
+    """The stack's `genesys:*` settings (the `GENESYSCLOUD_*` variables as fallback), its dialect included."""
+    return ClientSettings.from_config(get_config, environ)
+
+
+def open_client(settings: ClientSettings) -> GenesysClient:
+    return GenesysClient(settings, page_size=PAGE_SIZE)
 
 
 def config_problems(entry: dict[str, Any]) -> list[tuple[str, str]]:

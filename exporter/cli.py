@@ -86,7 +86,8 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
     say = err if args.stdout else out
     target = "printed" if args.stdout else f"written to {stack.file.name}"
-    summary = f"{len(planned.new)} of the org's {len(exported)} {dialect.entity}s {target}"
+    listed = [t for t in exported if args.include_deleted or t.state != "deleted"]
+    summary = f"{len(planned.new)} of the org's {len(listed)} {dialect.entity}s {target}"
     print(f"{summary} ({time.monotonic() - started:.1f} s, {cost})", file=say)
     _explain(stack.name, dialect.entity, chosen.skipped, planned, printed=args.stdout, say=say)
     return 0

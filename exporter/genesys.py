@@ -1,8 +1,7 @@
 """Everything the exporter takes from the rest of the project, in one place.
 
 The API client (its operations, token and pacing) and the config schema (the names users write) are the
-exporter's only ties to `providers/` and `components/`; nothing there imports the exporter. The cloud
-trunk's config is read as the doctor reads it (`doctor.dialects.cloud_config`, the one place both touch it).
+exporter's only ties to `providers/` and `components/`; nothing there imports the exporter.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from typing import Any
 import pydantic
 
 from components import TrunkConfig
-from doctor.dialects.cloud_config import problems_of as cloud_config_problems
+from components.cloud_trunk_config import CloudTrunkConfig
 from providers.genesys_api import (
     ClientSettings,
     ConfigurationError,
@@ -31,8 +30,8 @@ __all__ = [
     "GenesysClient",
     "SipProfile",
     "Webhook",
+    "CloudTrunkConfig",
     "client_settings",
-    "cloud_config_problems",
     "config_problems",
     "open_client",
 ]
@@ -50,10 +49,11 @@ def open_client(settings: ClientSettings) -> GenesysClient:
     return GenesysClient(settings, page_size=PAGE_SIZE)
 
 
-def config_problems(entry: dict[str, Any]) -> list[tuple[str, str]]:
-    """(path inside the entry, message) for every rule of the trunk config that ``entry`` breaks."""
+def config_problems(entry: dict[str, Any], schema: type[pydantic.BaseModel] = TrunkConfig) -> list[tuple[str, str]]:
+    """(path inside the entry, message) for every rule of the dialect's trunk config (``schema``) that
+    ``entry`` breaks."""
     try:
-        TrunkConfig.model_validate(entry)
+        schema.model_validate(entry)
     except pydantic.ValidationError as exc:
         return [(field_path(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors(include_url=False)]
     return []

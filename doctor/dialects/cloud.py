@@ -39,7 +39,7 @@ from ..findings import Finding, Section, fail, info, ok, warn
 from ..permissions import Need, judge
 from ..reads import Outcome, label
 from . import cloud_config
-from .cloud_config import CloudTrunk
+from .cloud_config import CloudTrunkConfig
 
 TRUNKS_KEY = "genesys-trunks:trunks"
 TELEPHONY_READ = "scope telephony:readonly (or telephony)"
@@ -88,7 +88,7 @@ class CloudDoctor:
         with its type, default and allowed values; the org's metabases and sites."""
         org = _Org(run)
         trunks, _ = cloud_config.read(run.config.get(TRUNKS_KEY))
-        wanted = sorted({t.metabase_id for t in trunks} or {BYOC_CARRIER_METABASE})
+        wanted = sorted({t.trunk_metabase_id for t in trunks} or {BYOC_CARRIER_METABASE})
         templates = {m: org.template(m) for m in wanted}
         metabases, sites = org.metabases(), org.sites()
         return {
@@ -190,7 +190,7 @@ def _live_site(site: Site, path: str) -> Site:
 # ---------------------------------------------------------------------------------------------- config
 
 
-def _trunks(config: Mapping[str, Any], findings: list[Finding]) -> list[CloudTrunk] | None:
+def _trunks(config: Mapping[str, Any], findings: list[Finding]) -> list[CloudTrunkConfig] | None:
     trunks, problems = cloud_config.read(config.get(TRUNKS_KEY))
     if problems:
         findings.append(
@@ -203,18 +203,18 @@ def _trunks(config: Mapping[str, Any], findings: list[Finding]) -> list[CloudTru
         )
         return None
     names = ", ".join(t.name for t in trunks)
-    findings.append(ok(Section.CONFIG, TRUNKS_KEY, f"{len(trunks)} trunk(s) readable: {names}"))
+    findings.append(ok(Section.CONFIG, TRUNKS_KEY, f"{len(trunks)} trunk(s) valid: {names}"))
     return trunks
 
 
 # ---------------------------------------------------------------------------------------------- catalogue
 
 
-def _name(trunk: CloudTrunk) -> str:
+def _name(trunk: CloudTrunkConfig) -> str:
     return trunk.name
 
 
-def _catalogue(trunks: list[CloudTrunk], org: _Org) -> list[Finding]:
+def _catalogue(trunks: list[CloudTrunkConfig], org: _Org) -> list[Finding]:
     findings: list[Finding] = []
     for i, trunk in enumerate(trunks):
         for setting, ref in trunk.from_stacks.items():
@@ -222,7 +222,7 @@ def _catalogue(trunks: list[CloudTrunk], org: _Org) -> list[Finding]:
                 info(
                     CAT,
                     f"trunk {trunk.name!r} {setting}",
-                    f"comes from stack {ref.get('stack') if isinstance(ref, dict) else ref} output: not checked here",
+                    f"comes from stack {ref.stack} output {ref.output!r}: not checked here",
                     f"run the doctor after that stack's `pulumi up` with trunks[{i}].{setting} set to its value",
                 )
             )
@@ -239,16 +239,16 @@ def _catalogue(trunks: list[CloudTrunk], org: _Org) -> list[Finding]:
     return findings
 
 
-def _inbound(trunk: CloudTrunk) -> str | None:
+def _inbound(trunk: CloudTrunkConfig) -> str | None:
     return trunk.inbound_site_id
 
 
-def _media(trunk: CloudTrunk) -> str | None:
+def _media(trunk: CloudTrunkConfig) -> str | None:
     return trunk.site_id
 
 
-def _metabase(trunk: CloudTrunk) -> str:
-    return trunk.metabase_id
+def _metabase(trunk: CloudTrunkConfig) -> str:
+    return trunk.trunk_metabase_id
 
 
 def _site(site: Site) -> str:
@@ -259,16 +259,17 @@ def _template(template: TrunkBaseTemplate) -> str:
     return f"its template exists ({len(template.properties)} keys; `--template-out FILE` lists them)"
 
 
-def _properties(i: int, trunk: CloudTrunk, template: TrunkBaseTemplate) -> Finding:
+def _properties(i: int, trunk: CloudTrunkConfig, template: TrunkBaseTemplate) -> Finding:
     """Every property the trunk sends (codecs, carrier, credentials, ``properties``) against the template,
     as preview checks it; each problem at the config path it comes from."""
     subject = f"trunk {trunk.name!r} properties"
-    problems = check_properties(template, {key: value for key, (_, value) in trunk.sent.items()})
+    sent = cloud_config.sent(trunk)
+    problems = check_properties(template, {key: value for key, (_, value) in sent.items()})
     if not problems:
-        return ok(CAT, subject, f"{len(trunk.sent)} value(s) valid against the template (codecs included)")
+        return ok(CAT, subject, f"{len(sent)} value(s) valid against the template (codecs included)")
     paths = []
     for key, message in problems:
-        where, _ = trunk.sent.get(key.split("[", 1)[0], (f"properties.{key}", None))
+        where, _ = sent.get(key.split("[", 1)[0], (f"properties.{key}", None))
         shown = where if where.startswith("properties.") else f"{where} ({key})"
         paths.append(f"trunks[{i}].{shown} {message}")
     return fail(
@@ -306,7 +307,7 @@ def _live(bases: Outcome) -> list[TrunkBase]:
     return [b for b in bases.value or [] if not b.deleted] if bases.ok else []
 
 
-def _sample(bases: Outcome, trunks: list[CloudTrunk]) -> TrunkBase | None:
+def _sample(bases: Outcome, trunks: list[CloudTrunkConfig]) -> TrunkBase | None:
     """An existing trunk base to read once, one of the stack's trunks if it has one."""
     live = _live(bases)
     names = {t.name.casefold() for t in trunks}

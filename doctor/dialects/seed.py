@@ -110,7 +110,7 @@ class _Org:
 
 def _trunks(config: Mapping[str, Any], findings: list[Finding]) -> list[TrunkConfig] | None:
     try:
-        trunks = parse_trunks(config.get(TRUNKS_KEY))
+        trunks = parse_trunks(config.get(TRUNKS_KEY), schema=TrunkConfig)
     except ConfigError as exc:
         problems = "; ".join(line.strip() for line in str(exc).splitlines()[1:] or [str(exc)])
         findings.append(

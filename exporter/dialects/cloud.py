@@ -26,7 +26,7 @@ from providers.genesys_api.cloud import (
     template_defaults,
 )
 
-from ..genesys import GenesysApiError, GenesysClient, cloud_config_problems
+from ..genesys import CloudTrunkConfig, GenesysApiError, GenesysClient, config_problems
 from ..model import ExportedTrunk, SecretSetting, Track
 
 BYOC_PREFIX = "external_sip_pcv_byoc"
@@ -54,7 +54,7 @@ class CloudDialect:
         return exported
 
     def config_problems(self, entry: dict[str, Any]) -> list[tuple[str, str]]:
-        return cloud_config_problems(entry)
+        return config_problems(entry, CloudTrunkConfig)
 
 
 def _byoc(base: TrunkBase) -> bool:
@@ -94,14 +94,14 @@ def trunk_entry(
         trunk.comments["trunkMetabaseId"] = metabases.get(metabase.id) or metabase.name or ""
     if values.get(KEY_CODECS) is not None:
         settings["codecs"] = codecs_from_wire(values[KEY_CODECS])
-    leftovers = _carrier(trunk, values)
+    _carrier(trunk, values)
     username, realm = credentials_from_properties(values)
     credentials = {k: v for k, v in (("username", username), ("realm", realm)) if v}
     if credentials:
         settings["credentials"] = credentials
         at = f" at realm {realm!r}" if realm else ""
         trunk.secrets.append(SecretSetting("credentials.password", f"the digest password of {username!r}{at}"))
-    properties = _chosen(trunk, values, template, leftovers)
+    properties = _chosen(trunk, values, template)
     if properties:
         settings["properties"] = properties
     if base.description:
@@ -110,19 +110,19 @@ def trunk_entry(
     return trunk
 
 
-def _carrier(trunk: ExportedTrunk, values: dict[str, Any]) -> dict[str, Any]:
-    """``carrier`` from the one proxy entry and the transport; a proxy list the block cannot hold is kept
-    as it is under ``properties`` (returned), with a note."""
+def _carrier(trunk: ExportedTrunk, values: dict[str, Any]) -> None:
+    """``carrier`` from the one proxy entry and the transport. A proxy list the block cannot hold makes the
+    trunk unfit: taking it over would replace the list with one entry."""
     proxies = values.get(KEY_PROXIES) or []
     found = carrier_from_properties(values) if len(proxies) == 1 else None
     if found is None:
-        if not proxies:
-            return {}
-        trunk.notes.append(
-            f"its proxy list {proxies!r} does not fit `carrier` (one `host` or `host:port`): kept as "
-            f"properties.{KEY_PROXIES} and properties.{KEY_PROTOCOL}"
-        )
-        return {KEY_PROXIES: proxies, **({KEY_PROTOCOL: values[KEY_PROTOCOL]} if KEY_PROTOCOL in values else {})}
+        if proxies:
+            trunk.unfit = (
+                f"its proxy list {proxies!r} does not fit a trunk's carrier (one `host` or `host:port`), and "
+                "`up` would replace it with one entry: keep it outside the stack, or reduce it to one entry in "
+                "the org and export again"
+            )
+        return
     host, port, transport = found
     carrier: dict[str, Any] = {"host": host}
     if port is not None:
@@ -130,12 +130,9 @@ def _carrier(trunk: ExportedTrunk, values: dict[str, Any]) -> dict[str, Any]:
     if transport:
         carrier["transport"] = transport
     trunk.settings["carrier"] = carrier
-    return {}
 
 
-def _chosen(
-    trunk: ExportedTrunk, values: dict[str, Any], template: TrunkBaseTemplate | None, leftovers: dict[str, Any]
-) -> dict[str, Any]:
+def _chosen(trunk: ExportedTrunk, values: dict[str, Any], template: TrunkBaseTemplate | None) -> dict[str, Any]:
     """Every other property whose value is not the template's default; a key the template does not know is
     left out with a note (the program refuses unknown keys, which the API would store silently)."""
     if template is None:
@@ -143,7 +140,7 @@ def _chosen(
         defaults: dict[str, Any] = {}
     else:
         defaults = template_defaults(template)
-    chosen = dict(leftovers)
+    chosen: dict[str, Any] = {}
     for key, value in sorted(values.items()):
         if key in NAMED_KEYS or value is None:
             continue

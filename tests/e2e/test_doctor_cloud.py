@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from devtools.trunks_project import DEV_CLIENT_SECRET, TrunksProject
+from devtools.trunks_project import cloud_trunk as devtools_cloud_trunk
 from tests.e2e.test_doctor import by_level, doctor, finding
 from tests.emulator.cloud.helpers import MEDIA_SITE, PASSWORD, byoc_base, unique
 from tests.emulator.cloud.sdk import Sdk, connect
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.e2e
 INBOUND_SITE = "5d1a7e0c-2b3f-4c5d-8e9f-0a1b2c3d4e01"
 BASES = "/api/v2/telephony/providers/edges/trunkbasesettings"
 AUDITS = "/api/v2/audits/query/realtime"
-TRUNK_PASSWORD = "cloud-doc-s3cret"
+TRUNK_PASSWORD = "-s3cret"  # every test trunk's password ends so
 #: The writes of the program: named, never sent.
 UNCHECKABLE = {
     f"POST {BASES} [up]",
@@ -28,28 +29,16 @@ UNCHECKABLE = {
 
 
 def cloud_trunk(name: str, **over: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "name": name,
-        "inboundSiteId": INBOUND_SITE,
-        "codecs": ["G711u", "G729"],
-        "carrier": {"host": "sip.carrier.example.com", "port": 5060, "transport": "udp"},
-        "credentials": {"username": f"acct-{name}", "realm": "carrier.example.com"},
-    }
-    base.update(over)
-    return base
+    """The tests' BYOC trunk with a carrier port and a realm."""
+    return devtools_cloud_trunk(name, **{"carrier": {"port": 5060}, "credentials": {"realm": "example.com"}, **over})
 
 
 @pytest.fixture
 def cloud_project(new_project):
-    """A stack in the cloud dialect with the given trunks (each with a password as a secret)."""
+    """A stack in the cloud dialect with the given trunks (each password a secret)."""
 
-    def make(trunks: list[dict[str, Any]], **kw: Any) -> TrunksProject:
-        project: TrunksProject = new_project([], **kw)
-        project.write_config(
-            {"genesys:dialect": "cloud", "genesys-trunks:trunks": trunks},
-            secrets=[(f"trunks[{i}].credentials.password", TRUNK_PASSWORD) for i in range(len(trunks))],
-        )
-        return project
+    def make(trunks: list[dict[str, Any]]) -> TrunksProject:
+        return new_project(trunks, dialect="cloud")
 
     return make
 
@@ -226,5 +215,10 @@ def test_a_cloud_trunk_config_that_cannot_be_read_fails_and_the_rest_is_still_ch
     assert status == 1
     config = finding(report, "config", "genesys-trunks:trunks")
     assert config["level"] == "fail"
-    assert "trunks[0].sipProfileId: is not a setting of a cloud trunk" in config["message"]
+    assert (
+        "trunks[0].sipProfileId: is a setting of the seed dialect; Genesys Cloud has no SIP profiles"
+        in config["message"]
+    )
+    assert "trunks[0].codecs[1]: Genesys Cloud does not offer GSM on trunks" in config["message"]
+    assert "trunks[0].carrier.transport" in config["message"]
     assert finding(report, "permissions", f"GET {BASES}/template [preview]")["level"] == "ok"

@@ -318,11 +318,11 @@ def test_cloud_entry_is_in_the_configs_names_with_only_the_chosen_properties():
     assert [s.path for s in trunk.secrets] == ["credentials.password"] and trunk.secrets[0].value is None
     assert trunk.notes == ["property 'trunk_made_up' is not in its metabase's template: left out"]
     assert "********" not in str(trunk.settings)
-    assert CloudDialect().config_problems(dict(trunk.settings)) == []
+    assert select([trunk], CloudDialect().config_problems).trunks == [trunk]  # with a placeholder password
     assert "'Yes'" in stack_file.dumps(stack_file.entry(trunk))  # a YAML 1.1 boolean word stays a string
 
 
-def test_cloud_entry_keeps_a_proxy_list_carrier_cannot_hold():
+def test_cloud_entry_with_a_proxy_list_carrier_cannot_hold_is_left_out_with_the_reason():
     from exporter.dialects.cloud import trunk_entry
     from providers.genesys_api.cloud import TrunkBaseTemplate
 
@@ -330,10 +330,9 @@ def test_cloud_entry_keeps_a_proxy_list_carrier_cannot_hold():
     base = _cloud_base(trunk_transport_serverProxyList=["a.example.com", "b.example.com:5060"])
     trunk = trunk_entry(base, {}, {}, template)
 
-    assert "carrier" not in trunk.settings
-    assert trunk.settings["properties"] == {
-        "trunk_transport_serverProxyList": ["a.example.com", "b.example.com:5060"],
-        "trunk_transport_protocolVariant": "tls",
-        "trunk_maxDialTimeout": "3m",
-    }
-    assert trunk.notes[0].startswith("its proxy list ['a.example.com', 'b.example.com:5060'] does not fit `carrier`")
+    chosen = select([trunk], CloudDialect().config_problems)
+    assert chosen.trunks == [] and len(chosen.skipped) == 1
+    assert chosen.skipped[0].startswith(
+        "'Yes' (b1): its proxy list ['a.example.com', 'b.example.com:5060'] does not fit a trunk's carrier"
+    )
+    assert "carrier" not in trunk.settings and "trunk_transport_serverProxyList" not in trunk.settings["properties"]

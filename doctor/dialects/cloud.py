@@ -215,17 +215,7 @@ def _name(trunk: CloudTrunkConfig) -> str:
 
 
 def _catalogue(trunks: list[CloudTrunkConfig], org: _Org) -> list[Finding]:
-    findings: list[Finding] = []
-    for i, trunk in enumerate(trunks):
-        for setting, ref in trunk.from_stacks.items():
-            findings.append(
-                info(
-                    CAT,
-                    f"trunk {trunk.name!r} {setting}",
-                    f"comes from stack {ref.stack} output {ref.output!r}: not checked here",
-                    f"run the doctor after that stack's `pulumi up` with trunks[{i}].{setting} set to its value",
-                )
-            )
+    findings = catalogue.from_other_stacks(trunks, ("inboundSiteId", "siteId"))
     for setting, pick in (("inboundSiteId", _inbound), ("siteId", _media)):
         for site_id, users in catalogue.users_by(trunks, _name, pick).items():
             findings.append(catalogue.entry("site", setting, site_id, users, org.site(site_id), org.sites, _site))

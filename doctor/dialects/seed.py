@@ -131,18 +131,7 @@ def _trunks(config: Mapping[str, Any], findings: list[Finding]) -> list[TrunkCon
 
 
 def _catalogue(trunks: list[TrunkConfig], org: _Org) -> list[Finding]:
-    findings: list[Finding] = []
-    for i, trunk in enumerate(trunks):
-        for setting, ref in trunk.from_stacks.items():
-            if setting in ("sipProfileId", "edgeGroupId"):
-                findings.append(
-                    info(
-                        CAT,
-                        f"trunk {trunk.name!r} {setting}",
-                        f"comes from stack {ref.stack} output {ref.output!r}: not checked here",
-                        f"run the doctor after that stack's `pulumi up` with trunks[{i}].{setting} set to its value",
-                    )
-                )
+    findings = catalogue.from_other_stacks(trunks, ("sipProfileId", "edgeGroupId"))
     for group_id, users in catalogue.users_by(trunks, _name, lambda t: t.edge_group_id).items():
         group = org.edge_group(group_id)
         findings.append(

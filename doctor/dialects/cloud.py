@@ -274,12 +274,14 @@ def _properties(i: int, trunk: CloudTrunkConfig, template: TrunkBaseTemplate) ->
 
 
 def _needs(dialect: CloudDialect) -> list[Need]:
-    """Every call of the cloud program, by the operations that make it."""
+    """Every call of the cloud program, by the operations that make it (see providers/trunk_base.py and
+    trunk_base_outcome.py; the metabase and site lists are read when a trunk names one that is missing)."""
     base, bases = dialect.get_trunk_base("-").template, dialect.list_trunk_bases(1, 1).template
     return [
         Need("GET", dialect.get_template("-").template, TELEPHONY_READ, ("preview",)),
         Need("GET", dialect.list_metabases(1, 1).template, TELEPHONY_READ, ("preview",)),
         Need("GET", dialect.get_site("-").template, TELEPHONY_READ, ("preview",)),
+        Need("GET", dialect.list_sites(1, 1).template, TELEPHONY_READ, ("preview",)),
         Need("GET", bases, TELEPHONY_READ, ("up",)),
         Need("GET", base, TELEPHONY_READ, ("up", "refresh")),
         Need("POST", bases, TELEPHONY_WRITE, ("up",)),

@@ -102,15 +102,18 @@ class CloudDoctor:
 
 
 def template_keys(template: TrunkBaseTemplate) -> list[dict[str, Any]]:
-    """One row per template key: its type, default and what it allows."""
+    """One row per template key: its type, default and what it allows, in words (``allowed``) and as the
+    template states it (``schema``: enum, items, pattern, minimum...)."""
     rows = []
     for key, prop in sorted(template.properties.items()):
+        schema = prop.model_dump(exclude={"value", "type"}, exclude_none=True, by_alias=True)
         rows.append(
             {
                 "key": key,
                 "type": prop.type or "",
                 "default": prop.value.default if key != KEY_PASSWORD else "",
-                "allowed": _allowed(prop.model_dump(exclude={"value"}, exclude_none=True, by_alias=True)),
+                "allowed": _allowed({"type": prop.type, **schema}),
+                "schema": schema,
             }
         )
     return rows

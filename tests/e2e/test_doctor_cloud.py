@@ -131,6 +131,12 @@ def test_a_healthy_cloud_stack_is_all_ok_and_learns_the_unknowns(emulator, cloud
         and keys["trunk_media_dtmf_payload"]["type"] == "integer"
     )
     assert "items: audio/opus | audio/pcmu" in keys["trunk_media_codec"]["allowed"]
+    assert keys["trunk_media_codec"]["schema"]["items"]["enum"][-1] == "audio/g722"
+    assert keys["trunk_transport_serverProxyList"]["schema"] == {
+        "items": {"type": "string"},
+        "uniqueItems": True,
+        "required": True,
+    }
     assert {s["name"] for s in written["sites"]} >= {"Cloud BYOC Site", "Premises HQ"}
 
     # The same run as a person reads it: the findings, then the template as a table.

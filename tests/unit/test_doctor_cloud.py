@@ -67,7 +67,13 @@ def test_topics_refused_or_without_trunk_topics():
 def test_template_keys_as_a_table():
     rows = template_keys(TrunkBaseTemplate.model_validate(template()))
     payload = {row["key"]: row for row in rows}["trunk_media_dtmf_payload"]
-    assert payload == {"key": "trunk_media_dtmf_payload", "type": "integer", "default": 101, "allowed": "96..127"}
+    assert payload == {
+        "key": "trunk_media_dtmf_payload",
+        "type": "integer",
+        "default": 101,
+        "allowed": "96..127",
+        "schema": {"minimum": 96, "maximum": 127},
+    }
     text = render.tables({"templates": {"m.json": rows}, "errors": []})
     lines = text.splitlines()
     assert lines[0] == f"templates m.json ({len(rows)})" and lines[1].split() == ["key", "type", "default", "allowed"]

@@ -228,3 +228,25 @@ def test_a_cloud_trunk_config_that_cannot_be_read_fails_and_the_rest_is_still_ch
     assert "trunks[0].codecs[1]: Genesys Cloud does not offer GSM on trunks" in config["message"]
     assert "trunks[0].carrier.transport" in config["message"]
     assert finding(report, "permissions", f"GET {BASES}/template [preview]")["level"] == "ok"
+
+
+def test_it_stays_within_the_rate_limit_and_warns_when_the_window_is_nearly_spent(emulator, cloud_project, sdk):
+    sdk.telephony.post_telephony_providers_edges_trunkbasesettings(byoc_base(unique("cdoc-rate")))
+    project = cloud_project([cloud_trunk("cdoc-rate")])
+    # metabases, site, template, the base list, one base, the trunk instances, the audit query, the topics
+    reads = 8
+    before = emulator.settings()["rateLimitPerMinute"]
+    emulator.settings(rate_limit_per_minute=reads)
+    try:
+        emulator.reset_rate_limits()
+        status, report = diagnose(emulator, project)
+        statuses = [r["status"] for r in emulator.requests()]
+    finally:
+        emulator.settings(rate_limit_per_minute=before)
+
+    assert 429 not in statuses and len(statuses) == reads + 1  # and the token
+    rate = finding(report, "connection", "rate limit")
+    assert rate["level"] == "warn"
+    assert rate["message"].startswith(f"inin-ratelimit-allowed {reads}, inin-ratelimit-count {reads}, ")
+    assert f"the window is nearly spent ({reads} API read(s) this run, each once)" in rate["message"]
+    assert status == 0

@@ -78,3 +78,33 @@ def test_template_keys_as_a_table():
     lines = text.splitlines()
     assert lines[0] == f"templates m.json ({len(rows)})" and lines[1].split() == ["key", "type", "default", "allowed"]
     assert any(line.split() == ["trunk_media_dtmf_payload", "integer", "101", "96..127"] for line in lines)
+
+
+def test_settings_from_other_stacks_are_named_not_checked():
+    from doctor import catalogue
+    from doctor.dialects import cloud_config
+
+    trunks, problems = cloud_config.read(
+        [
+            {
+                "name": "from-net",
+                "fromStacks": {"inboundSiteId": {"stack": "org/network/prod", "output": "siteId"}},
+                "carrier": {"host": "sip.example.com"},
+            }
+        ]
+    )
+    assert problems == [] and trunks[0].inbound_site_id is None
+    found = catalogue.from_other_stacks(trunks, ("inboundSiteId", "siteId"))
+    assert [(f.subject, f.level, f.message) for f in found] == [
+        (
+            "trunk 'from-net' inboundSiteId",
+            Level.INFO,
+            "comes from stack org/network/prod output 'siteId': not checked here",
+        )
+    ]
+    assert "trunks[0].inboundSiteId" in (found[0].fix or "")
+    assert list(cloud_config.sent(trunks[0])) == [
+        "trunk_media_codec",
+        "trunk_transport_serverProxyList",
+        "trunk_transport_protocolVariant",
+    ]

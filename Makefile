@@ -26,14 +26,15 @@ help:
 	@echo "make up        create or update the '$(STACK)' stack (starts the local emulator when the stack targets it)"
 	@echo "make preview   show what 'make up' would change"
 	@echo "make refresh   read the real state of every resource into the stack"
-	@echo "make destroy   delete every trunk and webhook of the stack"
+	@echo "make destroy   delete every trunk (edge or trunk base) and webhook of the stack"
 	@echo "make outputs   print the stack outputs"
 	@echo "make doctor    check, reading only, that the stack, its OAuth client and its org agree"
 	@echo "make export    write the org's existing trunks into Pulumi.$(STACK).yaml (EXPORT_ARGS=--merge, --force, --stdout, --name GLOB)"
 	@echo "make emulator  run the local Genesys Cloud emulator in the foreground"
 	@echo "make test      run every test (unit, emulator, end-to-end)"
 	@echo "make bench     measure API calls, time and state per trunk"
-	@echo "STACK=name selects another stack (default: dev)."
+	@echo "STACK=name selects another stack (default: dev, the seed dialect; dev-cloud: the Platform API's"
+	@echo "               BYOC trunks, against the same local emulator)."
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt emulator/requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)

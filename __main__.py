@@ -1,6 +1,7 @@
 """genesys-trunks: the Connect trunks of one environment (one Pulumi stack per environment).
 
-Reads `genesys-trunks:trunks` from Pulumi.<stack>.yaml, builds one TrunkStack per trunk and
+Reads `genesys-trunks:trunks` from Pulumi.<stack>.yaml in the stack's API dialect (`genesys:dialect`),
+builds one TrunkStack (that dialect's) per trunk and
 exports a `trunks` output, keyed by trunk name, for other stacks' StackReferences.
 The Genesys connection (`genesys:*`) is read by the providers, not here.
 """
@@ -11,10 +12,19 @@ from typing import Any
 
 import pulumi
 
-from components import ConfigError, TrunkConfig, TrunkStack, parse_trunks
+from components import ConfigError, parse_trunks
+from components.dialects import pieces_for, stack_dialect
+from providers.genesys_api import ConfigurationError
 
 
-def stack_outputs(trunk: TrunkConfig, references: dict[str, pulumi.StackReference]) -> dict[str, pulumi.Output[Any]]:
+def config_value(key: str) -> Any:
+    """A `namespace:name` key of the stack config (the Genesys connection keys are read by the providers;
+    the program reads only which dialect they select)."""
+    namespace, name = key.split(":", 1)
+    return pulumi.Config(namespace).get(name)
+
+
+def stack_outputs(trunk: Any, references: dict[str, pulumi.StackReference]) -> dict[str, pulumi.Output[Any]]:
     """Settings this trunk takes from other stacks' outputs; one StackReference per stack."""
     values: dict[str, pulumi.Output[Any]] = {}
     for path, ref in trunk.from_stacks.items():
@@ -27,13 +37,15 @@ def stack_outputs(trunk: TrunkConfig, references: dict[str, pulumi.StackReferenc
 def main() -> None:
     config = pulumi.Config()
     try:
-        trunks = parse_trunks(config.get_object("trunks"))
-    except ConfigError as exc:
+        pieces = pieces_for(stack_dialect(config_value))
+        trunks: list[Any] = parse_trunks(config.get_object("trunks"), schema=pieces.config)
+    except (ConfigError, ConfigurationError) as exc:
         raise pulumi.RunError(str(exc)) from None
 
     references: dict[str, pulumi.StackReference] = {}
     stacks = {
-        trunk.name: TrunkStack(trunk.name, trunk, stack_outputs=stack_outputs(trunk, references)) for trunk in trunks
+        trunk.name: pieces.stack(trunk.name, trunk, stack_outputs=stack_outputs(trunk, references))
+        for trunk in trunks
     }
     pulumi.export("trunks", {name: stack.summary for name, stack in stacks.items()})
 

@@ -1,7 +1,9 @@
-"""``python -m bench.export [--trunks 200] [--takeover]``: what `python -m exporter` costs on a large org.
+"""``python -m bench.export [--trunks 200] [--dialect seed|cloud] [--takeover]``: what `python -m exporter`
+costs on a large org.
 
-Makes an org of N edges by plain HTTP (both edge groups, every SIP profile, a status webhook on every
-fourth), then times the export into an empty stack and counts its calls from the emulator's request log,
+Makes an org of N trunks by plain HTTP (seed: edges in both edge groups with every SIP profile, a status
+webhook on every fourth; cloud: BYOC trunk bases on every site, both BYOC metabases, settings off their
+defaults), then times the export into an empty stack and counts its calls from the emulator's request log,
 unthrottled and at the emulator's default rate limit (100 requests/minute). ``--takeover`` also sets every
 password and times the `pulumi up` that adopts them all, and the `up` after it.
 """
@@ -33,6 +35,9 @@ from emulator.testing import EmulatorHandle, running_emulator
 from .requestlog import short_endpoint, summarize
 
 EDGES = "/api/v2/telephony/providers/edges"
+TRUNK_BASES = f"{EDGES}/trunkbasesettings"
+SITES = ("5d1a7e0c-2b3f-4c5d-8e9f-0a1b2c3d4e01", "5d1a7e0c-2b3f-4c5d-8e9f-0a1b2c3d4e02")
+METABASES = ("external_sip_pcv_byoc_carrier.json", "external_sip_pcv_byoc_pbx.json")
 UNTHROTTLED = 1_000_000
 DEFAULT_RATE_LIMIT = 100
 CODECS = {PROFILE_STANDARD: ["G711u", "G729"], PROFILE_HD: ["Opus", "G711u"], PROFILE_LEGACY: ["GSM", "G711a"]}
@@ -75,6 +80,29 @@ def make_org(emu: EmulatorHandle, count: int) -> None:
             ).raise_for_status()
 
 
+def make_cloud_org(emu: EmulatorHandle, count: int) -> None:
+    for i in range(count):
+        values: dict[str, Any] = {
+            "trunk_transport_serverProxyList": [f"sip{i % 5}.carrier.example.com:{5060 + i % 3}"],
+            "trunk_transport_protocolVariant": ("udp", "tcp", "tls")[i % 3],
+            "trunk_sip_authentication_credentials_username": f"bench-{i:05d}",
+            "trunk_sip_authentication_credentials_password": password(i),
+            "trunk_media_codec": [["audio/pcmu", "audio/g729"], ["audio/opus", "audio/g722"]][i % 2],
+            "trunk_maxDialTimeout": f"{60 + i % 4 * 30}s",
+        }
+        body = {
+            "name": f"org trunk {i:04d}: “carrier” {i % 7}",
+            "state": "active",
+            "trunkType": "EXTERNAL",
+            "managed": False,
+            "trunkMetabase": {"id": METABASES[i % 2]},
+            "inboundSite": {"id": SITES[0]},
+            **({"site": {"id": SITES[1]}} if i % 3 == 0 else {}),
+            "properties": {key: {"value": {"instance": value}} for key, value in values.items()},
+        }
+        emu.api("POST", TRUNK_BASES, json=body).raise_for_status()
+
+
 def measure(emu: EmulatorHandle, label: str, command: Any) -> dict[str, Any]:
     emu.reset_requests()
     started = time.monotonic()
@@ -106,21 +134,28 @@ def export(project: TrunksProject, *args: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.export", description=__doc__.splitlines()[0])
     ap.add_argument("--trunks", type=int, default=200)
+    ap.add_argument("--dialect", choices=("seed", "cloud"), default="seed")
     ap.add_argument("--takeover", action="store_true", help="also set the passwords and time the adopting `up`")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         work = Path(tmp)
         with running_emulator(work / "emulator", registration_delay=1.0, rate_limit=UNTHROTTLED) as emu:
-            make_org(emu, args.trunks)
             project = TrunksProject.create(work, emu.url, [], stack="bench")
-            print(f"org of {args.trunks} trunks, {(args.trunks + 3) // 4} webhooks", flush=True)
+            if args.dialect == "cloud":
+                make_cloud_org(emu, args.trunks)
+                project.write_config({"genesys:dialect": "cloud"})
+                print(f"org of {args.trunks} BYOC trunk bases (cloud dialect)", flush=True)
+            else:
+                make_org(emu, args.trunks)
+                print(f"org of {args.trunks} trunks, {(args.trunks + 3) // 4} webhooks", flush=True)
             measure(emu, "export (unthrottled)", lambda: export(project))
             emu.settings(rate_limit_per_minute=DEFAULT_RATE_LIMIT)
             emu.reset_rate_limits()
             measure(emu, f"export ({DEFAULT_RATE_LIMIT} requests/minute)", lambda: export(project, "--force"))
             emu.settings(rate_limit_per_minute=UNTHROTTLED)
             if args.takeover:
-                secrets = [a for path, value in password_settings(project) for a in ("--secret", f"{path}={value}")]
+                settings = password_settings(project, args.dialect)
+                secrets = [a for path, value in settings for a in ("--secret", f"{path}={value}")]
                 project.run("config", "set-all", "--path", *secrets, "--stack", project.stack)
                 measure(emu, "takeover: pulumi up", lambda: project.up())
                 measure(emu, "pulumi up after it (no change)", lambda: project.up())
@@ -128,11 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def password_settings(project: TrunksProject) -> list[tuple[str, str]]:
+def password_settings(project: TrunksProject, dialect: str) -> list[tuple[str, str]]:
     """(config path, password) of every exported trunk: the export sorts by name, the org numbered them."""
     entries = yaml.safe_load(project.stack_file.read_text(encoding="utf-8"))["config"]["genesys-trunks:trunks"]
+    block = "credentials" if dialect == "cloud" else "registration"
     return [
-        (f"trunks[{i}].registration.password", password(int(e["registration"]["username"].removeprefix("bench-"))))
+        (f"trunks[{i}].{block}.password", password(int(e[block]["username"].removeprefix("bench-"))))
         for i, e in enumerate(entries)
     ]
 

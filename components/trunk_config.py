@@ -10,7 +10,8 @@ bad value fails `pulumi preview` with nothing created.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, get_args
+from collections.abc import Iterable
+from typing import Any, Generic, Literal, Protocol, TypeVar, get_args
 
 import pydantic
 from pydantic import Field, field_validator, model_validator
@@ -69,10 +70,7 @@ class TrunkConfig(EdgeBase):
 
     @model_validator(mode="after")
     def _every_setting_has_a_source(self) -> TrunkConfig:
-        configured = self.model_dump(by_alias=True)
-        for path in REFERABLE:
-            if _at(configured, path) is None and path not in self.from_stacks:
-                raise ValueError(f"{path} is required (set it, or take it from another stack under fromStacks)")
+        require_sources(self, REFERABLE, self.from_stacks)
         return self
 
     def edge_inputs(self) -> dict[str, Any]:
@@ -100,13 +98,40 @@ def _at(values: dict[str, Any], path: str) -> Any:
     return found
 
 
-class StackConfig(Settings):
-    trunks: list[TrunkConfig] = Field(min_length=1)
+def put_at(values: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``registration.host``-style ``path`` in nested ``values`` (making the blocks on the way)."""
+    *parents, leaf = path.split(".")
+    for part in parents:
+        if not isinstance(values.get(part), dict):
+            values[part] = {}
+        values = values[part]
+    values[leaf] = value
+
+
+def require_sources(trunk: Settings, required: Iterable[str], from_stacks: Iterable[str]) -> None:
+    """Every setting in ``required`` is configured or taken from another stack."""
+    configured = trunk.model_dump(by_alias=True)
+    for path in required:
+        if _at(configured, path) is None and path not in from_stacks:
+            raise ValueError(f"{path} is required (set it, or take it from another stack under fromStacks)")
+
+
+class _NamedTrunk(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+TrunkT = TypeVar("TrunkT", bound=Settings)
+
+
+class StackConfig(Settings, Generic[TrunkT]):
+    trunks: list[TrunkT] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_names(self) -> StackConfig:
+    def _unique_names(self) -> StackConfig[TrunkT]:
         seen: dict[str, int] = {}
-        for i, trunk in enumerate(self.trunks):
+        trunks: list[_NamedTrunk] = list(self.trunks)  # type: ignore[arg-type]
+        for i, trunk in enumerate(trunks):
             key = trunk.name.lower()
             if key in seen:
                 raise ValueError(
@@ -117,11 +142,13 @@ class StackConfig(Settings):
         return self
 
     @model_validator(mode="after")
-    def _one_trunk_per_registration(self) -> StackConfig:
+    def _one_trunk_per_registration(self) -> StackConfig[TrunkT]:
         """An edge group registers a username at a host once: a second trunk with the same would pass
         preview and then fail its create with a conflict, halfway through an `up`."""
         seen: dict[tuple[str, str, str], int] = {}
         for i, trunk in enumerate(self.trunks):
+            if not isinstance(trunk, TrunkConfig):
+                continue  # registrations are the seed dialect's; a cloud trunk has none
             group, reg = trunk.edge_group_id, trunk.registration
             if group is None or reg.host is None or reg.username is None:
                 continue  # taken from another stack: known only when the edge is written
@@ -140,13 +167,14 @@ class ConfigError(ValueError):
     """Every problem of the stack's config, one per line, each naming its path."""
 
 
-def parse_trunks(raw_trunks: Any, *, key: str = "trunks") -> list[TrunkConfig]:
+def parse_trunks(raw_trunks: Any, *, key: str = "trunks", schema: type[TrunkT] = TrunkConfig) -> list[TrunkT]:  # type: ignore[assignment]
+    """The trunks as ``schema`` (the dialect's trunk config) reads them, every problem naming its path."""
     if raw_trunks is None:
         raise ConfigError(
             f"{key}: no trunks configured; add a list under `genesys-trunks:{key}` in Pulumi.<stack>.yaml"
         )
     try:
-        return StackConfig.model_validate({"trunks": raw_trunks}, by_name=False).trunks
+        return StackConfig[schema].model_validate({"trunks": raw_trunks}, by_name=False).trunks  # type: ignore[valid-type]
     except pydantic.ValidationError as exc:
         lines = []
         for error in exc.errors(include_url=False):

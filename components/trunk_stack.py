@@ -19,7 +19,7 @@ from providers.registration import RegistrationOutcome
 from providers.registration_status import RegistrationStatus
 from providers.webhook import Webhook
 
-from .trunk_config import TrunkConfig
+from .trunk_config import TrunkConfig, put_at
 
 
 class TrunkStack(pulumi.ComponentResource):
@@ -42,7 +42,7 @@ class TrunkStack(pulumi.ComponentResource):
         super().__init__("genesys-trunks:index:TrunkStack", name, None, opts)
         edge_inputs = trunk.edge_inputs()
         for path, value in (stack_outputs or {}).items():
-            _put(edge_inputs, path, value)
+            put_at(edge_inputs, path, value)
         self.edge = Edge(f"{name}-edge", edge_inputs, opts=pulumi.ResourceOptions(parent=self))
         self.webhook = None
         webhook_inputs = trunk.webhook_inputs()
@@ -90,14 +90,6 @@ class TrunkStack(pulumi.ComponentResource):
                 "registrationReason (the next `pulumi up` reads it again)",
                 resource=self,
             )
-
-
-def _put(values: dict[str, Any], path: str, value: Any) -> None:
-    """Set ``registration.host``-style ``path`` in nested ``values``."""
-    *parents, leaf = path.split(".")
-    for part in parents:
-        values = values[part]
-    values[leaf] = value
 
 
 def trunk_summary(values: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,9 @@ GROUP_DR = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a02"
 PROFILE_STANDARD = "9b8a7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c01"  # G711u, G711a, G729
 PROFILE_HD = "9b8a7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c02"  # Opus, G711u, G711a
 PROFILE_LEGACY = "9b8a7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c03"  # G711u, G711a, GSM, G729
+#: The emulator's seeded sites (the cloud dialect's inbound and media sites).
+SITE_INBOUND = "5d1a7e0c-2b3f-4c5d-8e9f-0a1b2c3d4e01"
+SITE_MEDIA = "5d1a7e0c-2b3f-4c5d-8e9f-0a1b2c3d4e02"
 DEV_CLIENT_ID = "genesys-trunks-dev"
 DEV_CLIENT_SECRET = "dev-only-secret"
 
@@ -47,14 +50,36 @@ def trunk(name: str, **over: Any) -> dict[str, Any]:
     return base
 
 
+def cloud_trunk(name: str, **over: Any) -> dict[str, Any]:
+    """One BYOC trunk's config (cloud dialect) with sensible test values; the password is unique per trunk."""
+    base: dict[str, Any] = {
+        "name": name,
+        "inboundSiteId": SITE_INBOUND,
+        "codecs": ["G711u", "G729"],
+        "carrier": {"host": "sip.carrier.example.com", "transport": "udp"},
+        "credentials": {"username": f"user-{name}", "password": f"pw-{name}-s3cret"},
+    }
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return base
+
+
+#: Blocks of a trunk whose `password` is a secret: the seed's registration, the cloud's credentials.
+PASSWORD_BLOCKS = ("registration", "credentials")
+
+
 def _secret_paths(trunks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """The trunks without their secrets (passwords, webhook headers), and (config path, value) of each."""
     plain = copy.deepcopy(trunks)
     secrets = []
     for i, t in enumerate(plain):
-        registration = t.get("registration")
-        if isinstance(registration, dict) and "password" in registration:
-            secrets.append((f"trunks[{i}].registration.password", str(registration.pop("password"))))
+        for block_name in PASSWORD_BLOCKS:
+            block = t.get(block_name)
+            if isinstance(block, dict) and "password" in block:
+                secrets.append((f"trunks[{i}].{block_name}.password", str(block.pop("password"))))
         webhook = t.get("webhook")
         if isinstance(webhook, dict) and isinstance(webhook.get("headers"), dict) and webhook["headers"]:
             for name, value in webhook.pop("headers").items():
@@ -76,7 +101,9 @@ class TrunksProject(PulumiProject):
         backend_dir: Path | None = None,
         client_secret: str = DEV_CLIENT_SECRET,
         extra_env: dict[str, str] | None = None,
+        dialect: str | None = None,
     ) -> TrunksProject:
+        """``dialect``: `genesys:dialect` of the stack (unset: the default for an apiUrl, the seed's)."""
         workdir = root / "genesys-trunks"
         if not workdir.exists():
             workdir.mkdir(parents=True)
@@ -91,8 +118,11 @@ class TrunksProject(PulumiProject):
             workdir=workdir, stack=stack, backend_dir=backend_dir or root / "state", extra_env=dict(extra_env or {})
         )
         project.init()
+        connection = {"genesys:apiUrl": emulator_url, "genesys:clientId": DEV_CLIENT_ID}
+        if dialect is not None:
+            connection["genesys:dialect"] = dialect
         project.write_config(
-            {"genesys:apiUrl": emulator_url, "genesys:clientId": DEV_CLIENT_ID},
+            connection,
             secrets=[("genesys:clientSecret", client_secret)],
         )
         project.set_trunks(trunks)

@@ -24,7 +24,7 @@ HOST_KEYS = (
     client_settings.ENV_API_URL,
     client_settings.ENV_REGION,
 )
-KEY_DIALECT = "genesys:dialect"
+KEY_DIALECT = client_settings.KEY_DIALECT
 RATE_LIMIT_HEADERS = ("inin-ratelimit-allowed", "inin-ratelimit-count", "inin-ratelimit-reset")
 
 
@@ -79,18 +79,17 @@ def resolve(config: Mapping[str, Any], environ: Mapping[str, str] | None = None)
 
     settings = ClientSettings.from_config(get, _Seen(env, seen))
     source = next((key for key in HOST_KEYS if key in seen), "unknown")
-    dialect, reason = _dialect(config, source)
-    return Endpoint(settings=settings, source=source, dialect=dialect, dialect_reason=reason)
+    return Endpoint(
+        settings=settings, source=source, dialect=settings.dialect, dialect_reason=_why(config, settings, source)
+    )
 
 
-def _dialect(config: Mapping[str, Any], source: str) -> tuple[str, str]:
-    """``genesys:dialect`` when set, else the Platform API for a region and the seed's API for a URL."""
-    chosen = str(config.get(KEY_DIALECT) or "").strip()
-    if chosen:
-        return chosen, f"{KEY_DIALECT} is {chosen!r}"
-    if source in (client_settings.KEY_REGION, client_settings.ENV_REGION):
-        return "cloud", f"the default for a region ({source}; set {KEY_DIALECT} to choose)"
-    return "seed", f"the default for an explicit URL ({source}; set {KEY_DIALECT} to choose)"
+def _why(config: Mapping[str, Any], settings: ClientSettings, source: str) -> str:
+    """Why the settings chose their dialect (the choice itself is the client's, made once there)."""
+    if str(config.get(KEY_DIALECT) or "").strip():
+        return f"{KEY_DIALECT} is {settings.dialect!r}"
+    kind = "a region" if settings.region else "an explicit URL"
+    return f"the default for {kind} ({source}; set {KEY_DIALECT} to choose)"
 
 
 class WriteRefused(RuntimeError):
@@ -113,6 +112,8 @@ class Wire:
     """The connection pool the client sends through: read-only by construction, and recorded."""
 
     token_path: str = ""
+    queries: frozenset[str] = frozenset()
+    """Paths of the POSTs that only query (a dialect names them): sent like a GET, nothing else is."""
     exchanges: list[Exchange] = field(default_factory=list)
     rate_limit: dict[str, str] = field(default_factory=dict)
     """The ``inin-ratelimit-*`` headers of the last API reply that carried them."""
@@ -133,7 +134,9 @@ class Wire:
             self.pool.close()
 
     def _guard(self, request: httpx.Request) -> None:
-        if request.method == "GET" or (request.method == "POST" and request.url.path == self.token_path):
+        if request.method == "GET" or (
+            request.method == "POST" and request.url.path in {self.token_path, *self.queries}
+        ):
             return
         raise WriteRefused(f"refused to send {request.method} {request.url.path}: the doctor only reads")
 
@@ -155,10 +158,11 @@ class Wire:
         return [key for key, n in seen.items() if n > 1]
 
 
-def open_client(endpoint: Endpoint) -> tuple[GenesysClient, Wire]:
-    """A client that tries each read once (no retries: a read that fails is reported, not repeated)."""
+def open_client(endpoint: Endpoint, queries: frozenset[str] = frozenset()) -> tuple[GenesysClient, Wire]:
+    """A client that tries each read once (no retries: a read that fails is reported, not repeated), and
+    sends no POST but the token's and the ``queries``."""
     settings = endpoint.settings.model_copy(update={"max_retries": 0})
-    wire = Wire()
+    wire = Wire(queries=queries)
     client = GenesysClient(settings, http=wire.http(settings))
     wire.token_path = httpx.URL(settings.login_url + client.dialect.token_path).path
     return client, wire
@@ -171,3 +175,10 @@ def fetch_token(client: GenesysClient) -> None:
 
 def read(client: GenesysClient, call: Call) -> Any:
     return client.read_json(call)
+
+
+def query(client: GenesysClient, call: Call) -> Any:
+    """A POST that only reads (a search or report query); the wire still refuses one it was not told of."""
+    if not call.read_only:
+        raise WriteRefused(f"refused to send {call.method} {call.template}: it is not a read-only query")
+    return client.request_json(call)

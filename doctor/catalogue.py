@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from .findings import Finding, Section, fail, ok, warn
+from .findings import Finding, Section, fail, info, ok, warn
 from .reads import Outcome
 
 S = Section.CATALOGUE
@@ -62,3 +62,19 @@ def entry(
             f"set {paths} to one of the {kind}s listed",
         )
     return warn(S, subject, f"could not be read: {found.reason}", "see the permissions findings")
+
+
+def from_other_stacks(trunks: Iterable[Any], settings: Iterable[str]) -> list[Finding]:
+    """One line per catalogue setting (of ``settings``) a trunk takes from another stack: not checkable here."""
+    wanted = set(settings)
+    return [
+        info(
+            S,
+            f"trunk {trunk.name!r} {setting}",
+            f"comes from stack {ref.stack} output {ref.output!r}: not checked here",
+            f"run the doctor after that stack's `pulumi up` with trunks[{i}].{setting} set to its value",
+        )
+        for i, trunk in enumerate(trunks)
+        for setting, ref in trunk.from_stacks.items()
+        if setting in wanted
+    ]

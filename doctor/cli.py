@@ -53,7 +53,7 @@ def diagnose(config: Mapping[str, Any], template_out: Path | None = None) -> tup
             )
         )
         return findings, meta
-    client, wire = api.open_client(endpoint)
+    client, wire = api.open_client(endpoint, doctor.queries)
     try:
         token = connection.token(client, endpoint)
         findings.append(token)
@@ -62,7 +62,8 @@ def diagnose(config: Mapping[str, Any], template_out: Path | None = None) -> tup
         run = Run(config=config, client=client, reads=Reads(client), client_id=endpoint.settings.client_id)
         findings += doctor.check(run)
         if template_out is not None:
-            findings.append(_write_catalogue(template_out, doctor.catalogue(run)))
+            meta["catalogue"] = doctor.catalogue(run)
+            findings.append(_write_catalogue(template_out, meta["catalogue"]))
         findings.append(connection.rate_limit(wire))
     finally:
         client.close()
@@ -76,7 +77,7 @@ def _write_catalogue(path: Path, catalogue: dict[str, Any]) -> Finding:
         path.write_text(json.dumps(catalogue, indent=2) + "\n")
     except OSError as exc:
         return fail(Section.CATALOGUE, "catalogue", f"cannot write {path}: {exc.strerror}", "name a writable file")
-    sizes = ", ".join(f"{len(v)} {k}" for k, v in catalogue.items() if isinstance(v, list) and k != "errors")
+    sizes = ", ".join(f"{len(v)} {k}" for k, v in catalogue.items() if isinstance(v, list | dict) and k != "errors")
     return info(Section.CATALOGUE, "catalogue", f"written to {path} ({sizes})")
 
 
@@ -91,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         findings, meta = diagnose(config, args.template_out)
     findings = ordered(findings)
     status = exit_status(findings)
+    written = meta.pop("catalogue", None)  # in its file; as a table for a person
     if args.json:
         print(render.as_json({"stack": args.stack, **meta}, findings, status))
     else:
@@ -98,5 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f", dialect {meta['dialect']}, {meta['endpoint']}" if meta else ""
         )
         print(render.text(header, findings))
+        if written:
+            print(render.tables(written))
     sys.stdout.flush()
     return status

@@ -24,6 +24,8 @@ class Run:
 
 class DialectDoctor(Protocol):
     name: str
+    queries: frozenset[str]
+    """Paths of the read-only POSTs (queries) its checks send; every other POST is refused."""
 
     def check(self, run: Run) -> list[Finding]:
         """Config, permission, catalogue and unknowns findings, reading only through ``run.reads``."""

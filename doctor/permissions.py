@@ -44,7 +44,7 @@ def _judge(need: Need, evidence: Mapping[str, Outcome], grant_of: Mapping[str, s
     fix = f"give the OAuth client {client_id!r} the {need.grant}"
     refused = fail if need.unneeded is None else warn
     note = f" (not needed yet: {need.unneeded})" if need.unneeded else ""
-    own = evidence.get(need.label) if need.method == "GET" else None
+    own = evidence.get(need.label)  # the doctor sends reads and read-only queries only: never a write
     if own is not None and own.forbidden:
         return refused(S, subject, f"refused: {own.reason}{note}", fix)
     if own is not None and own.answered:

@@ -68,6 +68,12 @@ class Reads:
         read = parse or (lambda data: data)
         return self.once(key, label(call), lambda: read(api.read(self.client, call)))
 
+    def query(self, call: Call, parse: Callable[[Any], Any] | None = None) -> Outcome:
+        """The reply of a read-only POST (a query), once per path and body."""
+        key = (call.method, call.path, repr(call.body))
+        read = parse or (lambda data: data)
+        return self.once(key, label(call), lambda: read(api.query(self.client, call)))
+
     def once(self, key: Hashable, call_label: str, fetch: Callable[[], Any]) -> Outcome:
         """``fetch()``'s result or error, fetched on the first ask only."""
         if key not in self._memo:

@@ -26,3 +26,40 @@ def as_json(meta: dict[str, Any], findings: Sequence[Finding], status: int) -> s
         {**meta, "findings": [f.to_dict() for f in findings], "summary": counts(findings), "exitStatus": status},
         indent=2,
     )
+
+
+def tables(catalogue: dict[str, Any]) -> str:
+    """Each list of entries in the catalogue as a compact table (a dict of lists: one table per key); a column
+    of objects stays in the JSON only."""
+    blocks = []
+    for name, value in catalogue.items():
+        groups = value if isinstance(value, dict) else {"": value}
+        for sub, rows in groups.items():
+            if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+                blocks.append(_table(f"{name} {sub}".strip(), rows))
+    return "\n\n".join(blocks)
+
+
+def _table(title: str, rows: Sequence[dict[str, Any]]) -> str:
+    columns = [c for c in dict.fromkeys(key for row in rows for key in row) if not _structured(rows, c)]
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    line = "  ".join
+    out = [f"{title} ({len(rows)})", line(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    out += [line(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(out)
+
+
+def _structured(rows: Sequence[dict[str, Any]], column: str) -> bool:
+    """A column of objects (the JSON's detail): left out of a table."""
+    return all(isinstance(row.get(column), dict) for row in rows)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)

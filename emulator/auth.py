@@ -19,6 +19,8 @@ from .settings import (
     READONLY_CLIENT_SECRET,
     SEED_ONLY_CLIENT_ID,
     SEED_ONLY_CLIENT_SECRET,
+    TELEPHONY_CLIENT_ID,
+    TELEPHONY_CLIENT_SECRET,
     RuntimeSettings,
     Settings,
 )
@@ -35,8 +37,10 @@ TELEPHONY_READONLY = "telephony:readonly"
 AUDITS = "audits"
 AUDITS_READONLY = "audits:readonly"
 SEED_SCOPES = frozenset({EDGE_READ, EDGE_WRITE, SIP_PROFILE_READ, WEBHOOK_WRITE, EVENTS_QUERY})
+NOTIFICATIONS = "notifications"
 READ_SCOPES = frozenset({EDGE_READ, SIP_PROFILE_READ, TELEPHONY_READONLY, AUDITS_READONLY})
-ALL_SCOPES = SEED_SCOPES | READ_SCOPES | {TELEPHONY, AUDITS}
+ALL_SCOPES = SEED_SCOPES | READ_SCOPES | {TELEPHONY, AUDITS, NOTIFICATIONS}
+TELEPHONY_SCOPES = frozenset({TELEPHONY, TELEPHONY_READONLY, NOTIFICATIONS})
 
 
 @dataclass(frozen=True)
@@ -64,14 +68,15 @@ class AuthFailure(Exception):
 
 
 class ClientRegistry:
-    """The seeded OAuth clients: the configurable dev client, the fixed read-only one and one with the
-    seed's scopes only."""
+    """The seeded OAuth clients: the configurable dev client, the fixed read-only one, one with the seed's
+    scopes only and a telephony administrator's (no audits)."""
 
     def __init__(self, settings: Settings) -> None:
         clients = [
             OAuthClient(settings.client_id, settings.client_secret, ALL_SCOPES),
             OAuthClient(READONLY_CLIENT_ID, READONLY_CLIENT_SECRET, READ_SCOPES),
             OAuthClient(SEED_ONLY_CLIENT_ID, SEED_ONLY_CLIENT_SECRET, SEED_SCOPES),
+            OAuthClient(TELEPHONY_CLIENT_ID, TELEPHONY_CLIENT_SECRET, TELEPHONY_SCOPES),
         ]
         self._clients = {c.client_id: c for c in reversed(clients)}
 

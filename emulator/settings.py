@@ -17,6 +17,9 @@ READONLY_CLIENT_SECRET = "readonly-secret"
 # a client with the seed's scopes only: what the Platform API answers a token without its scopes
 SEED_ONLY_CLIENT_ID = "genesys-trunks-seed-only"
 SEED_ONLY_CLIENT_SECRET = "seed-only-secret"
+#: A telephony administrator's client: every telephony and notifications scope, no audits.
+TELEPHONY_CLIENT_ID = "genesys-trunks-telephony"
+TELEPHONY_CLIENT_SECRET = "telephony-secret"
 
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]

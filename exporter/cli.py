@@ -12,7 +12,7 @@ from typing import TextIO
 
 from . import report, stack_file
 from .dialects import UnknownDialectError, dialect_for
-from .genesys import ConfigurationError, GenesysApiError, open_client
+from .genesys import ConfigurationError, GenesysApiError, client_settings, open_client
 from .paths import entry_path
 from .progress import Progress
 from .selection import select
@@ -58,8 +58,8 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     started = time.monotonic()
     stack = Stack(args.stack, args.cwd.resolve())
     key = f"{stack.namespace}:{TRUNKS_KEY}"
-    config = stack.config()
-    dialect = dialect_for(config)
+    settings = client_settings(stack.config(), dict(os.environ))
+    dialect = dialect_for(settings.dialect)
     mode = Mode.FORCE if args.force else Mode.MERGE if args.merge else Mode.REFUSE
     doc = stack_file.load(stack.file)
     existing = stack_file.existing_trunks(doc, key)
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     if not args.stdout:  # a refusal needs no call to the org
         stack_file.plan(existing, [], mode, where=where)
 
-    with open_client(config, dict(os.environ)) as api:
+    with open_client(settings) as api:
         exported = dialect.read_trunks(api, Progress(err))
         cost = f"{api.stats.calls.total()} API calls, {api.stats.token_fetches} token(s)"
     chosen = select(
@@ -86,7 +86,8 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
     say = err if args.stdout else out
     target = "printed" if args.stdout else f"written to {stack.file.name}"
-    summary = f"{len(planned.new)} of the org's {len(exported)} {dialect.entity}s {target}"
+    listed = [t for t in exported if args.include_deleted or t.state != "deleted"]
+    summary = f"{len(planned.new)} of the org's {len(listed)} {dialect.entity}s {target}"
     print(f"{summary} ({time.monotonic() - started:.1f} s, {cost})", file=say)
     _explain(stack.name, dialect.entity, chosen.skipped, planned, printed=args.stdout, say=say)
     return 0

@@ -12,6 +12,7 @@ from typing import Any
 import pydantic
 
 from components import TrunkConfig
+from components.cloud_trunk_config import CloudTrunkConfig
 from providers.genesys_api import (
     ClientSettings,
     ConfigurationError,
@@ -29,6 +30,8 @@ __all__ = [
     "GenesysClient",
     "SipProfile",
     "Webhook",
+    "CloudTrunkConfig",
+    "client_settings",
     "config_problems",
     "open_client",
 ]
@@ -37,15 +40,20 @@ __all__ = [
 PAGE_SIZE = 500
 
 
-def open_client(get_config: Callable[[str], Any], environ: dict[str, str]) -> GenesysClient:
-    """A client with the stack's `genesys:*` settings (the `GENESYSCLOUD_*` variables as fallback)."""
-    return GenesysClient(ClientSettings.from_config(get_config, environ), page_size=PAGE_SIZE)
+def client_settings(get_config: Callable[[str], Any], environ: dict[str, str]) -> ClientSettings:
+    """The stack's `genesys:*` settings (the `GENESYSCLOUD_*` variables as fallback), its dialect included."""
+    return ClientSettings.from_config(get_config, environ)
 
 
-def config_problems(entry: dict[str, Any]) -> list[tuple[str, str]]:
-    """(path inside the entry, message) for every rule of the trunk config that ``entry`` breaks."""
+def open_client(settings: ClientSettings) -> GenesysClient:
+    return GenesysClient(settings, page_size=PAGE_SIZE)
+
+
+def config_problems(entry: dict[str, Any], schema: type[pydantic.BaseModel] = TrunkConfig) -> list[tuple[str, str]]:
+    """(path inside the entry, message) for every rule of the dialect's trunk config (``schema``) that
+    ``entry`` breaks."""
     try:
-        TrunkConfig.model_validate(entry)
+        schema.model_validate(entry)
     except pydantic.ValidationError as exc:
         return [(field_path(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors(include_url=False)]
     return []

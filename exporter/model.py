@@ -43,6 +43,8 @@ class ExportedTrunk:
     secrets: list[SecretSetting] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """What the export left out of this entry, and why."""
+    unfit: str | None = None
+    """Why the stack's config cannot hold this trunk at all, when the dialect knows it: it is left out."""
 
 
 class Dialect(Protocol):

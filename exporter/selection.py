@@ -42,6 +42,9 @@ def select(
             continue
         if globs and not any(fnmatchcase(trunk.name.casefold(), g.casefold()) for g in globs):
             continue
+        if trunk.unfit:
+            result.skipped.append(f"{trunk.name!r} ({trunk.entity_id}): {trunk.unfit}")
+            continue
         problems = _problems(trunk, rules)
         blocks = {p.split(".", 1)[0].split("[", 1)[0] for p, _ in problems}
         if problems and blocks <= set(optional_blocks):

@@ -121,10 +121,14 @@ class EntityProvider(ValidatedProvider[InputsT], Generic[InputsT, EntityT]):
             **self.extra_outputs(entity),
         }
 
+    def settings_from(self, entity: EntityT, props: dict[str, Any]) -> dict[str, Any]:
+        """The entity's settings by users' names, as the API reports them (``props``: the recorded inputs)."""
+        return settings_of(self.settings_model, entity)
+
     def entity_inputs(self, entity: EntityT, props: dict[str, Any]) -> dict[str, Any]:
         """The inputs that would produce this entity, for refresh: its settings as the API reports them,
         and what the API does not return (a password, a provider switch) as the state has it."""
-        inputs = settings_of(self.settings_model, entity)
+        inputs = self.settings_from(entity, props)
         for name, field in self.inputs_model.model_fields.items():
             if name not in self.settings_model.model_fields:
                 alias = field.alias or name

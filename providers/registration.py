@@ -24,7 +24,7 @@ from .provider_errors import concise_errors
 from .registration_outcome import registration_report, unread_report, wait_for_events
 from .registration_status import RegistrationStatus
 from .registration_watch import EdgeRegistration
-from .validated_provider import ValidatedProvider
+from .validated_provider import InputsT, ValidatedProvider
 from .values import contains_unknown, user_inputs
 
 #: Inputs that shape the wait, not what is waited for: never a reason to wait again.
@@ -59,7 +59,32 @@ class OutcomeInputs(BaseModel):
         return EdgeRegistration(self.edgeId, state.status, state.reason, state.changedAt)
 
 
-class RegistrationProvider(ValidatedProvider[OutcomeInputs]):
+class OutcomeProvider(ValidatedProvider[InputsT]):
+    """The lifecycle of a resource that records a trunk's registration outcome: create and update wait for
+    it (``outcome``), refresh keeps what was recorded, and delete has nothing to delete in Genesys."""
+
+    def outcome(self, model: InputsT) -> dict[str, Any]:
+        """``{status, outcome, events, ...}``: the outputs beside the inputs."""
+        raise NotImplementedError
+
+    @concise_errors
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = user_inputs(props)
+        return CreateResult(id_=uuid.uuid4().hex, outs={**inputs, **self.outcome(self.desired(inputs))})
+
+    @concise_errors
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = user_inputs(news)
+        return UpdateResult(outs={**inputs, **self.outcome(self.desired(inputs))})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_=id_, outs=user_inputs(props), inputs=self.recorded_inputs(props))
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing in Genesys belongs to it."""
+
+
+class RegistrationProvider(OutcomeProvider[OutcomeInputs]):
     """Holds no state: it is pickled by reference into every RegistrationOutcome."""
 
     inputs_model = OutcomeInputs
@@ -83,24 +108,7 @@ class RegistrationProvider(ValidatedProvider[OutcomeInputs]):
             changed.append("edgeRegistration")
         return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
 
-    @concise_errors
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = user_inputs(props)
-        return CreateResult(id_=uuid.uuid4().hex, outs={**inputs, **self._outcome(self.desired(inputs))})
-
-    @concise_errors
-    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        inputs = user_inputs(news)
-        return UpdateResult(outs={**inputs, **self._outcome(self.desired(inputs))})
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return ReadResult(id_=id_, outs=user_inputs(props), inputs=self.recorded_inputs(props))
-
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        """Nothing in Genesys belongs to it."""
-
-    @staticmethod
-    def _outcome(model: OutcomeInputs) -> dict[str, Any]:
+    def outcome(self, model: OutcomeInputs) -> dict[str, Any]:
         edge = model.edge()
         try:
             events = wait_for_events(client_access.client(), edge, model.timeoutSeconds)

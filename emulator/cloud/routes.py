@@ -2,7 +2,7 @@
 
 Declared before the seed's ``/edges/{edge_id}``, which would otherwise take ``trunkbasesettings``,
 ``sites`` or ``trunks`` for an edge id. Reads take ``telephony`` or ``telephony:readonly``, writes
-``telephony``; audit queries ``audits`` or ``audits:readonly``.
+``telephony``; audit queries ``audits`` or ``audits:readonly``; the notification topics ``notifications``.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from ..auth import AUDITS, AUDITS_READONLY, TELEPHONY, TELEPHONY_READONLY, Principal
+from ..auth import AUDITS, AUDITS_READONLY, NOTIFICATIONS, TELEPHONY, TELEPHONY_READONLY, Principal
 from ..bodies import read_body
 from ..errors import ERROR_SHAPE, FieldError, bad_request, platform_error_body
 from ..paging import parse_page
 from ..routes.admin import loopback_only
 from ..routes.common import read_json, require_scope, services
 from ..routes.entities import add_entity_routes, add_seeded_routes
-from . import catalog
+from . import catalog, topics
 from .audits import SERVICE_MAPPING, AuditQuery, RealtimeAuditQuery
 from .trunkbases import BASES_PATH
 from .trunks import TRUNKS_PATH
@@ -38,6 +38,7 @@ read_scope = require_scope(TELEPHONY, TELEPHONY_READONLY)
 write_scope = require_scope(TELEPHONY)
 Reader = Annotated[Principal, Depends(read_scope)]
 Auditor = Annotated[Principal, Depends(require_scope(AUDITS, AUDITS_READONLY))]
+Subscriber = Annotated[Principal, Depends(require_scope(NOTIFICATIONS))]
 AUDITS_QUERY = "/api/v2/audits/query"
 
 
@@ -157,6 +158,16 @@ async def get_audit_results(request: Request, transaction_id: str, _: Auditor) -
     audits = services(request).audits
     cursor = request.query_params.get("cursor")
     return JSONResponse(await run_in_threadpool(audits.results, transaction_id, cursor, int(raw)))
+
+
+@router.get(topics.TOPICS_PATH)
+async def list_available_topics(request: Request, _: Subscriber) -> JSONResponse:
+    expand = {part.strip() for value in request.query_params.getlist("expand") for part in value.split(",")}
+    unknown = sorted(expand - topics.EXPANDABLE - {""})
+    if unknown:
+        allowed = ", ".join(sorted(topics.EXPANDABLE))
+        raise bad_request([FieldError("expand", f"{unknown[0][:40]!r} cannot be expanded; allowed: {allowed}")])
+    return JSONResponse(topics.listing(expand))
 
 
 @admin_router.put("/trunkbases/{base_id}/inuse")

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ..model import Dialect
+from .cloud import CloudDialect
 from .seed import SeedDialect
 
-DIALECTS: dict[str, Callable[[], Dialect]] = {"seed": SeedDialect}
+DIALECTS: dict[str, Callable[[], Dialect]] = {"seed": SeedDialect, "cloud": CloudDialect}
 
 
 class UnknownDialectError(ValueError):
     """The stack's dialect has no exporter."""
 
 
-def dialect_for(get_config: Callable[[str], Any]) -> Dialect:
-    """`genesys:dialect` when set; else `cloud` for a stack that names only a region, `seed` otherwise."""
-    chosen = get_config("genesys:dialect")
-    if not chosen:
-        chosen = "cloud" if get_config("genesys:region") and not get_config("genesys:apiUrl") else "seed"
-    factory = DIALECTS.get(str(chosen))
+def dialect_for(name: str) -> Dialect:
+    """The exporter of the dialect the client settings resolved (``ClientSettings.dialect``)."""
+    factory = DIALECTS.get(name)
     if factory is None:
         raise UnknownDialectError(
-            f"genesys:dialect {chosen!r}: the exporter speaks {', '.join(sorted(DIALECTS))}; "
-            "set genesys:dialect (or genesys:apiUrl) to one of them"
+            f"genesys:dialect {name!r}: the exporter speaks {', '.join(sorted(DIALECTS))}; "
+            "set genesys:dialect to one of them"
         )
     return factory()

@@ -92,19 +92,8 @@ class ClientSettings(BaseModel):
         beats a region within the same source; ``dialect``, unless set, follows from that choice. All
         problems are reported in one ``ConfigurationError``.
         """
-        getter: ConfigGetter = get or (lambda _key: None)
-        env = os.environ if environ is None else environ
+        cfg, env_value = _readers(get, environ)
         problems: list[str] = []
-
-        def cfg(key: str) -> Any:
-            value = getter(key)
-            if isinstance(value, str):
-                value = value.strip()
-            return None if value in (None, "") else value
-
-        def env_value(name: str) -> str | None:
-            value = (env.get(name) or "").strip()
-            return value or None
 
         def first(key: str, env_name: str) -> tuple[Any, str]:
             value = cfg(key)
@@ -126,16 +115,9 @@ class ClientSettings(BaseModel):
             )
 
         api_url = login_url = region = None
-        for key, kind in (
-            (KEY_API_URL, "url"),
-            (KEY_REGION, "region"),
-            (ENV_API_URL, "url"),
-            (ENV_REGION, "region"),
-        ):
-            value = cfg(key) if key.startswith("genesys:") else env_value(key)
-            if value is None:
-                continue
-            value = str(value)
+        source = _endpoint_source(cfg, env_value)
+        if source is not None:
+            key, kind, value = source
             if kind == "url":
                 problem = _check_base_url(value)
                 if problem:
@@ -149,7 +131,6 @@ class ClientSettings(BaseModel):
                 problems.append(
                     f"{key} {value!r} is not a known Genesys Cloud region; accepted: {', '.join(REGION_DOMAINS)}"
                 )
-            break
         else:
             problems.append(
                 f"{KEY_REGION} is not set: set {KEY_REGION} (or {ENV_REGION}) to one of "
@@ -157,12 +138,11 @@ class ClientSettings(BaseModel):
                 "http://127.0.0.1:8787"
             )
 
-        dialect = cfg(KEY_DIALECT)
-        if dialect is not None and dialect not in DIALECTS:
-            problems.append(
-                f"{KEY_DIALECT} {dialect!r} is not an API dialect; accepted: cloud (the Genesys Cloud Platform "
-                "API) or seed (the tutorial's API)"
-            )
+        dialect = None
+        try:
+            dialect = configured_dialect(get, environ)
+        except ConfigurationError as exc:
+            problems.append(str(exc))
         max_retries = _number(cfg(KEY_MAX_RETRIES), KEY_MAX_RETRIES, int, DEFAULT_MAX_RETRIES, 0, problems)
         budget = _number(cfg(KEY_RETRY_BUDGET), KEY_RETRY_BUDGET, float, DEFAULT_RETRY_BUDGET_SECONDS, None, problems)
         timeout = _number(cfg(KEY_TIMEOUT), KEY_TIMEOUT, float, DEFAULT_TIMEOUT_SECONDS, None, problems)
@@ -184,6 +164,66 @@ class ClientSettings(BaseModel):
         except pydantic.ValidationError as exc:  # never echo inputs (one of them is the secret)
             details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False))
             raise ConfigurationError(f"Genesys Cloud client configuration: {details}") from None
+
+
+def _readers(
+    get: ConfigGetter | None, environ: Mapping[str, str] | None
+) -> tuple[Callable[[str], Any], Callable[[str], str | None]]:
+    """Reading a config key and an environment variable, blanks as unset."""
+    getter: ConfigGetter = get or (lambda _key: None)
+    env = os.environ if environ is None else environ
+
+    def cfg(key: str) -> Any:
+        value = getter(key)
+        if isinstance(value, str):
+            value = value.strip()
+        return None if value in (None, "") else value
+
+    def env_value(name: str) -> str | None:
+        return (env.get(name) or "").strip() or None
+
+    return cfg, env_value
+
+
+def _endpoint_source(
+    cfg: Callable[[str], Any], env_value: Callable[[str], str | None]
+) -> tuple[str, Literal["url", "region"], str] | None:
+    """``(key, kind, value)`` of the setting that names the endpoint, first match wins: config ``apiUrl``,
+    config ``region``, env ``GENESYSCLOUD_API_URL``, env ``GENESYSCLOUD_REGION``."""
+    choices: tuple[tuple[str, Literal["url", "region"]], ...] = (
+        (KEY_API_URL, "url"),
+        (KEY_REGION, "region"),
+        (ENV_API_URL, "url"),
+        (ENV_REGION, "region"),
+    )
+    for key, kind in choices:
+        value = cfg(key) if key.startswith("genesys:") else env_value(key)
+        if value is not None:
+            return key, kind, str(value)
+    return None
+
+
+def _default_dialect(endpoint_kind: str) -> DialectName:
+    """A region names a real org, which speaks only the Platform API; an explicit URL defaults to the seed's."""
+    return "cloud" if endpoint_kind == "region" else "seed"
+
+
+def configured_dialect(get: ConfigGetter | None = None, environ: Mapping[str, str] | None = None) -> DialectName:
+    """The API dialect the stack config (environment as fallback) selects, resolved as ``from_config``
+    resolves it, without needing credentials: ``genesys:dialect`` when set, else ``cloud`` for a region and
+    ``seed`` for an explicit URL (or when nothing names the endpoint). A bad value raises
+    ``ConfigurationError``."""
+    cfg, env_value = _readers(get, environ)
+    chosen = cfg(KEY_DIALECT)
+    if chosen is None:
+        source = _endpoint_source(cfg, env_value)
+        return _default_dialect(source[1]) if source is not None else "seed"
+    if chosen not in DIALECTS:
+        raise ConfigurationError(
+            f"{KEY_DIALECT} {chosen!r} is not an API dialect; accepted: cloud (the Genesys Cloud Platform "
+            "API) or seed (the tutorial's API)"
+        )
+    return chosen
 
 
 def _check_base_url(value: str) -> str | None:

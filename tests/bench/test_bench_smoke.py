@@ -57,8 +57,11 @@ def test_change_counts_reads_the_cli_summary() -> None:
 
 def test_state_summary_measures_the_provider_secret() -> None:
     secret = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"}
-    dyn = {"type": "pulumi-python:dynamic/genesys:Edge", "inputs": {"__provider": secret},
-           "outputs": {"__provider": secret, "name": "a"}}
+    dyn = {
+        "type": "pulumi-python:dynamic/genesys:Edge",
+        "inputs": {"__provider": secret},
+        "outputs": {"__provider": secret, "name": "a"},
+    }
     export = {"deployment": {"resources": [{"type": "pulumi:pulumi:Stack", "outputs": {}}, dyn, dict(dyn)]}}
     s = state_summary(export, trunks=2)
     assert s["dynamic_resources"] == 2 and s["dynamic_per_trunk"] == 1.0
@@ -69,9 +72,23 @@ def test_state_summary_measures_the_provider_secret() -> None:
 def test_report_reports_targets_and_ratios(tmp_path: Path) -> None:
     log = [entry("POST", "/oauth/token"), *[entry("POST", EDGE, 201) for _ in range(6)]]
     results = [
-        OpResult("program", 1, "create", 3.0, calls=summarize(log),
-                 state={"dynamic_resources": 2, "dynamic_per_trunk": 2.0, "types": {}, "max_provider_bytes": 200,
-                        "deployment_bytes": 1, "resources": 3, "bytes_per_trunk": 1, "bytes_per_dynamic_resource": 1}),
+        OpResult(
+            "program",
+            1,
+            "create",
+            3.0,
+            calls=summarize(log),
+            state={
+                "dynamic_resources": 2,
+                "dynamic_per_trunk": 2.0,
+                "types": {},
+                "max_provider_bytes": 200,
+                "deployment_bytes": 1,
+                "resources": 3,
+                "bytes_per_trunk": 1,
+                "bytes_per_dynamic_resource": 1,
+            },
+        ),
         OpResult("floor", 1, "create", 1.5, calls=summarize([])),
         OpResult("baseline", 1, "create", 2.0, calls=summarize([])),
     ]

@@ -36,14 +36,18 @@ def new_project(tmp_path: Path, emulator: EmulatorHandle):
         project.destroy(check=False)
 
 
+#: POSTs that query and change nothing.
+READ_ONLY_POSTS = ("/api/v2/analytics", "/api/v2/audits/query")
+
+
 def writes(requests: list[dict]) -> list[dict]:
-    """Calls that change something in Genesys (the analytics query is a read-only POST)."""
+    """Calls that change something in Genesys (the analytics and audit queries are read-only POSTs)."""
     return [
         r
         for r in requests
         if r["method"] in {"POST", "PUT", "DELETE"}
         and r["path"].startswith("/api/v2")
-        and not r["path"].startswith("/api/v2/analytics")
+        and not r["path"].startswith(READ_ONLY_POSTS)
     ]
 
 

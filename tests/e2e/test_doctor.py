@@ -328,7 +328,9 @@ def test_make_doctor_on_a_fresh_clone_starts_the_emulator_and_checks_the_dev_sta
     (clone / ".venv").symlink_to(Path(sys.prefix))
     stack_file = clone / "Pulumi.dev.yaml"
     port = free_port()  # its own emulator: one on 8787 is neither used nor disturbed
-    stack_file.write_text(stack_file.read_text().replace("http://127.0.0.1:8787", f"http://127.0.0.1:{port}"))
+    for name in ("Pulumi.dev.yaml", "Pulumi.dev-cloud.yaml"):
+        path = clone / name
+        path.write_text(path.read_text().replace("http://127.0.0.1:8787", f"http://127.0.0.1:{port}"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") or k == "PULUMI_TOOLS_DIR"}
     try:
         proc = subprocess.run(
@@ -349,6 +351,24 @@ def test_make_doctor_on_a_fresh_clone_starts_the_emulator_and_checks_the_dev_sta
         assert len(codecs) == len(configured) and all(f["level"] == "ok" for f in codecs)
         assert all(not r.startswith(("PUT", "DELETE")) for r in report["requests"])
         assert [r for r in report["requests"] if r.startswith("POST")] == ["POST /oauth/token 200"]
+
+        # The cloud dialect's dev stack, against the same emulator: all in order, and only reads.
+        proc = subprocess.run(
+            ["make", "--no-print-directory", "doctor", "STACK=dev-cloud", "DOCTOR_ARGS=--json"],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        report = json.loads(proc.stdout[proc.stdout.index("{\n") :])
+        assert report["dialect"] == "cloud" and report["summary"]["fail"] == 0 and report["summary"]["warn"] == 0
+        properties = [f for f in report["findings"] if f["subject"].endswith(" properties")]
+        assert len(properties) == 3 and all(f["level"] == "ok" for f in properties)
+        posts = sorted(r for r in report["requests"] if r.startswith("POST"))
+        assert posts == ["POST /api/v2/audits/query/realtime 200", "POST /oauth/token 200"]
+        assert all(not r.startswith(("PUT", "DELETE")) for r in report["requests"])
     finally:
         pid_file = clone / ".emulator" / "emulator.pid"
         if pid_file.exists():

@@ -10,6 +10,7 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -82,8 +83,10 @@ def run_export(project: TrunksProject, *args: str) -> subprocess.CompletedProces
     )
 
 
-def set_passwords(project: TrunksProject, printed: str) -> list[str]:
-    """Runs every printed `pulumi config set` line as a user would, typing the trunk's password."""
+def set_passwords(project: TrunksProject, printed: str, typed: Callable[[str], str] | None = None) -> list[str]:
+    """Runs every printed `pulumi config set` line as a user would, typing the trunk's password
+    (``typed(name)``, by default ``password_of``)."""
+    typed = typed or password_of
     paths = []
     name = None
     for line in printed.splitlines():
@@ -97,7 +100,7 @@ def set_passwords(project: TrunksProject, printed: str) -> list[str]:
                 [pulumi_binary(), *argv[1:], "--non-interactive"],
                 cwd=project.workdir,
                 env=project.env,
-                input=password_of(name) + "\n",
+                input=typed(name) + "\n",
                 check=True,
                 capture_output=True,
                 text=True,

@@ -29,17 +29,28 @@ def make(clone: Path, *targets: str, env: dict[str, str]) -> subprocess.Complete
     )
 
 
-def test_make_up_on_a_fresh_clone(tmp_path: Path):
+#: Per stack: the resources of one trunk (seed: TrunkStack, edge, registration; cloud: TrunkStack, trunk base,
+#: registration) and of the whole stack beside them (the stack; dev's one webhook).
+STACKS = [
+    pytest.param("dev", 3, 1 + 1, id="dev-seed"),
+    pytest.param("dev-cloud", 3, 1, id="dev-cloud"),
+]
+
+
+@pytest.mark.parametrize(("stack", "per_trunk", "others"), STACKS)
+def test_make_up_on_a_fresh_clone(tmp_path: Path, stack: str, per_trunk: int, others: int):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
     # The clone reuses this interpreter's virtualenv instead of installing its own:
     # .ci/run proves that install on a clean clone; this test proves what follows it.
     (clone / ".venv").symlink_to(Path(sys.prefix))
     # Its own emulator port, so a developer's emulator on 8787 is neither used nor disturbed.
-    stack_file = clone / "Pulumi.dev.yaml"
+    stack_file = clone / f"Pulumi.{stack}.yaml"
     port = free_port()
     stack_file.write_text(stack_file.read_text().replace("http://127.0.0.1:8787", f"http://127.0.0.1:{port}"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
+    # A fresh environment, but for where this run's pulumi CLI and plugin scripts live.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") or k == "PULUMI_TOOLS_DIR"}
+    env["STACK"] = stack
     try:
         up = make(clone, "up", env=env)
         assert up.returncode == 0, up.stdout + up.stderr
@@ -49,9 +60,10 @@ def test_make_up_on_a_fresh_clone(tmp_path: Path):
         assert sorted(outputs["trunks"]) == sorted(configured)
         assert all(t["registrationStatus"] == "registered" for t in outputs["trunks"].values())
 
+        unchanged = others + per_trunk * len(configured)
+        again = make(clone, "up", env=env)
+        assert again.returncode == 0 and f"{unchanged} unchanged" in again.stdout, again.stdout + again.stderr
         preview = make(clone, "preview", env=env)
-        # the stack; per trunk a TrunkStack, an edge and a registration; the one webhook dev configures
-        unchanged = 1 + 3 * len(configured) + 1
         assert preview.returncode == 0 and f"{unchanged} unchanged" in preview.stdout, preview.stdout
 
         destroy = make(clone, "destroy", env=env)

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from devtools.pulumi_cli import PulumiError, pulumi_binary
-from devtools.trunks_project import DEV_CLIENT_SECRET, TrunksProject
+from devtools.trunks_project import DEV_CLIENT_SECRET, PASSWORD_BLOCKS, TrunksProject
 from emulator.testing import EmulatorHandle, running_emulator
 from tests.e2e.conftest import api_calls, writes
 from tests.support.processes import alive, command_line, kill_tree, process_tree
@@ -111,9 +111,11 @@ class RecordingProject(TrunksProject):
         plain = copy.deepcopy(trunks)
         secrets = []
         for i, t in enumerate(plain):
-            registration, webhook = t.get("registration"), t.get("webhook")
-            if isinstance(registration, dict) and "password" in registration:
-                secrets.append((f"trunks[{i}].registration.password", str(registration.pop("password"))))
+            webhook = t.get("webhook")
+            for block_name in PASSWORD_BLOCKS:
+                block = t.get(block_name)
+                if isinstance(block, dict) and "password" in block:
+                    secrets.append((f"trunks[{i}].{block_name}.password", str(block.pop("password"))))
             if isinstance(webhook, dict) and isinstance(webhook.get("headers"), dict):
                 for name, value in webhook.pop("headers").items():
                     secrets.append((f'trunks[{i}].webhook.headers["{name}"]', str(value)))
@@ -140,9 +142,10 @@ def secrets_of(trunks: Iterable[dict[str, Any]]) -> set[str]:
     """Every value of these trunks that must never appear in plaintext."""
     found = set()
     for t in trunks:
-        registration = t.get("registration")
-        if isinstance(registration, dict) and isinstance(registration.get("password"), str):
-            found.add(registration["password"])
+        for block_name in PASSWORD_BLOCKS:
+            block = t.get(block_name)
+            if isinstance(block, dict) and isinstance(block.get("password"), str):
+                found.add(block["password"])
         webhook = t.get("webhook")
         if isinstance(webhook, dict) and isinstance(webhook.get("headers"), dict):
             found.update(v for v in webhook["headers"].values() if isinstance(v, str))

@@ -376,6 +376,28 @@ def test_list_trunks_pages(router, api):
     assert [t.id for t in api.list_trunks(BASE_ID)] == ["t1", "t2"]
 
 
+def test_trunk_instances_of_every_external_base(router, api):
+    route = router.get(TRUNKS).mock(return_value=httpx.Response(200, json=listing([trunk("t1")])))
+    assert [t.id for t in api.list_trunks(None)] == ["t1"]
+    params = route.calls.last.request.url.params
+    assert params["trunkType"] == "EXTERNAL" and "trunkBase.id" not in params
+
+
+def test_every_trunk_base_with_its_properties_deleted_ones_included(router, api):
+    route = router.get(BASES).mock(
+        side_effect=[
+            httpx.Response(200, json=listing([base("b1")], 1, 2)),
+            httpx.Response(200, json=listing([base("b2", state="deleted")], 2, 2)),
+        ]
+    )
+    found = list(api.all_trunk_bases(properties=True))
+    assert [(b.id, b.state) for b in found] == [("b1", "active"), ("b2", "deleted")]
+    assert found[0].properties and "********" not in repr(found[0].model_dump(exclude={"properties"}))
+    params = route.calls.last.request.url.params
+    assert params["expand"] == "properties" and params["ignoreHidden"] == "true" and params["pageNumber"] == "2"
+    assert calls(api) == {f"GET {BASES}": 2}
+
+
 # ---------------------------------------------------------------------------------------------- audits
 
 

@@ -10,7 +10,7 @@ from doctor.findings import Level, Section, exit_status, fail, info, ok, ordered
 from doctor.permissions import Need, judge
 from doctor.reads import Outcome
 from emulator.testing import free_port
-from providers.genesys_api import ConfigurationError, ForbiddenError, NotFoundError, ServerError
+from providers.genesys_api import Call, ConfigurationError, ForbiddenError, NotFoundError, ServerError
 
 CREDENTIALS = {"genesys:clientId": "cid", "genesys:clientSecret": "shh"}
 
@@ -64,6 +64,28 @@ def test_the_wire_refuses_anything_but_a_get_and_the_token(method):
     finally:
         wire.close()
     assert wire.exchanges == []
+
+
+def test_the_wire_sends_the_queries_a_dialect_names_and_no_other_post():
+    wire = api.Wire(token_path="/oauth/token", queries=frozenset({"/api/v2/audits/query/realtime"}))
+    settings = api.resolve({**CREDENTIALS, "genesys:apiUrl": "http://127.0.0.1:9"}, {}).settings
+    http = wire.http(settings)
+    try:
+        with pytest.raises(httpx.ConnectError):  # let through: nothing listens there
+            http.post("http://127.0.0.1:9/api/v2/audits/query/realtime", json={})
+        with pytest.raises(api.WriteRefused, match="refused to send POST /api/v2/audits/query"):
+            http.post("http://127.0.0.1:9/api/v2/audits/query", json={})
+        with pytest.raises(api.WriteRefused, match="refused to send PUT /api/v2/audits/query/realtime"):
+            http.put("http://127.0.0.1:9/api/v2/audits/query/realtime", json={})
+    finally:
+        wire.close()
+    client, own_wire = api.open_client(api.resolve({**CREDENTIALS, "genesys:apiUrl": "http://127.0.0.1:9"}, {}))
+    try:
+        with pytest.raises(api.WriteRefused, match="it is not a read-only query"):
+            api.query(client, Call("POST", "/api/v2/x", "/api/v2/x", body={}))
+    finally:
+        client.close()
+        own_wire.close()
 
 
 def _wire(*exchanges: tuple[str, str, int], headers: dict[str, str] | None = None) -> api.Wire:
@@ -203,7 +225,8 @@ def test_pages_of_one_list_are_not_repeats():
     assert wire.sent_twice() == ["GET /api/v2/things?pageSize=500&pageNumber=2"]
 
 
-def test_a_dialect_without_checks_fails_before_any_request():
+def test_a_dialect_without_checks_fails_before_any_request(monkeypatch):
+    monkeypatch.setattr(cli, "for_dialect", lambda name: None)
     findings, meta = cli.diagnose({**CREDENTIALS, "genesys:region": "eu-west-1"})
     assert [(f.subject, f.level) for f in findings] == [("endpoint", Level.OK), ("dialect", Level.FAIL)]
     assert findings[1].message == "the doctor has no checks for the 'cloud' dialect"

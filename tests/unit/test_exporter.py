@@ -10,7 +10,9 @@ import yaml
 
 from exporter import paths, report, stack_file
 from exporter.dialects import UnknownDialectError, dialect_for
+from exporter.dialects.cloud import CloudDialect
 from exporter.dialects.seed import SeedDialect
+from exporter.genesys import client_settings
 from exporter.model import ExportedTrunk, SecretSetting
 from exporter.progress import Progress
 from exporter.selection import select
@@ -138,11 +140,17 @@ def test_password_lines_name_the_stack_and_the_path_from_the_first_new_index():
     ]
 
 
-def test_dialect_follows_genesys_dialect_then_region_or_url():
-    assert isinstance(dialect_for({"genesys:apiUrl": "http://127.0.0.1:8787"}.get), SeedDialect)
-    assert isinstance(dialect_for({"genesys:dialect": "seed", "genesys:region": "eu-west-1"}.get), SeedDialect)
-    with pytest.raises(UnknownDialectError, match="genesys:dialect 'cloud': the exporter speaks seed"):
-        dialect_for({"genesys:region": "eu-west-1"}.get)
+def test_the_dialect_is_the_client_settings_own():
+    def dialect(config: dict[str, str]) -> object:
+        credentials = {"genesys:clientId": "c", "genesys:clientSecret": "s", **config}
+        return dialect_for(client_settings(credentials.get, {}).dialect)
+
+    assert isinstance(dialect({"genesys:apiUrl": "http://127.0.0.1:8787"}), SeedDialect)
+    assert isinstance(dialect({"genesys:dialect": "seed", "genesys:region": "eu-west-1"}), SeedDialect)
+    assert isinstance(dialect({"genesys:region": "eu-west-1"}), CloudDialect)
+    assert isinstance(dialect({"genesys:apiUrl": "http://127.0.0.1:8787", "genesys:dialect": "cloud"}), CloudDialect)
+    with pytest.raises(UnknownDialectError, match="genesys:dialect 'sip': the exporter speaks cloud, seed"):
+        dialect_for("sip")
 
 
 def test_seed_entry_takes_the_one_webhook_the_stack_would_recognise():
@@ -225,7 +233,6 @@ def test_names_that_look_like_other_yaml_values_read_back_as_names(name):
 
 def test_without_a_pulumi_cli_the_plain_values_of_the_stack_file_are_read(tmp_path: Path, monkeypatch):
     from exporter import stack as stack_module
-    from exporter.genesys import open_client
 
     (tmp_path / "Pulumi.yaml").write_text("name: genesys-trunks\n")
     (tmp_path / "Pulumi.dev.yaml").write_text(STACK_FILE)
@@ -236,6 +243,96 @@ def test_without_a_pulumi_cli_the_plain_values_of_the_stack_file_are_read(tmp_pa
     assert get("genesys:apiUrl") == "http://127.0.0.1:8787" and get("genesys:clientSecret") is None
     # The encrypted secret then comes from the Terraform provider's variable.
     env = {"GENESYSCLOUD_OAUTHCLIENT_ID": "cid", "GENESYSCLOUD_OAUTHCLIENT_SECRET": "from-env"}
-    with open_client(get, env) as api:
-        assert api.settings.api_url == "http://127.0.0.1:8787"
-        assert api.settings.client_secret.get_secret_value() == "from-env"
+    settings = client_settings(get, env)
+    assert settings.api_url == "http://127.0.0.1:8787" and settings.dialect == "seed"
+    assert settings.client_secret.get_secret_value() == "from-env"
+
+
+def _prop(value: object, default: object = None, **schema: object) -> dict[str, object]:
+    return {"type": "string", "value": {"default": default, "instance": value}, **schema}
+
+
+CLOUD_TEMPLATE = {
+    "properties": {
+        "trunk_media_codec": _prop(["audio/opus"], ["audio/opus"]),
+        "trunk_transport_serverProxyList": _prop(None),
+        "trunk_transport_protocolVariant": _prop("udp", "udp"),
+        "trunk_sip_authentication_credentials_username": _prop("", ""),
+        "trunk_sip_authentication_credentials_realm": _prop("", ""),
+        "trunk_sip_authentication_credentials_password": _prop("", ""),
+        "trunk_maxDialTimeout": _prop("2m", "2m"),
+        "trunk_language": _prop("en-US", "en-US"),
+    }
+}
+
+
+def _cloud_base(**props: object) -> object:
+    from providers.genesys_api.cloud import TrunkBase
+
+    values = {
+        "trunk_media_codec": ["audio/pcmu", "audio/g722"],
+        "trunk_transport_serverProxyList": ["[2001:db8::1]:5061"],
+        "trunk_transport_protocolVariant": "tls",
+        "trunk_sip_authentication_credentials_username": "acct",
+        "trunk_sip_authentication_credentials_realm": "carrier.example.com",
+        "trunk_sip_authentication_credentials_password": "********",
+        "trunk_maxDialTimeout": "3m",
+        "trunk_language": "en-US",
+        "trunk_made_up": True,
+        **props,
+    }
+    return TrunkBase.model_validate(
+        {
+            "id": "b1",
+            "name": "Yes",
+            "state": "active",
+            "description": "carrier A",
+            "trunkMetabase": {"id": "external_sip_pcv_byoc_carrier.json"},
+            "inboundSite": {"id": "s1"},
+            "site": {"id": "s2", "name": "Media"},
+            "properties": {k: {"value": {"instance": v}} for k, v in values.items()},
+        }
+    )
+
+
+def test_cloud_entry_is_in_the_configs_names_with_only_the_chosen_properties():
+    from exporter.dialects.cloud import trunk_entry
+    from providers.genesys_api.cloud import TrunkBaseTemplate
+
+    template = TrunkBaseTemplate.model_validate(CLOUD_TEMPLATE)
+    trunk = trunk_entry(_cloud_base(), {"s1": "Inbound"}, {"external_sip_pcv_byoc_carrier.json": "BYOC"}, template)
+
+    assert trunk.settings == {
+        "name": "Yes",
+        "inboundSiteId": "s1",
+        "siteId": "s2",
+        "trunkMetabaseId": "external_sip_pcv_byoc_carrier.json",
+        "codecs": ["G711u", "G722"],
+        "carrier": {"host": "2001:db8::1", "port": 5061, "transport": "tls"},
+        "credentials": {"username": "acct", "realm": "carrier.example.com"},
+        "properties": {"trunk_maxDialTimeout": "3m"},
+        "description": "carrier A",
+        "adopt": True,
+    }
+    assert trunk.comments["inboundSiteId"] == "Inbound" and trunk.comments["siteId"] == "Media"
+    assert [s.path for s in trunk.secrets] == ["credentials.password"] and trunk.secrets[0].value is None
+    assert trunk.notes == ["property 'trunk_made_up' is not in its metabase's template: left out"]
+    assert "********" not in str(trunk.settings)
+    assert select([trunk], CloudDialect().config_problems).trunks == [trunk]  # with a placeholder password
+    assert "'Yes'" in stack_file.dumps(stack_file.entry(trunk))  # a YAML 1.1 boolean word stays a string
+
+
+def test_cloud_entry_with_a_proxy_list_carrier_cannot_hold_is_left_out_with_the_reason():
+    from exporter.dialects.cloud import trunk_entry
+    from providers.genesys_api.cloud import TrunkBaseTemplate
+
+    template = TrunkBaseTemplate.model_validate(CLOUD_TEMPLATE)
+    base = _cloud_base(trunk_transport_serverProxyList=["a.example.com", "b.example.com:5060"])
+    trunk = trunk_entry(base, {}, {}, template)
+
+    chosen = select([trunk], CloudDialect().config_problems)
+    assert chosen.trunks == [] and len(chosen.skipped) == 1
+    assert chosen.skipped[0].startswith(
+        "'Yes' (b1): its proxy list ['a.example.com', 'b.example.com:5060'] does not fit a trunk's carrier"
+    )
+    assert "carrier" not in trunk.settings and "trunk_transport_serverProxyList" not in trunk.settings["properties"]

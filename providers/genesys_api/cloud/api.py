@@ -175,12 +175,16 @@ class CloudTrunkApi:
         """Live trunk bases, every page lazily; ``name`` is passed to the API's filter (which also matches
         more loosely, e.g. a trailing ``*`` is a wildcard): compare names yourself, or use
         ``find_trunk_base_by_name``."""
-        pages = self.client.paged(
-            lambda n, size: self.dialect.list_trunk_bases(n, size, name),
+        return (b for b in self.all_trunk_bases(name) if not b.deleted)
+
+    def all_trunk_bases(self, name: str | None = None, properties: bool = False) -> Iterator[TrunkBase]:
+        """Every trunk base the org lists, deleted ones included (each with its ``state``); with
+        ``properties``, each carries its properties (one call per page, not one per base)."""
+        return self.client.paged(
+            lambda n, size: self.dialect.list_trunk_bases(n, size, name, properties),
             self.dialect.parse_trunk_base_page,
             self.page_size,
         )
-        return (b for b in pages if not b.deleted)
 
     def find_trunk_base_by_name(self, name: str) -> TrunkBase | None:
         """The live trunk base named exactly ``name`` (case-insensitive, as Genesys compares names): the one
@@ -265,8 +269,9 @@ class CloudTrunkApi:
 
     # ------------------------------------------------------------------------------------------ status
 
-    def list_trunks(self, base_id: str) -> list[Trunk]:
-        """The live trunk instances the platform runs for the base (one per cloud edge)."""
+    def list_trunks(self, base_id: str | None) -> list[Trunk]:
+        """The live trunk instances the platform runs for the base (one per cloud edge); with ``base_id``
+        None, those of every external trunk base."""
         pages = self.client.paged(
             lambda n, size: self.dialect.list_trunks(n, size, base_id),
             self.dialect.parse_trunk_page,

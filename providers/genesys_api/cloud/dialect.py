@@ -33,6 +33,7 @@ METABASES = f"{TRUNK_BASES}/availablemetabases"
 SITES = f"{EDGES}/sites"
 TRUNKS = f"{EDGES}/trunks"
 AUDITS_REALTIME = "/api/v2/audits/query/realtime"
+AVAILABLE_TOPICS = "/api/v2/notifications/availabletopics"
 
 AUDIT_SERVICE = "Telephony"
 AUDIT_ENTITY_TYPE = "TrunkBase"
@@ -80,10 +81,16 @@ class CloudDialect:
         path = f"{TRUNK_BASES}/{path_segment(base_id)}"
         return Call("GET", path, f"{TRUNK_BASES}/{{id}}", params={"ignoreHidden": "true"})
 
-    def list_trunk_bases(self, page_number: int, page_size: int, name: str | None = None) -> Call:
+    def list_trunk_bases(
+        self, page_number: int, page_size: int, name: str | None = None, properties: bool = False
+    ) -> Call:
+        """``properties``: each entry with its properties (``expand=properties``, hidden ones left out as on
+        a GET), so that reading every base costs one call per page rather than one per base."""
         params: dict[str, str | int] = {"pageSize": page_size, "pageNumber": page_number}
         if name is not None:
             params["name"] = name
+        if properties:
+            params.update(expand="properties", ignoreHidden="true")
         return Call("GET", TRUNK_BASES, TRUNK_BASES, params=params)
 
     def create_trunk_base(self, spec: TrunkBaseSpec, template: TrunkBaseShape | None = None) -> Call:
@@ -121,9 +128,20 @@ class CloudDialect:
 
     # ------------------------------------------------------------------------------------------ trunk instances
 
-    def list_trunks(self, page_number: int, page_size: int, base_id: str) -> Call:
-        params: dict[str, str | int] = {"pageSize": page_size, "pageNumber": page_number, "trunkBase.id": base_id}
+    def list_trunks(self, page_number: int, page_size: int, base_id: str | None) -> Call:
+        """The instances of one base, or (``base_id`` None) of every external trunk base."""
+        params: dict[str, str | int] = {"pageSize": page_size, "pageNumber": page_number}
+        if base_id is None:
+            params["trunkType"] = "EXTERNAL"
+        else:
+            params["trunkBase.id"] = base_id
         return Call("GET", TRUNKS, TRUNKS, params=params)
+
+    # ------------------------------------------------------------------------------------------ notifications
+
+    def list_available_topics(self) -> Call:
+        """The notification topics the org offers, with the transports that carry each (not paged)."""
+        return Call("GET", AVAILABLE_TOPICS, AVAILABLE_TOPICS, params={"expand": "transports"})
 
     # ------------------------------------------------------------------------------------------ audits
 

@@ -1,0 +1,153 @@
+"""The cloud dialect's registration outcome: read from the trunk instances the platform runs for a trunk base.
+
+A BYOC trunk connects some time after a write; the platform reports that on each trunk instance (one per
+cloud edge), which ``CloudTrunkApi.registration`` rolls up. Like the seed's `RegistrationOutcome`, this
+resource waits (bounded) for the outcome of the base's last write and records it with the base's audit
+events, so `pulumi up` reports each trunk's outcome; it owns nothing in Genesys.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import DiffResult, Resource
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import client_access
+from .genesys_api import GenesysApiError
+from .genesys_api.cloud import AuditLogMessage, CloudTrunkApi, TrunkBaseStatus
+from .genesys_api.fields import WaitSeconds
+from .registration import OutcomeProvider
+from .registration_outcome import KEPT_EVENTS, unread_report
+from .registration_status import RegistrationStatus
+from .values import contains_unknown, iso_utc, user_inputs
+
+#: Seconds between reads of a base's trunk instances while it registers (the first read waits this long too:
+#: the platform has not connected anything the moment a write returns).
+ROUND_SECONDS = 1.0
+#: Inputs that shape the wait, not what is waited for: never a reason to wait again.
+WAIT_ONLY = frozenset({"timeoutSeconds"})
+
+
+class TrunkBaseOutcomeInputs(BaseModel):
+    """Which write of which trunk base to wait for, and how long."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    trunk: str = Field(min_length=1)
+    trunkBaseId: str = Field(min_length=1)
+    #: Changes with every write to the base, so each write gets its outcome (and audit events) recorded.
+    trunkBaseVersion: int = Field(ge=1)
+    #: When the base was last written: where the registration latency is counted from.
+    writtenAt: datetime | None = None
+    timeoutSeconds: WaitSeconds = 60
+
+
+def wait_for_outcome(
+    cloud: CloudTrunkApi, base_id: str, timeout: float, sleep: Any = time.sleep, clock: Any = time.monotonic
+) -> TrunkBaseStatus:
+    """The base's rolled-up status once it is no longer registering, or when ``timeout`` passed."""
+    deadline = clock() + timeout
+    while True:
+        sleep(min(ROUND_SECONDS, max(0.0, deadline - clock())))
+        status = cloud.registration(base_id)
+        if status.status != RegistrationStatus.REGISTERING or clock() >= deadline:
+            return status
+
+
+def outcome_report(
+    status: TrunkBaseStatus, events: list[AuditLogMessage], written_at: datetime | None, timeout: float
+) -> dict[str, Any]:
+    """The outcome in the seed's shape (status, outcome, events) and each instance's own."""
+    reason = status.reason
+    if status.status == RegistrationStatus.REGISTERING:
+        reason = f"no registration outcome within {timeout:.0f} s ({reason})"
+    settled = status.status in (RegistrationStatus.REGISTERED, RegistrationStatus.FAILED)
+    changed_at = status.changed_at if settled else None
+    latency = (
+        round((changed_at - written_at).total_seconds(), 3)
+        if changed_at is not None and written_at is not None and changed_at >= written_at
+        else None
+    )
+    return {
+        "status": status.status,
+        "outcome": {"status": status.status, "reason": reason, "latencySeconds": latency, "at": iso_utc(changed_at)},
+        "events": [
+            {"type": f"TrunkBase:{e.action}", "time": iso_utc(e.event_date), "actor": e.actor}
+            for e in events[-KEPT_EVENTS:]
+        ],
+        "instances": [
+            {"trunkId": i.trunk_id, "name": i.name, "status": i.status, "reason": i.reason} for i in status.instances
+        ],
+    }
+
+
+class TrunkBaseOutcomeProvider(OutcomeProvider[TrunkBaseOutcomeInputs]):
+    """Holds no state: it is pickled by reference into every TrunkBaseOutcome."""
+
+    inputs_model = TrunkBaseOutcomeInputs
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """A new write to the base is a new outcome to wait for; an unknown outcome is read again by every
+        `up` until it is known."""
+        changed = [
+            key
+            for key, value in user_inputs(news).items()
+            if key not in WAIT_ONLY and (contains_unknown(value) or olds.get(key) != value)
+        ]
+        if olds.get("status") == RegistrationStatus.UNKNOWN:
+            changed.append("status")
+        return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
+
+    def outcome(self, model: TrunkBaseOutcomeInputs) -> dict[str, Any]:
+        cloud = CloudTrunkApi(client_access.client())
+        try:
+            status = wait_for_outcome(cloud, model.trunkBaseId, model.timeoutSeconds)
+            events = cloud.audit_events(model.trunkBaseId)
+        except GenesysApiError as exc:
+            # The base is written: failing here would stop the rest of the `up` for a report. Recorded as
+            # unknown, the outcome is read again by the next `up`.
+            return {**unread_report(f"reading the trunk base's status failed: {exc}"), "instances": []}
+        return outcome_report(status, events, model.writtenAt, model.timeoutSeconds)
+
+
+#: The TrunkBaseOutcome's outputs beside its inputs.
+OUTCOME_OUTPUTS = ("status", "outcome", "events", "instances")
+
+
+class TrunkBaseOutcome(Resource, module="genesys", name="TrunkBaseRegistration"):
+    """The registration outcome of a trunk base's last write, per trunk instance and rolled up, with the
+    base's audit events (type `genesys:TrunkBaseRegistration`)."""
+
+    status: pulumi.Output[str]
+    """`registered`, `failed`, `registering` when no outcome arrived within the timeout, or `unknown`."""
+    outcome: pulumi.Output[dict]
+    """{status, reason, latencySeconds, at}."""
+    events: pulumi.Output[list]
+    """The base's audit events [{type, time, actor}], newest last."""
+    instances: pulumi.Output[list]
+    """[{trunkId, name, status, reason}]: each trunk instance's own outcome."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        trunk: pulumi.Input[str],
+        trunk_base_id: pulumi.Input[str],
+        trunk_base_version: pulumi.Input[int],
+        written_at: pulumi.Input[str],
+        timeout_seconds: pulumi.Input[float] = 60,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "trunk": trunk,
+            "trunkBaseId": trunk_base_id,
+            "trunkBaseVersion": trunk_base_version,
+            "writtenAt": written_at,
+            "timeoutSeconds": timeout_seconds,
+            **dict.fromkeys(OUTCOME_OUTPUTS),
+        }
+        super().__init__(TrunkBaseOutcomeProvider(), resource_name, props, opts)

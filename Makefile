@@ -85,6 +85,7 @@ test: toolchain lint
 	$(PY) -m pytest
 
 lint: venv
+	$(PY) scripts/requirements.py --check
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	cd bench/floor_project && $(PY) -m mypy --config-file ../../pyproject.toml --explicit-package-bases __main__.py noop_provider.py

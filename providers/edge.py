@@ -12,7 +12,7 @@ from . import created_here, org_listings
 from .catalog_checks import codec_failures, edge_group_failures
 from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
-from .genesys_api import ConflictError, GenesysClient
+from .genesys_api import ConflictError, GenesysClient, NotFoundError
 from .genesys_api import Edge as ApiEdge
 from .genesys_api.fields import Flag, Password
 from .genesys_api.models import EdgeSettings, EdgeSpec
@@ -54,7 +54,10 @@ class EdgeProvider(EntityProvider[EdgeInputs, ApiEdge]):
             # Look first: a POST would only be refused as a duplicate of the edge to take over.
             existing = self._listed_as(api, desired)
             if existing is not None:
-                return self._adopt(api, existing, desired), {"adopted": True}
+                try:
+                    return self._adopt(api, existing, desired), {"adopted": True}
+                except NotFoundError:
+                    org_listings.edges.forget(existing.id)  # deleted since it was listed: create it
         try:
             created = self.create_once(api, desired)
         except ConflictError as conflict:

@@ -11,7 +11,7 @@ import pulumi
 from . import created_here, org_listings
 from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
-from .genesys_api import GenesysClient, WebhookSpec
+from .genesys_api import GenesysClient, NotFoundError, WebhookSpec
 from .genesys_api import Webhook as ApiWebhook
 from .genesys_api.fields import settings_of
 from .values import known_version
@@ -36,7 +36,10 @@ class WebhookProvider(EntityProvider[WebhookSpec, ApiWebhook]):
             # this process has just created the edge: no earlier webhook can name it.)
             existing = org_listings.webhooks.find(api, org_listings.ALL_WEBHOOKS, lambda w: same_webhook(w, desired))
             if existing is not None:
-                return self._take_over(api, existing, desired), {}
+                try:
+                    return self._take_over(api, existing, desired), {}
+                except NotFoundError:
+                    org_listings.webhooks.forget(existing.id)  # deleted since it was listed: create it
         created = self.create_once(api, desired)
         org_listings.webhooks.remember(org_listings.ALL_WEBHOOKS, created)
         return created, {}

@@ -171,6 +171,15 @@ def test_a_deleted_edge_is_not_adopted_from_the_listing(api):
     assert listed.call_count == 2 and post.call_count == 1
 
 
+def test_an_edge_deleted_after_it_was_listed_is_created_again(api):
+    api.get(EDGES, params={"edgeGroupId": GROUP}).respond(200, json=page(existing(0)))
+    put = api.put(f"{EDGES}/e0").respond(404, json=error_body(404, "not.found", "gone"))
+    post = api.post(EDGES).respond(201, json=existing(0, id="e9"))
+    result = edges.create(trunk(api, 0, adopt=True))
+    assert result.id == "e9" and result.outs["adopted"] is False
+    assert put.call_count == 1 and post.call_count == 1
+
+
 # -- webhooks ------------------------------------------------------------------------------------
 
 
@@ -213,3 +222,11 @@ def test_webhooks_of_many_trunks_share_one_listing(api):
             pool.map(lambda i: webhooks.create(checked_webhook(filterCriteria=f"resourceIds:[e{i}]")), range(8))
         )
     assert [r.id for r in results] == [f"w{i}" for i in range(8)] and listed.call_count == 1
+
+
+def test_a_webhook_deleted_after_it_was_listed_is_created_again(api):
+    api.get(WEBHOOKS).respond(200, json=page(webhook_entity("w1")))
+    put = api.put(f"{WEBHOOKS}/w1").respond(404, json=error_body(404, "not.found", "gone"))
+    post = api.post(WEBHOOKS).respond(201, json=webhook_entity("w2", description="ours"))
+    assert webhooks.create(checked_webhook(description="ours")).id == "w2"
+    assert put.call_count == 1 and post.call_count == 1

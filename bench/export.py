@@ -3,7 +3,8 @@
 Makes an org of N edges by plain HTTP (both edge groups, every SIP profile, a status webhook on every
 fourth), then times the export into an empty stack and counts its calls from the emulator's request log,
 unthrottled and at the emulator's default rate limit (100 requests/minute). ``--takeover`` also sets every
-password and times the `pulumi up` that adopts them all, and the `up` after it.
+password and times the `pulumi up` that adopts them all (unthrottled, or at ``--takeover-rate`` requests/minute),
+and the `up` after it.
 """
 
 from __future__ import annotations
@@ -107,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.export", description=__doc__.splitlines()[0])
     ap.add_argument("--trunks", type=int, default=200)
     ap.add_argument("--takeover", action="store_true", help="also set the passwords and time the adopting `up`")
+    ap.add_argument(
+        "--takeover-rate",
+        type=int,
+        default=UNTHROTTLED,
+        help=f"requests/minute the emulator allows during the adopting `up` (the seed's: {DEFAULT_RATE_LIMIT})",
+    )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         work = Path(tmp)
@@ -122,7 +129,13 @@ def main(argv: list[str] | None = None) -> int:
             if args.takeover:
                 secrets = [a for path, value in password_settings(project) for a in ("--secret", f"{path}={value}")]
                 project.run("config", "set-all", "--path", *secrets, "--stack", project.stack)
-                measure(emu, "takeover: pulumi up", lambda: project.up())
+                label = "takeover: pulumi up"
+                if args.takeover_rate != UNTHROTTLED:
+                    label = f"takeover ({args.takeover_rate} requests/minute)"
+                emu.settings(rate_limit_per_minute=args.takeover_rate)
+                emu.reset_rate_limits()
+                measure(emu, label, lambda: project.up())
+                emu.settings(rate_limit_per_minute=UNTHROTTLED)
                 measure(emu, "pulumi up after it (no change)", lambda: project.up())
                 project.destroy()
     return 0

@@ -25,7 +25,8 @@ class EdgeInputs(EdgeSettings):
 
     registration_password: Password
     adopt: Flag = False
-    """Take over an edge that already registers as this trunk, instead of failing on the conflict."""
+    """Take over the edge that already registers as this trunk (looked up before anything is posted), instead
+    of failing on the conflict."""
 
     def spec(self, *, with_password: bool = True) -> EdgeSpec:
         """The write's body: the settings, and the password unless it is to stay as the server has it."""

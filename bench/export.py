@@ -5,7 +5,8 @@ Makes an org of N trunks by plain HTTP (seed: edges in both edge groups with eve
 webhook on every fourth; cloud: BYOC trunk bases on every site, both BYOC metabases, settings off their
 defaults), then times the export into an empty stack and counts its calls from the emulator's request log,
 unthrottled and at the emulator's default rate limit (100 requests/minute). ``--takeover`` also sets every
-password and times the `pulumi up` that adopts them all, and the `up` after it.
+password and times the `pulumi up` that adopts them all (unthrottled, or at ``--takeover-rate`` requests/minute),
+and the `up` after it.
 """
 
 from __future__ import annotations
@@ -136,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--trunks", type=int, default=200)
     ap.add_argument("--dialect", choices=("seed", "cloud"), default="seed")
     ap.add_argument("--takeover", action="store_true", help="also set the passwords and time the adopting `up`")
+    ap.add_argument(
+        "--takeover-rate",
+        type=int,
+        default=UNTHROTTLED,
+        help=f"requests/minute the emulator allows during the adopting `up` (the seed's: {DEFAULT_RATE_LIMIT})",
+    )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         work = Path(tmp)
@@ -157,7 +164,13 @@ def main(argv: list[str] | None = None) -> int:
                 settings = password_settings(project, args.dialect)
                 secrets = [a for path, value in settings for a in ("--secret", f"{path}={value}")]
                 project.run("config", "set-all", "--path", *secrets, "--stack", project.stack)
-                measure(emu, "takeover: pulumi up", lambda: project.up())
+                label = "takeover: pulumi up"
+                if args.takeover_rate != UNTHROTTLED:
+                    label = f"takeover ({args.takeover_rate} requests/minute)"
+                emu.settings(rate_limit_per_minute=args.takeover_rate)
+                emu.reset_rate_limits()
+                measure(emu, label, lambda: project.up())
+                emu.settings(rate_limit_per_minute=UNTHROTTLED)
                 measure(emu, "pulumi up after it (no change)", lambda: project.up())
                 project.destroy()
     return 0

@@ -8,11 +8,11 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from . import created_here
+from . import created_here, org_listings
 from .catalog_checks import codec_failures, edge_group_failures
 from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
-from .genesys_api import ConflictError, GenesysClient
+from .genesys_api import ConflictError, GenesysClient, NotFoundError
 from .genesys_api import Edge as ApiEdge
 from .genesys_api.fields import Flag, Password
 from .genesys_api.models import EdgeSettings, EdgeSpec
@@ -25,7 +25,8 @@ class EdgeInputs(EdgeSettings):
 
     registration_password: Password
     adopt: Flag = False
-    """Take over an edge that already registers as this trunk, instead of failing on the conflict."""
+    """Take over the edge that already registers as this trunk (looked up before anything is posted), instead
+    of failing on the conflict."""
 
     def spec(self, *, with_password: bool = True) -> EdgeSpec:
         """The write's body: the settings, and the password unless it is to stay as the server has it."""
@@ -50,8 +51,16 @@ class EdgeProvider(EntityProvider[EdgeInputs, ApiEdge]):
         return [CheckFailure(prop, reason) for prop, reason in failures]
 
     def api_create(self, api: GenesysClient, desired: EdgeInputs) -> tuple[ApiEdge, dict[str, Any]]:
+        if desired.adopt:
+            # Look first: a POST would only be refused as a duplicate of the edge to take over.
+            existing = self._listed_as(api, desired)
+            if existing is not None:
+                try:
+                    return self._adopt(api, existing, desired), {"adopted": True}
+                except NotFoundError:
+                    org_listings.edges.forget(existing.id)  # deleted since it was listed: create it
         try:
-            return self.create_once(api, desired), {"adopted": False}
+            created = self.create_once(api, desired)
         except ConflictError as conflict:
             existing = self._registered_as(api, desired)
             if existing is None:
@@ -67,7 +76,16 @@ class EdgeProvider(EntityProvider[EdgeInputs, ApiEdge]):
                     code=conflict.code,
                     context_id=conflict.context_id,
                 ) from None
-            return api.update_edge(existing.id, desired.spec()), {"adopted": True}
+            return self._adopt(api, existing, desired), {"adopted": True}
+        org_listings.edges.remember(desired.edge_group_id, created)
+        return created, {"adopted": False}
+
+    def _adopt(self, api: GenesysClient, existing: ApiEdge, desired: EdgeInputs) -> ApiEdge:
+        """One PUT, at the version the look-up saw (re-read only on a conflict). Never skipped: the password is
+        write-only, so whether the edge has the desired one cannot be known, and it must be set."""
+        adopted = api.update_edge(existing.id, desired.spec(), version=existing.version)
+        org_listings.edges.remember(desired.edge_group_id, adopted)
+        return adopted
 
     def post(self, api: GenesysClient, desired: EdgeInputs) -> ApiEdge:
         created = api.create_edge(desired.spec())
@@ -83,7 +101,14 @@ class EdgeProvider(EntityProvider[EdgeInputs, ApiEdge]):
         return api.update_edge(landed.id, desired.spec())
 
     @staticmethod
+    def _listed_as(api: GenesysClient, desired: EdgeInputs) -> ApiEdge | None:
+        """The edge registering as ``desired``, from the group's listing this process shares."""
+        host, username = desired.registration.host, desired.registration.username
+        return org_listings.edges.find(api, desired.edge_group_id, lambda e: e.registers_as(host, username))
+
+    @staticmethod
     def _registered_as(api: GenesysClient, desired: EdgeInputs) -> ApiEdge | None:
+        """The same, read now (what a refused or lost POST points at)."""
         return api.find_edge_by_registration(
             desired.edge_group_id, desired.registration.host, desired.registration.username
         )
@@ -94,10 +119,14 @@ class EdgeProvider(EntityProvider[EdgeInputs, ApiEdge]):
     def api_update(self, api: GenesysClient, entity_id: str, olds: dict[str, Any], desired: EdgeInputs) -> ApiEdge:
         # An unchanged password is not sent again, so it does not trigger a new registration.
         changed = olds.get("registrationPassword") != desired.registration_password
-        return api.update_edge(entity_id, desired.spec(with_password=changed), version=known_version(olds))
+        updated = api.update_edge(entity_id, desired.spec(with_password=changed), version=known_version(olds))
+        org_listings.edges.remember(desired.edge_group_id, updated)
+        return updated
 
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
-        return api.delete_edge(entity_id)
+        deleted = api.delete_edge(entity_id)
+        org_listings.edges.forget(entity_id)
+        return deleted
 
     def extra_outputs(self, entity: ApiEdge) -> dict[str, Any]:
         changed_at = iso_utc(entity.registration_status_changed_at)

@@ -227,11 +227,7 @@ class GenesysClient:
     def find_edge_by_registration(self, edge_group_id: str, host: str, username: str) -> Edge | None:
         """The live edge of ``edge_group_id`` registering as ``username`` at ``host`` (host case-insensitive):
         the one a 409 on create or an ``OutcomeUnknownError`` points at."""
-        for edge in self.list_edges(edge_group_id=edge_group_id):
-            reg = edge.registration
-            if reg and reg.username == username and (reg.host or "").lower() == host.lower():
-                return edge
-        return None
+        return next((e for e in self.list_edges(edge_group_id=edge_group_id) if e.registers_as(host, username)), None)
 
     def create_edge(self, spec: EdgeSpec) -> Edge:
         """Create an edge. Never sent twice blindly: ``OutcomeUnknownError`` when it may have been applied

@@ -224,6 +224,12 @@ class Edge(_Entity, _Refreshed):
     def group_id(self) -> str | None:
         return self.edge_group_id
 
+    def registers_as(self, host: str, username: str) -> bool:
+        """Whether this edge registers as ``username`` at ``host`` (host case-insensitive): the registration
+        an edge group holds once."""
+        reg = self.registration
+        return reg is not None and reg.username == username and (reg.host or "").lower() == host.lower()
+
 
 # ---------------------------------------------------------------------------------------------- read-only
 

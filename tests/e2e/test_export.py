@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 import yaml
@@ -215,7 +216,8 @@ def test_export_merge_set_passwords_and_take_over(emulator, new_project):
     # up takes every exported trunk over: nothing created, nothing duplicated, every id kept.
     emulator.reset_requests()
     project.up()
-    requests = writes(emulator.requests())
+    taken_over = emulator.requests()
+    requests = writes(taken_over)
     assert [r for r in requests if r["status"] == 201] == []
     edges_after, hooks_after = org_edges(emulator), org_webhooks(emulator)
     assert set(edges_after) == set(edges_before) and set(hooks_after) == set(hooks_before)
@@ -227,14 +229,19 @@ def test_export_merge_set_passwords_and_take_over(emulator, new_project):
         assert settings(edges_after[edge_id]) == settings(edges_before[edge_id])
         assert edges_after[edge_id]["registrationStatus"] == "registered"
     assert hooks_after[hook["id"]]["headers"] == {"X-Receiver-Key": "rk-2718"}
-    # The takeover's only writes: per edge a POST refused as a duplicate (409, which is how the provider
-    # finds the edge to adopt) and one PUT carrying the password; the webhook's PUT.
+    # The takeover's only writes: per edge one PUT carrying the password (found in its group's listing
+    # first: no POST), and the webhook's PUT (the program gives it a description it lacked).
     calls = sorted((r["method"], r["path"], r["status"]) for r in requests)
     assert calls == sorted(
-        [("POST", EDGES, 409)] * 3
-        + [("PUT", f"{EDGES}/{edge_id}", 200) for edge_id in made.values()]
-        + [("PUT", f"{WEBHOOKS}/{hook['id']}", 200)]
+        [("PUT", f"{EDGES}/{edge_id}", 200) for edge_id in made.values()] + [("PUT", f"{WEBHOOKS}/{hook['id']}", 200)]
     ), calls
+    # Each edge group's edges and the webhooks listed once for all of them; no edge read one by one.
+    gets = [r for r in taken_over if r["method"] == "GET"]
+    listings = sorted(
+        (r["path"], parse_qs(r["query"]).get("edgeGroupId", [""])[0]) for r in gets if r["path"] in {EDGES, WEBHOOKS}
+    )
+    assert listings == sorted([(EDGES, GROUP_DR), (EDGES, GROUP_PRIMARY), (WEBHOOKS, "")]), listings
+    assert not [r for r in gets if r["path"].startswith(f"{EDGES}/") and r["path"].rsplit("/", 1)[1] in made.values()]
 
     # A second up changes nothing.
     emulator.reset_requests()

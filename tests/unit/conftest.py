@@ -7,7 +7,7 @@ import httpx
 import pytest
 import respx
 
-from providers import catalog, client_access, registration_watch
+from providers import catalog, client_access, org_listings, registration_watch
 from providers.genesys_api import close_shared_clients
 from providers.genesys_api.testing import TEST_BASE_URL, TEST_CLIENT_ID, TEST_CLIENT_SECRET, token_reply
 from tests.unit.provider_fixtures import CREATED, EVENTS, GROUP, GROUPS, SUCCESS
@@ -26,6 +26,7 @@ def api():
     """A respx router for the test API, with a token endpoint, and the providers' session pointed at it."""
     close_shared_clients()
     catalog.reset_caches()
+    org_listings.reset_listings()
     config = {
         "genesys:apiUrl": TEST_BASE_URL,
         "genesys:clientId": TEST_CLIENT_ID,
@@ -42,3 +43,4 @@ def api():
         yield router
     close_shared_clients()
     catalog.reset_caches()
+    org_listings.reset_listings()

@@ -243,16 +243,6 @@ def test_duplicate_without_adopt_fails_with_the_way_to_adopt(api):
     assert "adopt: true" in message and "existing" in message and PASSWORD not in message
 
 
-def test_duplicate_with_adopt_updates_the_existing_edge(api):
-    api.post(EDGES).respond(409, json=error_body(409, "general.conflict", "exists"))
-    api.get(EDGES).respond(200, json=page(edge_entity("existing")))
-    api.get(f"{EDGES}/existing").respond(200, json=edge_entity("existing", version=3))
-    put = api.put(f"{EDGES}/existing").respond(200, json=edge_entity("existing", version=4))
-    result = provider.create({"__provider": "p", **checked(api, adopt=True)})
-    assert result.id == "existing" and result.outs["adopted"] is True
-    assert json.loads(put.calls[0].request.content)["version"] == 3
-
-
 def test_create_whose_outcome_is_unknown_looks_before_posting_again(api):
     post = api.post(EDGES).mock(side_effect=httpx.ReadError("connection reset"))
     api.get(EDGES).respond(200, json=page(edge_entity("landed")))

@@ -236,4 +236,3 @@ def test_a_trunk_base_deleted_out_of_band_is_recreated(emulator, new_project):
     project.up()
     recreated = project.trunks_output()["cl-gone"]["trunkBaseId"]
     assert recreated != base_id and [b["id"] for b in live_bases(emulator, "cl-gone")] == [recreated]
-

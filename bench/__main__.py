@@ -33,6 +33,8 @@ from .runner import Runner
 UNTHROTTLED = 1_000_000
 DEFAULT_SIZES = (1, 10, 50)
 QUICK_SIZES = (1, 10)
+#: The program rows' API dialects: the seed's edges (with webhooks), the Platform API's BYOC trunk bases.
+DIALECTS = ("seed", "cloud")
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -40,6 +42,13 @@ def _sizes(text: str) -> tuple[int, ...]:
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError("a comma-separated list of trunk counts >= 1, e.g. 1,10,50")
     return sizes
+
+
+def _dialects(text: str) -> tuple[str, ...]:
+    chosen = tuple(d.strip() for d in text.split(",") if d.strip())
+    if not chosen or set(chosen) - set(DIALECTS):
+        raise argparse.ArgumentTypeError(f"a comma-separated list of {', '.join(DIALECTS)}")
+    return chosen
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -50,6 +59,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-throttled", action="store_true", help="skip the create at the default rate limit")
     ap.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
     ap.add_argument("--no-floor", action="store_true", help="skip the engine floor")
+    ap.add_argument(
+        "--dialects",
+        type=_dialects,
+        default=DIALECTS,
+        help="API dialects of the program rows, e.g. seed or seed,cloud (default: both)",
+    )
     ap.add_argument(
         "--baseline-sleep",
         type=float,
@@ -136,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         "throttled_rate_limit": None,
         "sip_profiles": 1,
         "edge_groups": 1,
+        "dialects": list(args.dialects),
+        "cloud_templates": 1,
+        "cloud_sites": 1,
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
     }
     clock = time.monotonic()
@@ -145,12 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         ) as emu:
             meta["registration_delay"] = emu.settings().get("registrationDelaySeconds", 1.0)
             for n in sizes:
-                program = runner.run_program(emu, n)
-                created = next((r.state for r in program if r.op == "create" and r.state), None)
-                per_trunk = args.floor_per_trunk or (round(created["dynamic_per_trunk"]) if created else 3)
-                meta.setdefault("floor_per_trunk", {})[str(n)] = per_trunk
-                if not args.no_floor:
-                    runner.run_floor(emu, n, per_trunk)
+                for dialect in args.dialects:
+                    system = report.program_system(dialect)
+                    program = runner.run_program(emu, n, system=system, dialect=dialect)
+                    created = next((r.state for r in program if r.op == "create" and r.state), None)
+                    per_trunk = args.floor_per_trunk or (round(created["dynamic_per_trunk"]) if created else 3)
+                    meta.setdefault("floor_per_trunk", {}).setdefault(dialect, {})[str(n)] = per_trunk
+                    if not args.no_floor:
+                        runner.run_floor(emu, n, per_trunk, system=report.floor_system(dialect))
                 if not args.no_baseline:
                     runner.run_baseline(emu, n, args.baseline_sleep)
         if not args.no_throttled:

@@ -18,6 +18,23 @@ SCALE_TARGET = 1.3
 FLOOR_TARGET = 1.5
 
 
+CLOUD_SUFFIX = "-cloud"
+
+
+def program_system(dialect: str) -> str:
+    """The rows of the program in ``dialect``: `program` (the seed's), `program-cloud`."""
+    return "program" if dialect == "seed" else f"program-{dialect}"
+
+
+def floor_system(dialect: str) -> str:
+    """The engine floor shaped as the program in ``dialect`` (as many dynamic resources per trunk)."""
+    return "floor" if dialect == "seed" else f"floor-{dialect}"
+
+
+def _floor_of(system: str) -> str:
+    return "floor" + CLOUD_SUFFIX if system.endswith(CLOUD_SUFFIX) else "floor"
+
+
 def _find(results: list[OpResult], system: str, trunks: int, op: str) -> OpResult | None:
     return next((r for r in results if r.system == system and r.trunks == trunks and r.op == op), None)
 
@@ -34,10 +51,13 @@ def op_target(r: OpResult, results: list[OpResult], profiles: int, groups: int) 
     c, n = r.calls, r.trunks
     created = _find(results, r.system, n, "create")
     resources = (created.state or {}).get("dynamic_resources") if created else None
+    # The cloud dialect's catalogue: the metabase's template and the sites, one read each per run.
+    cloud = r.system.endswith(CLOUD_SUFFIX)
+    catalogue = ("template", "site") if cloud else ("profile", "group")
     if r.op == "create":
         limit = 3 * n + profiles + groups
         met = c.accepted_api_calls <= limit and c.token_fetches <= 1
-        text = f"<= {limit} calls (3/trunk + {profiles} profile + {groups} group), 1 token"
+        text = f"<= {limit} calls (3/trunk + {profiles} {catalogue[0]} + {groups} {catalogue[1]}), 1 token"
     elif r.op in ("preview", "noop-up"):
         met = c.writes == 0 and c.reads <= profiles and c.token_fetches <= 1
         text = f"0 writes, <= {profiles} read(s)"
@@ -69,10 +89,10 @@ def excess_calls(c: Any, trunks: int, profiles: int, op: str, groups: int) -> li
             if count > 1:
                 out.append(f"{short_endpoint(key)} x{count} (> 1 token)")
             continue
-        if "/sipprofiles" in path:
-            allowed, unit = profiles, "profile"
-        elif "/edgegroups" in path:
-            allowed, unit = groups, "edge group"
+        if "/sipprofiles" in path or path.endswith("/trunkbasesettings/template"):
+            allowed, unit = profiles, "profile or template"
+        elif "/edgegroups" in path or "/sites" in path:
+            allowed, unit = groups, "edge group or site"
         else:
             allowed, unit = trunks, "trunk"
         if op in ("preview", "noop-up") and (method in ("PUT", "DELETE") or (method == "POST" and "query" not in path)):
@@ -116,14 +136,17 @@ def scale_figures(results: list[OpResult], rate_limit: int | None, window: float
 def build(results: list[OpResult], meta: dict[str, Any]) -> dict[str, Any]:
     profiles = int(meta.get("sip_profiles", 1))
     groups = int(meta.get("edge_groups", 1))
+    templates, sites = int(meta.get("cloud_templates", 1)), int(meta.get("cloud_sites", 1))
     rows = []
     for r in results:
         row = r.to_dict()
         baseline = _find(results, "baseline", r.trunks, r.op)
-        floor = _find(results, "floor", r.trunks, r.op)
+        floor = _find(results, _floor_of(r.system), r.trunks, r.op)
+        measured = r.system in ("program", "program" + CLOUD_SUFFIX)
         row["vs_baseline"] = _ratio(r.seconds, baseline.seconds) if r.system == "program" and baseline else None
-        row["vs_floor"] = _ratio(r.seconds, floor.seconds) if r.system == "program" and floor else None
-        row["target"] = op_target(r, results, profiles, groups)
+        row["vs_floor"] = _ratio(r.seconds, floor.seconds) if measured and floor else None
+        catalogue = (templates, sites) if r.system.endswith(CLOUD_SUFFIX) else (profiles, groups)
+        row["target"] = op_target(r, results, *catalogue)
         rows.append(row)
 
     unthrottled = None
@@ -144,7 +167,7 @@ def build(results: list[OpResult], meta: dict[str, Any]) -> dict[str, Any]:
 
     state_rows = []
     for r in results:
-        if r.op == "create" and r.state and r.system in ("program", "floor"):
+        if r.op == "create" and r.state and not r.system.endswith("throttled") and r.system != "baseline":
             worst = r.state.get("max_provider_bytes") or 0
             state_rows.append(
                 {
@@ -233,7 +256,7 @@ def render(doc: dict[str, Any]) -> str:
             "after the last call]:"]
     for r in doc["results"]:
         c = r["calls"] or {}
-        if r["system"] == "floor" and not c.get("api_calls") and not c.get("token_fetches"):
+        if r["system"].startswith("floor") and not c.get("api_calls") and not c.get("token_fetches"):
             continue
         eps = ", ".join(f"{short_endpoint(k)} x{v}" for k, v in (c.get("by_endpoint") or {}).items()) or "none"
         span = (r.get("notes") or {}).get("timeline")
@@ -241,7 +264,7 @@ def render(doc: dict[str, Any]) -> str:
         if span:
             when = f"[{span['before_first_call']:.1f} | {span['api_span']:.1f} | {span['after_last_call']:.1f}] "
         out.append(f"  {r['system']:<17} n={r['trunks']:<3} {r['op']:<8} {when}{eps}")
-    floors = [r for r in doc["results"] if r["system"] == "floor"]
+    floors = [r for r in doc["results"] if r["system"].startswith("floor")]
     if floors and all(not (r["calls"] or {}).get("api_calls") for r in floors):
         out.append("  floor              (every op)   none: the engine floor makes no API call")
 
@@ -264,7 +287,7 @@ def render(doc: dict[str, Any]) -> str:
                 ])
                 first = False
         out += _table(headers, rows, right={1, 2, 3, 4, 5, 7, 8, 9, 10, 11})
-        prog = [s for s in doc["state"] if s["system"] == "program"]
+        prog = [s for s in doc["state"] if s["system"].startswith("program")]
         if prog:
             worst = max((s.get("max_provider_bytes") or 0) for s in prog)
             met = all(s["provider_met"] for s in prog)

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from devtools.pulumi_cli import PulumiProject
-from devtools.trunks_project import DEV_CLIENT_ID, DEV_CLIENT_SECRET, REPO, TrunksProject, trunk
+from devtools.trunks_project import DEV_CLIENT_ID, DEV_CLIENT_SECRET, REPO, TrunksProject, cloud_trunk, trunk
 from emulator.testing import EmulatorHandle
 
 from . import naive_baseline
@@ -79,12 +79,21 @@ def _tail(text: str, lines: int = 25) -> str:
     return "\n".join([*errors, *(["..."] if errors else []), *tail])
 
 
+#: The cloud dialect's one-field update: the maximum dial timeout of every trunk.
+DIAL_TIMEOUT_BEFORE, DIAL_TIMEOUT_AFTER = "2m", "90s"
+
+
 def bench_trunks(prefix: str, count: int, sessions: int = SESSIONS_BEFORE) -> list[dict[str, Any]]:
     """``count`` trunks, each with a webhook, all on one SIP profile; names unique per run and system."""
     return [
         trunk(f"{prefix}-t{i}", maxConcurrentSessions=sessions, webhook={"targetUri": WEBHOOK_TARGET})
         for i in range(count)
     ]
+
+
+def bench_cloud_trunks(prefix: str, count: int, dial_timeout: str = DIAL_TIMEOUT_BEFORE) -> list[dict[str, Any]]:
+    """``count`` BYOC trunks (cloud dialect), all on one metabase and one inbound site."""
+    return [cloud_trunk(f"{prefix}-t{i}", properties={"trunk_maxDialTimeout": dial_timeout}) for i in range(count)]
 
 
 class Runner:
@@ -145,11 +154,22 @@ class Runner:
         system: str = "program",
         ops: tuple[str, ...] = OPS,
         before_cleanup: Callable[[], Any] | None = None,
+        dialect: str = "seed",
     ) -> list[OpResult]:
-        """Create, no-op preview, no-op up, refresh, one-field update of every trunk, destroy."""
+        """Create, no-op preview, no-op up, refresh, one-field update of every trunk, destroy; ``dialect``:
+        the stack's `genesys:dialect` (the cloud's trunks are BYOC trunk bases)."""
         root = self.work / f"{system}-{trunks}"
-        prefix = f"{'pt' if 'throttled' in system else 'p'}{trunks}"
-        project = TrunksProject.create(root, emu.url, bench_trunks(prefix, trunks), stack=STACK)
+        prefix = f"{'pt' if 'throttled' in system else 'c' if dialect == 'cloud' else 'p'}{trunks}"
+        cloud = dialect == "cloud"
+
+        def configured(updated: bool) -> list[dict[str, Any]]:
+            if cloud:
+                return bench_cloud_trunks(prefix, trunks, DIAL_TIMEOUT_AFTER if updated else DIAL_TIMEOUT_BEFORE)
+            return bench_trunks(prefix, trunks, sessions=SESSIONS_AFTER if updated else SESSIONS_BEFORE)
+
+        project = TrunksProject.create(
+            root, emu.url, configured(False), stack=STACK, dialect=dialect if cloud else None
+        )
         flags = self._pulumi_flags()
         out: list[OpResult] = []
         created = False
@@ -174,7 +194,7 @@ class Runner:
                 if res.ok:
                     res.state = state_summary(project.export(), trunks)
             elif op == "update":
-                project.set_trunks(bench_trunks(prefix, trunks, sessions=SESSIONS_AFTER))
+                project.set_trunks(configured(True))
                 res = self.measure(emu, system, trunks, op, lambda: project.up(*flags, check=False))
                 if res.ok:
                     res.state = state_summary(project.export(), trunks)
@@ -208,9 +228,9 @@ class Runner:
 
     # ------------------------------------------------------------------------------------------ the floor
 
-    def run_floor(self, emu: EmulatorHandle, trunks: int, per_trunk: int) -> list[OpResult]:
+    def run_floor(self, emu: EmulatorHandle, trunks: int, per_trunk: int, system: str = "floor") -> list[OpResult]:
         """The same operations on the no-op project: what the engine costs with no API work at all."""
-        root = self.work / f"floor-{trunks}"
+        root = self.work / f"{system}-{trunks}"
         workdir = root / "bench-floor"
         shutil.copytree(FLOOR_PROJECT, workdir, ignore=shutil.ignore_patterns("__pycache__", "Pulumi.*.yaml"))
         (workdir / ".venv").symlink_to(REPO / ".venv")
@@ -241,7 +261,7 @@ class Runner:
                 configure(SESSIONS_AFTER)
             if op != "destroy" and out and not out[-1].ok:
                 continue
-            res = self.measure(emu, "floor", trunks, op, action)
+            res = self.measure(emu, system, trunks, op, action)
             if op == "create" and res.ok:
                 res.state = state_summary(project.export(), trunks)
             out.append(res)

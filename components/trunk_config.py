@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Generic, Literal, Protocol, TypeVar, get_args
+from typing import Any, Generic, Literal, Protocol, TypeVar, get_args, overload
 
 import pydantic
 from pydantic import Field, field_validator, model_validator
@@ -167,8 +167,13 @@ class ConfigError(ValueError):
     """Every problem of the stack's config, one per line, each naming its path."""
 
 
-def parse_trunks(raw_trunks: Any, *, key: str = "trunks", schema: type[TrunkT] = TrunkConfig) -> list[TrunkT]:  # type: ignore[assignment]
-    """The trunks as ``schema`` (the dialect's trunk config) reads them, every problem naming its path."""
+@overload
+def parse_trunks(raw_trunks: Any, *, key: str = "trunks") -> list[TrunkConfig]: ...
+@overload
+def parse_trunks(raw_trunks: Any, *, key: str = "trunks", schema: type[TrunkT]) -> list[TrunkT]: ...
+def parse_trunks(raw_trunks: Any, *, key: str = "trunks", schema: type[Settings] = TrunkConfig) -> list[Any]:
+    """The trunks as ``schema`` (the dialect's trunk config, the seed's by default) reads them, every problem
+    naming its path."""
     if raw_trunks is None:
         raise ConfigError(
             f"{key}: no trunks configured; add a list under `genesys-trunks:{key}` in Pulumi.<stack>.yaml"

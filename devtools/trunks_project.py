@@ -42,6 +42,11 @@ def trunk(name: str, **over: Any) -> dict[str, Any]:
             "password": f"pw-{name}-s3cret",
         },
     }
+    return _merged(base, over)
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``over`` applied; a block (dict) given in ``over`` is merged into the base's block."""
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             base[key] = {**base[key], **value}
@@ -59,12 +64,7 @@ def cloud_trunk(name: str, **over: Any) -> dict[str, Any]:
         "carrier": {"host": "sip.carrier.example.com", "transport": "udp"},
         "credentials": {"username": f"user-{name}", "password": f"pw-{name}-s3cret"},
     }
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            base[key] = {**base[key], **value}
-        else:
-            base[key] = value
-    return base
+    return _merged(base, over)
 
 
 #: Blocks of a trunk whose `password` is a secret: the seed's registration, the cloud's credentials.
@@ -87,6 +87,18 @@ def _secret_paths(trunks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], l
     return plain, secrets
 
 
+def copy_program(workdir: Path) -> None:
+    """The program's files in ``workdir`` (made), with this checkout's virtualenv."""
+    workdir.mkdir(parents=True)
+    for name in PROGRAM_FILES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, workdir / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, workdir / name)
+    os.symlink(REPO / ".venv", workdir / ".venv")
+
+
 class TrunksProject(PulumiProject):
     """The real program in a temp dir, against an emulator URL, driven through the pulumi CLI."""
 
@@ -106,14 +118,7 @@ class TrunksProject(PulumiProject):
         """``dialect``: `genesys:dialect` of the stack (unset: the default for an apiUrl, the seed's)."""
         workdir = root / "genesys-trunks"
         if not workdir.exists():
-            workdir.mkdir(parents=True)
-            for name in PROGRAM_FILES:
-                src = REPO / name
-                if src.is_dir():
-                    shutil.copytree(src, workdir / name, ignore=shutil.ignore_patterns("__pycache__"))
-                else:
-                    shutil.copy2(src, workdir / name)
-            os.symlink(REPO / ".venv", workdir / ".venv")
+            copy_program(workdir)
         project = cls(
             workdir=workdir, stack=stack, backend_dir=backend_dir or root / "state", extra_env=dict(extra_env or {})
         )

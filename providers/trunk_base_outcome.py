@@ -106,11 +106,18 @@ class TrunkBaseOutcomeProvider(OutcomeProvider[TrunkBaseOutcomeInputs]):
         cloud = CloudTrunkApi(client_access.client())
         try:
             status = wait_for_outcome(cloud, model.trunkBaseId, model.timeoutSeconds)
-            events = cloud.audit_events(model.trunkBaseId)
         except GenesysApiError as exc:
             # The base is written: failing here would stop the rest of the `up` for a report. Recorded as
             # unknown, the outcome is read again by the next `up`.
             return {**unread_report(f"reading the trunk base's status failed: {exc}"), "instances": []}
+        try:
+            events = cloud.audit_events(model.trunkBaseId)
+        except GenesysApiError as exc:
+            # The audit trail is a report beside the outcome (and needs its own scope): its absence costs
+            # only the events, said so in the outcome.
+            report = outcome_report(status, [], model.writtenAt, model.timeoutSeconds)
+            report["outcome"]["auditEventsError"] = f"the audit events could not be read: {exc}"
+            return report
         return outcome_report(status, events, model.writtenAt, model.timeoutSeconds)
 
 

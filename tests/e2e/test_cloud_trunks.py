@@ -5,15 +5,13 @@ the Genesys admin UI would make them."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from devtools.pulumi_cli import PulumiProject, change_summary
-from devtools.trunks_project import PROGRAM_FILES, REPO, SITE_INBOUND, SITE_MEDIA, cloud_trunk
+from devtools.trunks_project import REPO, SITE_INBOUND, SITE_MEDIA, cloud_trunk, copy_program
 from tests.e2e.conftest import writes
 from tests.emulator.cloud.helpers import byoc_base
 from tests.emulator.cloud.sdk import connect
@@ -52,14 +50,7 @@ def audits(emulator, base_id):
 def test_dev_cloud_stack_create_noop_destroy(emulator, tmp_path: Path):
     """The repository's own Pulumi.dev-cloud.yaml, pointed at this emulator."""
     workdir = tmp_path / "genesys-trunks"
-    workdir.mkdir()
-    for name in PROGRAM_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, workdir / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, workdir / name)
-    os.symlink(REPO / ".venv", workdir / ".venv")
+    copy_program(workdir)
     stack_text = (REPO / "Pulumi.dev-cloud.yaml").read_text().replace("http://127.0.0.1:8787", emulator.url)
     (workdir / "Pulumi.dev-cloud.yaml").write_text(stack_text)
     configured = yaml.safe_load(stack_text)["config"]["genesys-trunks:trunks"]

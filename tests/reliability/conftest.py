@@ -3,8 +3,9 @@
 Every scenario gets its own emulator (faults, rate limits and token lifetimes are per emulator), drives
 the program through the pulumi CLI with a `RecordingProject` (which keeps every line the CLI printed),
 and ends with `converge()`: faults off, one `pulumi up` to repair, a second `pulumi up` that must report
-no changes and write nothing, the emulator holding exactly the edges and webhooks the config names (no
-duplicate, no orphan) and the state pointing at them, and no secret in plaintext anywhere.
+no changes and write nothing, the emulator holding exactly the edges and webhooks (in the cloud dialect,
+the trunk bases) the config names (no duplicate, no orphan) and the state pointing at them, and no secret
+in plaintext anywhere. Scenarios that are the same in both API dialects are parametrized over ``DIALECTS``.
 """
 
 from __future__ import annotations
@@ -27,14 +28,16 @@ from typing import Any
 import pytest
 
 from devtools.pulumi_cli import PulumiError, pulumi_binary
-from devtools.trunks_project import DEV_CLIENT_SECRET, PASSWORD_BLOCKS, TrunksProject
+from devtools.trunks_project import DEV_CLIENT_SECRET, PASSWORD_BLOCKS, TrunksProject, cloud_trunk, trunk
 from emulator.testing import EmulatorHandle, running_emulator
+from providers.genesys_api.cloud import CODEC_MIME
 from tests.e2e.conftest import api_calls, writes
 from tests.support.processes import alive, command_line, kill_tree, process_tree
 
 __all__ = ["api_calls", "command_line", "kill_tree", "process_tree", "writes"]
 
 EDGES = "/api/v2/telephony/providers/edges"
+TRUNK_BASES = f"{EDGES}/trunkbasesettings"
 WEBHOOKS = "/api/v2/webhooks"
 #: A loopback receiver nobody listens on: deliveries fail quietly in the emulator's background thread.
 HOOK_URI = "http://127.0.0.1:9/genesys-events"
@@ -152,6 +155,115 @@ def secrets_of(trunks: Iterable[dict[str, Any]]) -> set[str]:
     return found
 
 
+# --------------------------------------------------------------------------------------------- the dialects
+
+
+class SeedUnderTest:
+    """A scenario's trunks in the seed dialect: edges, with status webhooks."""
+
+    name = "seed"
+    entities_path = EDGES
+    entity_type = ":Edge"
+    has_webhooks = True
+    project_options: dict[str, Any] = {}
+
+    def trunk(self, name: str, *, hook_token: str | None = None) -> dict[str, Any]:
+        """A trunk; with a status webhook whose header carries ``hook_token`` (a receiver's secret) when given."""
+        if hook_token is None:
+            return trunk(name)
+        return trunk(name, webhook={"targetUri": HOOK_URI, "headers": {"X-Receiver-Token": hook_token}})
+
+    def trunks(self, prefix: str, count: int, *, hooks: int) -> list[dict[str, Any]]:
+        """``count`` trunks, the first ``hooks`` of them with a status webhook (where the dialect has them)."""
+        return [
+            self.trunk(f"{prefix}-{i}", hook_token=f"rcv-{prefix}-{i}-t0k3n" if i < hooks else None)
+            for i in range(count)
+        ]
+
+    def creates(self, count: int, hooks: int) -> int:
+        """Entities a create of ``trunks(_, count, hooks=hooks)`` POSTs."""
+        return count + (hooks if self.has_webhooks else 0)
+
+    def edit(self, trunk_config: dict[str, Any]) -> None:
+        """An in-place change that is not the codecs."""
+        trunk_config["maxConcurrentSessions"] = 40
+
+    def set_password(self, trunk_config: dict[str, Any], password: str) -> None:
+        trunk_config["registration"]["password"] = password
+
+    def entities(self, emu: EmulatorHandle) -> list[dict]:
+        return inventory(emu)[0]
+
+    def assert_inventory(
+        self, project: TrunksProject, emu: EmulatorHandle, trunks: list[dict[str, Any]], exported: dict, **kw: Any
+    ) -> dict[str, Any]:
+        return assert_inventory(project, emu, trunks, exported, **kw)
+
+
+class CloudUnderTest(SeedUnderTest):
+    """A scenario's trunks in the cloud dialect: BYOC trunk bases, no webhooks."""
+
+    name = "cloud"
+    entities_path = TRUNK_BASES
+    entity_type = ":TrunkBase"
+    has_webhooks = False
+    project_options = {"dialect": "cloud"}
+
+    def trunk(self, name: str, *, hook_token: str | None = None) -> dict[str, Any]:
+        return cloud_trunk(name)
+
+    def edit(self, trunk_config: dict[str, Any]) -> None:
+        trunk_config["properties"] = {"trunk_maxDialTimeout": "90s"}
+
+    def set_password(self, trunk_config: dict[str, Any], password: str) -> None:
+        trunk_config["credentials"]["password"] = password
+
+    def entities(self, emu: EmulatorHandle) -> list[dict]:
+        bases = emu.api("GET", TRUNK_BASES, params={"pageSize": 100}).json()["entities"]
+        return [b for b in bases if b["state"] != "deleted"]
+
+    def assert_inventory(
+        self,
+        project: TrunksProject,
+        emu: EmulatorHandle,
+        trunks: list[dict[str, Any]],
+        exported: dict,
+        *,
+        registered: set[str] | None = None,
+    ) -> dict[str, Any]:
+        """The emulator holds exactly one live trunk base per trunk, each as configured, and the state and
+        outputs point at exactly those; no pending operation is left."""
+        bases = self.entities(emu)
+        by_name = Counter(b["name"] for b in bases)
+        REPORT["duplicates found"] += sum(c - 1 for c in by_name.values())
+        assert not {n: c for n, c in by_name.items() if c > 1}, f"duplicate trunk bases: {by_name}"
+        names = {t["name"] for t in trunks}
+        assert set(by_name) == names, f"trunk bases {sorted(by_name)} != configured {sorted(names)}"
+        deployment = exported["deployment"]
+        assert not deployment.get("pending_operations"), deployment.get("pending_operations")
+        in_state = {r["id"] for r in deployment.get("resources") or [] if r["type"].endswith(self.entity_type)}
+        assert in_state == {b["id"] for b in bases}, "state and Genesys disagree on the trunk bases"
+        outputs = project.trunks_output()
+        assert set(outputs) == names
+        base_of = {b["name"]: b for b in bases}
+        for t in trunks:
+            doc = emu.api("GET", f"{TRUNK_BASES}/{base_of[t['name']]['id']}").json()
+            props, out = doc["properties"], outputs[t["name"]]
+            assert out["trunkBaseId"] == doc["id"]
+            assert props["trunk_media_codec"]["value"]["instance"] == [CODEC_MIME[c] for c in t["codecs"]]
+            username = props["trunk_sip_authentication_credentials_username"]["value"]["instance"]
+            assert username == t["credentials"]["username"]
+            if registered is None or t["name"] in registered:
+                assert out["registrationStatus"] == "registered", (t["name"], out)
+        return outputs
+
+
+SEED = SeedUnderTest()
+CLOUD = CloudUnderTest()
+#: Scenarios that are the same in both dialects take ``dialect`` from this.
+DIALECTS = [pytest.param(SEED, id="seed"), pytest.param(CLOUD, id="cloud")]
+
+
 # --------------------------------------------------------------------------------------------- the scenario
 
 
@@ -164,6 +276,7 @@ class Scenario:
         self.emulator: EmulatorHandle | None = None
         self.project: RecordingProject | None = None
         self.secrets: set[str] = {DEV_CLIENT_SECRET}
+        self.dialect: SeedUnderTest = SEED
 
     @property
     def emu(self) -> EmulatorHandle:
@@ -176,11 +289,15 @@ class Scenario:
         )
         return self.emulator
 
-    def new_project(self, trunks: list[dict[str, Any]], **kw: Any) -> RecordingProject:
+    def new_project(
+        self, trunks: list[dict[str, Any]], *, dialect: SeedUnderTest = SEED, **kw: Any
+    ) -> RecordingProject:
         self.secrets |= secrets_of(trunks)
         if "client_secret" in kw:
             self.secrets.add(kw["client_secret"])
-        self.project = RecordingProject.create(self.root / "project", self.emu.url, trunks, **kw)
+        self.dialect = dialect
+        options = {**dialect.project_options, **kw}
+        self.project = RecordingProject.create(self.root / "project", self.emu.url, trunks, **options)
         return self.project
 
     def set_trunks(self, trunks: list[dict[str, Any]]) -> None:
@@ -223,7 +340,7 @@ class Scenario:
         assert_no_changes(again.stdout)
         assert writes(self.emu.requests()) == [], "the second `up` wrote to Genesys"
         exported = project.export()
-        outputs = assert_inventory(project, self.emu, trunks, exported, registered=registered)
+        outputs = self.dialect.assert_inventory(project, self.emu, trunks, exported, registered=registered)
         self.assert_no_leaks(exported)
         REPORT["scenarios converged"] += 1
         return outputs

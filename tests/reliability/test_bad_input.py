@@ -8,13 +8,13 @@ One emulator and one stack for all cases; each case replaces `genesys-trunks:tru
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import yaml
 
-from devtools.trunks_project import trunk
+from devtools.trunks_project import cloud_trunk, trunk
 from emulator.testing import running_emulator
 
 from .conftest import FAST_EMULATOR, REPORT, RecordingProject, api_calls, writes
@@ -33,9 +33,9 @@ def t(name: str = "bad-a", **over: Any) -> dict[str, Any]:
     return base
 
 
-def with_(path: str, value: Any) -> list[dict[str, Any]]:
-    """One trunk whose setting at ``path`` (dotted) is ``value``."""
-    base = t()
+def with_(path: str, value: Any, make: Callable[[], dict[str, Any]] = t) -> list[dict[str, Any]]:
+    """One trunk (``make``'s) whose setting at ``path`` (dotted) is ``value``."""
+    base = make()
     *parents, leaf = path.split(".")
     obj = base
     for part in parents:
@@ -44,8 +44,8 @@ def with_(path: str, value: Any) -> list[dict[str, Any]]:
     return [base]
 
 
-def without(path: str) -> list[dict[str, Any]]:
-    base = t()
+def without(path: str, make: Callable[[], dict[str, Any]] = t) -> list[dict[str, Any]]:
+    base = make()
     *parents, leaf = path.split(".")
     obj = base
     for part in parents:
@@ -295,17 +295,172 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def bad_input_stack(tmp_path_factory) -> Iterator[tuple[Any, RecordingProject, Any]]:
-    root = tmp_path_factory.mktemp("bad-input")
+def c(name: str = "bad-c", **over: Any) -> dict[str, Any]:
+    """A BYOC trunk of the cloud dialect, its password the stack's encrypted one."""
+    base = cloud_trunk(name, **over)
+    base["credentials"]["password"] = SECRET
+    return base
+
+
+def cloud_with(path: str, value: Any) -> list[dict[str, Any]]:
+    return with_(path, value, make=c)
+
+
+def cloud_without(path: str) -> list[dict[str, Any]]:
+    return without(path, make=c)
+
+
+def prop(key: str, value: Any) -> list[dict[str, Any]]:
+    """One cloud trunk with ``properties: {key: value}``."""
+    return [c(properties={key: value})]
+
+
+CLOUD_CASES = [
+    # Codecs: GSM is not offered; the rest as in the seed's list
+    case("gsm", cloud_with("codecs", ["G711u", "GSM"]), "trunks[0].codecs[1]: Genesys Cloud does not offer GSM"),
+    case("codec-lower-case", cloud_with("codecs", ["opus"]), "trunks[0].codecs[0]", "(got 'opus')"),
+    case("codec-repeated", cloud_with("codecs", ["G722", "G722"]), "trunks[0].codecs", "repeated: G722"),
+    # Properties, checked against the metabase's template by the TrunkBase's check
+    case(
+        "property-unknown-key",
+        prop("trunk_maxDialTimout", "1m"),
+        "trunk 'bad-c'",
+        "properties.trunk_maxDialTimout is not a property of this trunk metabase; did you mean trunk_maxDialTimeout",
+        provider=True,
+    ),
+    case(
+        "property-snake-case-alias",
+        prop("trunk_max_dial_timeout", "1m"),
+        "properties.trunk_max_dial_timeout is not a property",
+        "trunk_maxDialTimeout",
+        provider=True,
+    ),
+    case(
+        "property-bad-enum-value",
+        prop("trunk_media_dtmf_method", "SIP INFO"),
+        "properties.trunk_media_dtmf_method 'SIP INFO' is not allowed; allowed: None, RTP Events, In-band Audio",
+        provider=True,
+    ),
+    case(
+        "property-wrong-type",
+        prop("trunk_media_dtmf_payload", "high"),
+        "properties.trunk_media_dtmf_payload must be of type integer, got string",
+        provider=True,
+    ),
+    case(
+        "property-out-of-range",
+        prop("trunk_media_dtmf_payload", 200),
+        "properties.trunk_media_dtmf_payload 200 is out of range; allowed: 96 to 127",
+        provider=True,
+    ),
+    case(
+        "property-not-matching-its-pattern",
+        prop("trunk_maxDialTimeout", "two minutes"),
+        "properties.trunk_maxDialTimeout 'two minutes' does not match the pattern",
+        provider=True,
+    ),
+    case(
+        "property-set-by-a-setting",
+        prop("trunk_media_codec", ["audio/pcmu"]),
+        "trunks[0].properties: these keys have settings of their own: trunk_media_codec (set codecs)",
+    ),
+    case(
+        "property-holding-the-password",
+        prop("trunk_sip_authentication_credentials_password", "Typo-Holds-A-Secret-88"),
+        "trunks[0].properties",
+        "credentials.password (a secret)",
+        hidden=("Typo-Holds-A-Secret-88",),
+    ),
+    # Sites and the metabase
+    case("missing-inbound-site", [c(inboundSiteId=None)], "trunks[0]: inboundSiteId is required"),
+    case(
+        "inbound-site-unknown",
+        cloud_with("inboundSiteId", "no-such-site"),
+        "trunk 'bad-c'",
+        "inboundSiteId 'no-such-site' is not a site of the org; it has: 'Cloud BYOC Site'",
+        provider=True,
+    ),
+    case(
+        "media-site-unknown",
+        cloud_with("siteId", "no-such-media-site"),
+        "siteId 'no-such-media-site' is not a site of the org",
+        provider=True,
+    ),
+    case(
+        "metabase-unknown",
+        cloud_with("trunkMetabaseId", "no_such_metabase.json"),
+        "trunkMetabaseId 'no_such_metabase.json' is not a trunk metabase of the org; it offers:",
+        "external_sip_pcv_byoc_carrier.json",
+        provider=True,
+    ),
+    # Carrier and credentials
+    case("missing-carrier", [c(carrier=None)], "trunks[0]: carrier.host is required"),
+    case("transport-sctp", cloud_with("carrier.transport", "sctp"), "trunks[0].carrier.transport", "'udp', 'tcp'"),
+    case("carrier-host-with-port", cloud_with("carrier.host", "sip.example.com:5060"), "trunks[0].carrier.host"),
+    case("carrier-port-70000", cloud_with("carrier.port", 70000), "trunks[0].carrier.port", "65535"),
+    case(
+        "credentials-without-password",
+        cloud_without("credentials.password"),
+        "trunks[0].credentials.password: required",
+    ),
+    case(
+        "credentials-password-201-chars",
+        cloud_with("credentials.password", "Cl0udPw!" * 25 + "x"),
+        "trunks[0].credentials.password: String should have at most 200 characters",
+        hidden=("Cl0udPw!Cl0udPw!",),
+    ),
+    case("credentials-realm-empty", cloud_with("credentials.realm", ""), "trunks[0].credentials.realm"),
+    # The seed dialect's settings, each refused with what to use instead
+    case(
+        "seed-edge-group",
+        cloud_with("edgeGroupId", "g-1"),
+        "trunks[0].edgeGroupId: is a setting of the seed",
+        "inboundSiteId",
+    ),
+    case("seed-sip-profile", cloud_with("sipProfileId", "p-1"), "trunks[0].sipProfileId", "trunkMetabaseId"),
+    case(
+        "seed-max-sessions",
+        cloud_with("maxConcurrentSessions", 100),
+        "trunks[0].maxConcurrentSessions",
+        "set it under properties by the key your metabase's template lists",
+    ),
+    case("seed-health-probe", cloud_with("healthProbe", {"enabled": True}), "trunks[0].healthProbe", "OPTIONS"),
+    case(
+        "seed-registration-type",
+        cloud_with("registration", {"type": "STATIC"}),
+        "trunks[0].registration",
+        "registration.type has no counterpart",
+    ),
+    case(
+        "webhook-block",
+        cloud_with("webhook", HOOK),
+        "trunks[0].webhook: has no counterpart in the Platform API: there is no per-URL webhook for trunk events",
+        "notification channels",
+    ),
+    case("name-unicode", cloud_with("name", "träger"), "trunks[0].name: String should match pattern"),
+]
+
+
+def _stack_with_one_valid_trunk(root: Any, valid: dict[str, Any], block: str, **kw: Any) -> Iterator[Any]:
+    """An emulator and a stack whose one trunk's password (under ``block``) the CLI has encrypted."""
     with running_emulator(root / "emulator", **FAST_EMULATOR) as emu:
-        valid = trunk("bad-a")
-        valid["registration"]["password"] = PASSWORD
-        project = RecordingProject.create(root / "project", emu.url, [valid])
+        valid[block]["password"] = PASSWORD
+        project = RecordingProject.create(root / "project", emu.url, [valid], **kw)
         doc = yaml.safe_load(project.stack_file.read_text())
-        encrypted = doc["config"]["genesys-trunks:trunks"][0]["registration"]["password"]
+        encrypted = doc["config"]["genesys-trunks:trunks"][0][block]["password"]
         assert set(encrypted) == {"secure"}
         yield emu, project, encrypted
+
+
+@pytest.fixture(scope="module")
+def bad_input_stack(tmp_path_factory) -> Iterator[tuple[Any, RecordingProject, Any]]:
+    yield from _stack_with_one_valid_trunk(tmp_path_factory.mktemp("bad-input"), trunk("bad-a"), "registration")
+
+
+@pytest.fixture(scope="module")
+def cloud_bad_input_stack(tmp_path_factory) -> Iterator[tuple[Any, RecordingProject, Any]]:
+    root = tmp_path_factory.mktemp("bad-cloud-input")
+    yield from _stack_with_one_valid_trunk(root, cloud_trunk("bad-c"), "credentials", dialect="cloud")
 
 
 def _with_secret(value: Any, encrypted: Any) -> Any:
@@ -320,7 +475,16 @@ def _with_secret(value: Any, encrypted: Any) -> Any:
 
 @pytest.mark.parametrize(("trunks", "expected", "hidden", "provider"), CASES)
 def test_bad_config_fails_preview_naming_its_path(bad_input_stack, trunks, expected, hidden, provider):
-    emu, project, encrypted = bad_input_stack
+    preview_fails(bad_input_stack, trunks, expected, hidden, provider)
+
+
+@pytest.mark.parametrize(("trunks", "expected", "hidden", "provider"), CLOUD_CASES)
+def test_bad_cloud_config_fails_preview_naming_its_path(cloud_bad_input_stack, trunks, expected, hidden, provider):
+    preview_fails(cloud_bad_input_stack, trunks, expected, hidden, provider)
+
+
+def preview_fails(stack: Any, trunks: Any, expected: tuple[str, ...], hidden: tuple[str, ...], provider: bool) -> None:
+    emu, project, encrypted = stack
     project.write_config({"genesys-trunks:trunks": _with_secret(trunks, encrypted)})
     emu.reset_requests()
     preview = project.preview("--diff", check=False)

@@ -10,7 +10,8 @@
 3. `pulumi stack export`: `deployment.pending_operations` lists what the killed run started and never
    finished, each `{"type": "creating", "resource": {"urn", "type", "inputs": {"name": ...}}}`:
    `pulumi stack export | jq -r '.deployment.pending_operations[]? | select(.resource.type | endswith(":Edge"))
-   | .resource.inputs.name'` gives the trunks whose edge may exist in Genesys without being in the state.
+   | .resource.inputs.name'` gives the trunks whose edge may exist in Genesys without being in the state
+   (`:TrunkBase` in the cloud dialect, whose create adopts a trunk base by its name).
 4. For each of those trunks: `pulumi config set --path 'genesys-trunks:trunks[<i>].adopt' true` (the create
    then takes over the edge the killed run made, instead of failing on it; harmless if none was made).
 5. `pulumi refresh --yes --clear-pending-creates`: drops the pending creates and reads every resource in the
@@ -36,12 +37,11 @@ from devtools.trunks_project import trunk
 from tests.support.waiting import wait_until
 
 from .conftest import (
+    DIALECTS,
     HOOK_URI,
     REPORT,
     OutputReader,
     api_calls,
-    edge_count,
-    inventory,
     kill_cli,
     kill_tree,
     report_kill,
@@ -50,7 +50,7 @@ from .conftest import (
 pytestmark = [pytest.mark.e2e, pytest.mark.reliability]
 
 
-def recover(project, trunks: list[dict]) -> list[str]:
+def recover(project, trunks: list[dict], entity_type: str = ":Edge") -> list[str]:
     """Steps 2 to 6 of the module docstring, as a user types them; returns the trunks it set to adopt."""
     assert project.lock_files, "a SIGKILLed up leaves its lock"
     refused = project.refresh(check=False)
@@ -60,7 +60,9 @@ def recover(project, trunks: list[dict]) -> list[str]:
 
     pending = project.export()["deployment"].get("pending_operations") or []
     assert all(op["type"] == "creating" for op in pending), pending
-    interrupted = sorted(op["resource"]["inputs"]["name"] for op in pending if op["resource"]["type"].endswith(":Edge"))
+    interrupted = sorted(
+        op["resource"]["inputs"]["name"] for op in pending if op["resource"]["type"].endswith(entity_type)
+    )
     paths = [f"genesys-trunks:trunks[{i}].adopt" for i, t in enumerate(trunks) if t["name"] in interrupted]
     for path in paths:
         project.run("config", "set", "--path", path, "true", "--stack", project.stack)
@@ -72,15 +74,16 @@ def recover(project, trunks: list[dict]) -> list[str]:
     return interrupted
 
 
-def test_up_killed_while_creating_10_trunks_then_recovered(scenario):
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_up_killed_while_creating_10_trunks_then_recovered(scenario, dialect):
     emu = scenario.start(registration_delay=1.0)
-    trunks = [trunk(f"kill-{i:02d}", **({"webhook": {"targetUri": HOOK_URI}} if i % 2 == 0 else {})) for i in range(10)]
-    project = scenario.new_project(trunks)
+    trunks = [dialect.trunk(f"kill-{i:02d}", hook_token="kill-t0k3n" if i % 2 == 0 else None) for i in range(10)]
+    project = scenario.new_project(trunks, dialect=dialect)
     # Four at a time: when the CLI dies some trunks are done, some in flight, some not started.
     proc = project.up_popen("--parallel", "4")
     output = OutputReader(proc)
     try:
-        assert wait_until(lambda: edge_count(emu) >= 6, 120), "the up did not get going"
+        assert wait_until(lambda: len(dialect.entities(emu)) >= 6, 120), "the up did not get going"
         killed = kill_cli(proc.pid)
         report_kill("while creating 10 trunks", killed)
         emu.reset_requests()
@@ -93,13 +96,13 @@ def test_up_killed_while_creating_10_trunks_then_recovered(scenario):
         kill_tree(proc)
         project.record(output.text())
     exported = project.export()["deployment"]
-    in_state = [r for r in exported.get("resources") or [] if r["type"].endswith((":Edge", ":Webhook"))]
+    in_state = [r for r in exported.get("resources") or [] if r["type"].endswith((dialect.entity_type, ":Webhook"))]
     pending = exported.get("pending_operations") or []
     assert pending, "the kill should have caught creates in flight"
-    assert len(in_state) < 15, "the kill came too late: everything was created"
+    assert len(in_state) < dialect.creates(10, 5), "the kill came too late: everything was created"
 
-    landed = {e["name"] for e in inventory(emu)[0]}
-    adopted = recover(project, trunks)
+    landed = {e["name"] for e in dialect.entities(emu)}
+    adopted = recover(project, trunks, dialect.entity_type)
     REPORT["pending creates after the kill"] += len(pending)
     REPORT["trunks adopted by the recovery (edge made by the killed run)"] += len(landed & set(adopted))
     scenario.converge(trunks)

@@ -1,0 +1,244 @@
+"""The TrunkBase provider and the cloud trunk schema against a respx-mocked Platform API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from components.cloud_trunk_config import CloudTrunkConfig
+from components.trunk_config import ConfigError, parse_trunks
+from providers.genesys_api.cloud import CloudTrunkApi, roll_up
+from providers.genesys_api.cloud.models import Trunk, TrunkBase
+from providers.genesys_api.cloud.schema import settings_from_base
+from providers.genesys_api.settings import configured_dialect
+from providers.provider_errors import ProviderError
+from providers.trunk_base import TrunkBaseInputs, TrunkBaseProvider
+from providers.trunk_base_outcome import outcome_report, wait_for_outcome
+from tests.unit.cloud_fixtures import BASE_ID, BASES, PASSWORD, SITE_ID, SITES, TEMPLATE, base, error, listing, template
+
+MEDIA_SITE = "5d1a7e0c-2b3f-4c5d-8e9f-0a1b2c3d4e02"
+
+
+def inputs(**over: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": "Carrier-A",
+        "inboundSiteId": SITE_ID,
+        "codecs": ["G711u", "G722"],
+        "carrier": {"host": "sip.carrier.example.com", "port": 5061, "transport": "tls"},
+        "credentials": {"username": "acct-a", "realm": "carrier.example.com"},
+        "credentialsPassword": PASSWORD,
+        "properties": {"trunk_maxDialTimeout": "1m"},
+    }
+    values.update(over)
+    return values
+
+
+@pytest.fixture
+def cloud(api):
+    api.get(TEMPLATE, name="template").respond(200, json=template())
+    api.get(f"{SITES}/{SITE_ID}", name="site").respond(200, json={"id": SITE_ID, "name": "Cloud BYOC Site"})
+    api.get(f"{SITES}/{MEDIA_SITE}", name="media").respond(404, json=error(404, "not found", "not.found"))
+    api.get(SITES, name="sites").respond(200, json=listing([{"id": SITE_ID, "name": "Cloud BYOC Site"}]))
+    return api
+
+
+def checked(provider: TrunkBaseProvider, news: dict[str, Any], olds: dict[str, Any] | None = None):
+    return provider.check(olds or {}, news)
+
+
+def test_check_reads_the_template_and_each_site_once_and_names_the_paths(cloud):
+    provider = TrunkBaseProvider()
+    good = checked(provider, inputs())
+    assert good.failures == []
+    assert good.inputs["carrier"] == {"host": "sip.carrier.example.com", "port": 5061, "transport": "tls"}
+    bad = checked(
+        provider,
+        inputs(
+            name="Carrier-B",
+            siteId=MEDIA_SITE,
+            properties={"trunk_maxDialTimout": "1m", "trunk_media_dtmf_payload": 200.0},
+        ),
+    )
+    reasons = [f"{f.property}: {f.reason}" for f in bad.failures]
+    assert reasons == [
+        "properties: trunk 'Carrier-B': properties.trunk_maxDialTimout is not a property of this trunk metabase; "
+        "did you mean trunk_maxDialTimeout, trunk_media_codec, trunk_enabled?",
+        "properties: trunk 'Carrier-B': properties.trunk_media_dtmf_payload 200 is out of range; allowed: 96 to 127",
+        f"siteId: trunk 'Carrier-B': siteId {MEDIA_SITE!r} is not a site of the org; it has: 'Cloud BYOC Site' "
+        f"({SITE_ID})",
+    ], reasons
+    assert PASSWORD not in json.dumps([f.reason for f in bad.failures])
+    assert cloud.routes["template"].call_count == 1 and cloud.routes["site"].call_count == 1
+
+
+def test_whole_numbers_from_the_engine_pass_an_integer_property(cloud):
+    result = checked(TrunkBaseProvider(), inputs(properties={"trunk_media_dtmf_payload": 101.0}))
+    assert result.failures == [] and result.inputs["properties"] == {"trunk_media_dtmf_payload": 101}
+
+
+def test_create_posts_template_defaults_and_the_mapped_settings(cloud):
+    posted: list[dict[str, Any]] = []
+
+    def create(request: httpx.Request) -> httpx.Response:
+        posted.append(json.loads(request.content))
+        return httpx.Response(200, json=base())
+
+    cloud.post(BASES, name="create").mock(side_effect=create)
+    provider = TrunkBaseProvider()
+    result = provider.create(checked(provider, inputs()).inputs)
+    body = posted[0]
+    values = {k: v["value"]["instance"] for k, v in body["properties"].items()}
+    assert values["trunk_media_codec"] == ["audio/pcmu", "audio/g722"]
+    assert values["trunk_transport_serverProxyList"] == ["sip.carrier.example.com:5061"]
+    assert values["trunk_transport_protocolVariant"] == "tls"
+    assert values["trunk_sip_authentication_credentials_password"] == PASSWORD
+    assert values["trunk_maxDialTimeout"] == "1m" and values["trunk_media_dtmf_payload"] == 101
+    assert (
+        body["inboundSite"] == {"id": SITE_ID} and body["trunkMetabase"]["id"] == "external_sip_pcv_byoc_carrier.json"
+    )
+    assert result.id == BASE_ID and result.outs["adopted"] is False
+
+
+def test_a_taken_name_fails_with_how_to_adopt_and_adopt_takes_it_over(cloud):
+    cloud.post(BASES, name="create").respond(400, json=error(400, "Trunk base name already in use"))
+    existing = base(name="Carrier-A", version=4)
+    cloud.get(BASES, name="list").respond(200, json=listing([existing]))
+    provider = TrunkBaseProvider()
+    with pytest.raises(ProviderError, match="set `adopt: true` on the trunk"):
+        provider.create(checked(provider, inputs()).inputs)
+
+    cloud.get(f"{BASES}/{BASE_ID}", name="get").respond(200, json=existing)
+    put = cloud.put(f"{BASES}/{BASE_ID}", name="put").respond(200, json=base(version=5))
+    adopted = provider.create(checked(provider, inputs(adopt=True)).inputs)
+    assert adopted.outs["adopted"] is True and json.loads(put.calls.last.request.content)["version"] == 4
+
+
+def test_update_sends_the_password_only_when_it_changed(cloud):
+    put = cloud.put(f"{BASES}/{BASE_ID}", name="put").respond(200, json=base(version=3))
+    provider = TrunkBaseProvider()
+    olds = {**checked(provider, inputs()).inputs, "version": 2.0}
+    provider.update(BASE_ID, olds, checked(provider, inputs(codecs=["Opus"])).inputs)
+    body = json.loads(put.calls.last.request.content)
+    assert body["version"] == 2 and "trunk_sip_authentication_credentials_password" not in body["properties"]
+    provider.update(BASE_ID, olds, checked(provider, inputs(credentialsPassword="a-new-password")).inputs)
+    body = json.loads(put.calls.last.request.content)
+    assert body["properties"]["trunk_sip_authentication_credentials_password"]["value"]["instance"] == "a-new-password"
+
+
+def test_refresh_reads_the_settings_back_without_the_password(cloud):
+    stored = base(
+        trunk_media_codec=["audio/pcmu", "audio/g722"],
+        trunk_transport_serverProxyList=["sip.carrier.example.com:5061"],
+        trunk_transport_protocolVariant="tls",
+        trunk_sip_authentication_credentials_username="acct-a",
+        trunk_sip_authentication_credentials_realm="carrier.example.com",
+        trunk_maxDialTimeout="1m",
+    )
+    cloud.get(f"{BASES}/{BASE_ID}", name="get").respond(200, json=stored)
+    provider = TrunkBaseProvider()
+    props = checked(provider, inputs()).inputs
+    read = provider.read(BASE_ID, {**props, "version": 1})
+    assert read.inputs == props
+    assert read.outs["credentialsPassword"] == PASSWORD  # as the state had it, never the API's mask
+
+
+def test_settings_from_base_show_an_out_of_band_codec_by_its_mime_type():
+    doc = base(trunk_media_codec=["audio/pcmu", "audio/amr"], trunk_transport_serverProxyList=["[2001:db8::1]"])
+    settings = settings_from_base(TrunkBase.model_validate(doc), [])
+    assert settings["codecs"] == ["G711u", "audio/amr"]
+    assert settings["carrier"] == {"host": "2001:db8::1", "port": None, "transport": "udp"}
+    assert settings["credentials"] is None
+
+
+def test_delete_of_a_base_already_gone_is_done(cloud):
+    cloud.delete(f"{BASES}/{BASE_ID}").respond(404, json=error(404, "gone", "not.found"))
+    TrunkBaseProvider().delete(BASE_ID, {})
+
+
+def test_the_outcome_waits_while_registering_then_reports_each_instance(api):
+    from tests.unit.cloud_fixtures import TRUNKS, trunk
+
+    replies = iter(
+        [
+            listing([trunk("t1", connected=False), trunk("t2", connected=False)]),
+            listing(
+                [
+                    trunk("t1"),
+                    trunk(
+                        "t2",
+                        connected=False,
+                        registers=[
+                            {
+                                "proxyAddress": "sip.carrier.example.com",
+                                "registerState": False,
+                                "errorInfo": {"text": "401 Unauthorized", "code": "sip.register.failed"},
+                            }
+                        ],
+                    ),
+                ]
+            ),
+        ]
+    )
+    api.get(TRUNKS).mock(side_effect=lambda _request: httpx.Response(200, json=next(replies)))
+    from providers import client_access
+
+    status = wait_for_outcome(CloudTrunkApi(client_access.client()), BASE_ID, 10, sleep=lambda _s: None)
+    report = outcome_report(status, [], None, 10)
+    assert report["status"] == "failed" and "401 Unauthorized" in report["outcome"]["reason"]
+    assert [(i["trunkId"], i["status"]) for i in report["instances"]] == [("t1", "registered"), ("t2", "failed")]
+    assert roll_up([Trunk.model_validate(trunk("t3"))]).status == "registered"
+
+
+# ---------------------------------------------------------------------------------------------- the config
+
+
+def test_the_config_refuses_the_seed_settings_by_path_and_gsm():
+    raw = [
+        {
+            "name": "c1",
+            "inboundSiteId": SITE_ID,
+            "carrier": {"host": "sip.example.com"},
+            "codecs": ["G711u", "GSM"],
+            "edgeGroupId": "g",
+            "webhook": {"targetUri": "https://hooks.example.com"},
+        }
+    ]
+    with pytest.raises(ConfigError) as exc:
+        parse_trunks(raw, schema=CloudTrunkConfig)
+    text = str(exc.value)
+    assert "trunks[0].codecs[1]: Genesys Cloud does not offer GSM" in text
+    assert "trunks[0].edgeGroupId: is a setting of the seed dialect" in text
+    assert "trunks[0].webhook: has no counterpart in the Platform API" in text
+
+
+def test_the_config_takes_settings_from_other_stacks():
+    raw = [
+        {"name": "c1", "fromStacks": {p: {"stack": "o/p/s", "output": "x"} for p in ("inboundSiteId", "carrier.host")}}
+    ]
+    trunk = parse_trunks(raw, schema=CloudTrunkConfig)[0]
+    assert trunk.trunk_base_inputs()["inboundSiteId"] is None and "carrier" not in trunk.trunk_base_inputs()
+    with pytest.raises(ConfigError, match=r"trunks\[0\]: carrier.host is required"):
+        parse_trunks([{"name": "c1", "inboundSiteId": SITE_ID}], schema=CloudTrunkConfig)
+
+
+def test_inputs_need_a_password_with_credentials():
+    with pytest.raises(ValueError, match="credentials.password is required"):
+        TrunkBaseInputs.model_validate(inputs(credentialsPassword=None))
+
+
+@pytest.mark.parametrize(
+    ("config", "env", "dialect"),
+    [
+        ({"genesys:region": "eu-west-1"}, {}, "cloud"),
+        ({"genesys:apiUrl": "http://127.0.0.1:8787"}, {}, "seed"),
+        ({"genesys:apiUrl": "http://127.0.0.1:8787", "genesys:dialect": "cloud"}, {}, "cloud"),
+        ({}, {"GENESYSCLOUD_REGION": "us-east-1"}, "cloud"),
+        ({"genesys:apiUrl": "http://127.0.0.1:8787"}, {"GENESYSCLOUD_REGION": "us-east-1"}, "seed"),
+        ({}, {}, "seed"),
+    ],
+)
+def test_the_program_resolves_the_dialect_as_the_client_does(config, env, dialect):
+    assert configured_dialect(config.get, env) == dialect

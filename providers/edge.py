@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -147,41 +146,28 @@ class EdgeProvider(EntityProvider[EdgeInputs, ApiEdge]):
         return ("adopted",)
 
 
-#: Outputs of an Edge beside its inputs and the common ones.
-EDGE_OUTPUTS = (
-    "registrationStatus",
-    "registrationStatusReason",
-    "registrationStatusChangedAt",
-    "registrationState",
-    "adopted",
-)
-
-
 class Edge(EntityResource, module="genesys", name="Edge"):
-    """A Genesys Cloud Connect trunk. Its registration password is stored only as a secret."""
+    """A Genesys Cloud Connect trunk. Its registration password is stored only as a secret.
+
+    ``inputs``: the properties of ``EdgeInputs`` by the names users write (any may be an Output)."""
+
+    provider_class = EdgeProvider
+    own_outputs = (
+        "registrationStatus",
+        "registrationStatusReason",
+        "registrationStatusChangedAt",
+        "registrationState",
+        "adopted",
+    )
 
     edgeId: pulumi.Output[str]
     name: pulumi.Output[str]
     codecs: pulumi.Output[list[str]]
     registration: pulumi.Output[dict]
     registrationPassword: pulumi.Output[str]
-    version: pulumi.Output[int]
-    state: pulumi.Output[str]
     registrationStatus: pulumi.Output[str]
     registrationStatusReason: pulumi.Output[str | None]
     registrationStatusChangedAt: pulumi.Output[str | None]
-    dateCreated: pulumi.Output[str]
-    dateModified: pulumi.Output[str]
-    selfUri: pulumi.Output[str]
     adopted: pulumi.Output[bool]
     registrationState: pulumi.Output[dict]
     """{status, reason, changedAt}: the registration as the last write or refresh saw it."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        inputs: Mapping[str, pulumi.Input[Any]],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """``inputs``: the properties of ``EdgeInputs`` by the names users write (any may be an Output)."""
-        super().__init__(EdgeProvider(), resource_name, dict(inputs), EDGE_OUTPUTS, opts)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -179,12 +178,13 @@ def _missing_site(cloud: CloudTrunkApi, site_id: str) -> str:
     return f"{site_id!r} is not a site of the org; it has: {listed}{more}"
 
 
-#: Outputs of a TrunkBase beside its inputs and the common ones.
-TRUNK_BASE_OUTPUTS = ("adopted",)
-
-
 class TrunkBase(EntityResource, module="genesys", name="TrunkBase"):
-    """A BYOC carrier trunk (trunk base settings). Its digest password is stored only as a secret."""
+    """A BYOC carrier trunk (trunk base settings). Its digest password is stored only as a secret.
+
+    ``inputs``: the properties of ``TrunkBaseInputs`` by the names users write (any may be an Output)."""
+
+    provider_class = TrunkBaseProvider
+    own_outputs = ("adopted",)
 
     trunkBaseId: pulumi.Output[str]
     name: pulumi.Output[str]
@@ -192,18 +192,4 @@ class TrunkBase(EntityResource, module="genesys", name="TrunkBase"):
     carrier: pulumi.Output[dict]
     credentialsPassword: pulumi.Output[str]
     properties: pulumi.Output[dict]
-    version: pulumi.Output[int]
-    state: pulumi.Output[str]
-    dateCreated: pulumi.Output[str]
-    dateModified: pulumi.Output[str]
-    selfUri: pulumi.Output[str]
     adopted: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        inputs: Mapping[str, pulumi.Input[Any]],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """``inputs``: the properties of ``TrunkBaseInputs`` by the names users write (any may be an Output)."""
-        super().__init__(TrunkBaseProvider(), resource_name, dict(inputs), TRUNK_BASE_OUTPUTS, opts)

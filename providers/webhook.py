@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -85,22 +84,13 @@ def same_webhook(webhook: ApiWebhook, desired: WebhookSpec) -> bool:
 
 
 class Webhook(EntityResource, module="genesys", name="Webhook"):
-    """A Genesys Cloud webhook. Its headers (often a receiver's credentials) are stored only as secrets."""
+    """A Genesys Cloud webhook. Its headers (often a receiver's credentials) are stored only as secrets.
+
+    ``inputs``: the properties of ``WebhookSpec`` by the names users write (any may be an Output)."""
+
+    provider_class = WebhookProvider
 
     webhookId: pulumi.Output[str]
     targetUri: pulumi.Output[str]
     eventTypes: pulumi.Output[list[str]]
     filterCriteria: pulumi.Output[str]
-    version: pulumi.Output[int]
-    state: pulumi.Output[str]
-    dateCreated: pulumi.Output[str]
-    dateModified: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        inputs: Mapping[str, pulumi.Input[Any]],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """``inputs``: the properties of ``WebhookSpec`` by the names users write (any may be an Output)."""
-        super().__init__(WebhookProvider(), resource_name, dict(inputs), opts=opts)

@@ -14,12 +14,7 @@ from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
 from .genesys_api import ConflictError, GenesysClient, NotFoundError
 from .genesys_api.cloud import (
-    KEY_CODECS,
-    KEY_PASSWORD,
-    KEY_PROTOCOL,
-    KEY_PROXIES,
-    KEY_REALM,
-    KEY_USERNAME,
+    SETTING_OF_KEY,
     CloudTrunkApi,
     NameTakenError,
     TrunkBaseTemplate,
@@ -32,15 +27,6 @@ from .genesys_api.cloud.schema import TrunkBaseSettings, settings_from_base
 from .genesys_api.fields import Password
 from .values import known_version
 
-#: Where, in a trunk's settings, each key the schema fills in comes from (for check failures).
-SETTING_OF_KEY = {
-    KEY_CODECS: "codecs",
-    KEY_PROXIES: "carrier",
-    KEY_PROTOCOL: "carrier.transport",
-    KEY_USERNAME: "credentials.username",
-    KEY_REALM: "credentials.realm",
-    KEY_PASSWORD: "credentials.password",
-}
 #: How many sites or metabases an error about a missing one lists.
 LISTED = 10
 

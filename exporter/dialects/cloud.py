@@ -11,11 +11,8 @@ from typing import Any
 
 from providers.genesys_api.cloud import (
     KEY_CODECS,
-    KEY_PASSWORD,
-    KEY_PROTOCOL,
     KEY_PROXIES,
-    KEY_REALM,
-    KEY_USERNAME,
+    SETTING_OF_KEY,
     CloudTrunkApi,
     TrunkBase,
     TrunkBaseTemplate,
@@ -30,8 +27,6 @@ from ..genesys import CloudTrunkConfig, GenesysApiError, GenesysClient, config_p
 from ..model import ExportedTrunk, SecretSetting, Track
 
 BYOC_PREFIX = "external_sip_pcv_byoc"
-#: Keys the entry holds under their own names (codecs, carrier, credentials), never under ``properties``.
-NAMED_KEYS = frozenset({KEY_CODECS, KEY_PROXIES, KEY_PROTOCOL, KEY_USERNAME, KEY_REALM, KEY_PASSWORD})
 
 
 class CloudDialect:
@@ -142,7 +137,7 @@ def _chosen(trunk: ExportedTrunk, values: dict[str, Any], template: TrunkBaseTem
         defaults = template_defaults(template)
     chosen: dict[str, Any] = {}
     for key, value in sorted(values.items()):
-        if key in NAMED_KEYS or value is None:
+        if key in SETTING_OF_KEY or value is None:
             continue
         if template is not None and key not in template.properties:
             trunk.notes.append(f"property {key!r} is not in its metabase's template: left out")

@@ -25,6 +25,16 @@ KEY_REALM = "trunk_sip_authentication_credentials_realm"
 KEY_USERNAME = "trunk_sip_authentication_credentials_username"
 KEY_PASSWORD = "trunk_sip_authentication_credentials_password"
 SECRET_KEYS = frozenset({KEY_PASSWORD})
+#: The keys a trunk's named settings fill in, and the setting each comes from: the config holds them
+#: under these names, never under ``properties``.
+SETTING_OF_KEY = {
+    KEY_CODECS: "codecs",
+    KEY_PROXIES: "carrier",
+    KEY_PROTOCOL: "carrier.transport",
+    KEY_USERNAME: "credentials.username",
+    KEY_REALM: "credentials.realm",
+    KEY_PASSWORD: "credentials.password",
+}
 
 #: User codec names (the seed's) -> the MIME types of ``trunk_media_codec``.
 CODEC_MIME: dict[str, str] = {

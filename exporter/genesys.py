@@ -19,13 +19,15 @@ from providers.genesys_api import (
     GenesysApiError,
     GenesysClient,
 )
-from providers.genesys_api.models import Edge, EdgeGroup, SipProfile, Webhook
+from providers.genesys_api.fields import settings_of
+from providers.genesys_api.models import Edge, EdgeGroup, EdgeSettings, SipProfile, Webhook
 from providers.values import field_path
 
 __all__ = [
     "ConfigurationError",
     "Edge",
     "EdgeGroup",
+    "EdgeSettings",
     "GenesysApiError",
     "GenesysClient",
     "SipProfile",
@@ -33,6 +35,7 @@ __all__ = [
     "CloudTrunkConfig",
     "client_settings",
     "config_problems",
+    "settings_of",
     "open_client",
 ]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
+from typing import Any, get_args
 
-from ..genesys import Edge, GenesysClient, Webhook, config_problems
+from pydantic import BaseModel
+
+from ..genesys import Edge, EdgeSettings, GenesysClient, Webhook, config_problems, settings_of
 from ..model import ExportedTrunk, SecretSetting, Track
 
 #: The filter the program's webhooks carry: exactly one edge.
@@ -45,26 +47,7 @@ def webhooks_by_edge(webhooks: Any) -> dict[str, list[Webhook]]:
 def trunk_entry(edge: Edge, groups: dict[str, str], profiles: dict[str, str], webhooks: list[Webhook]) -> ExportedTrunk:
     """The edge in the config's names, every setting the API returns, and `adopt: true`."""
     reg = edge.registration
-    settings: dict[str, Any] = {"name": edge.name, "edgeGroupId": edge.group_id, "sipProfileId": edge.sip_profile_id}
-    if edge.max_concurrent_sessions is not None:
-        settings["maxConcurrentSessions"] = edge.max_concurrent_sessions
-    settings["codecs"] = list(edge.codecs)
-    settings["registration"] = _without_none(
-        {
-            "type": reg.type if reg else None,
-            "host": reg.host if reg else None,
-            "port": reg.port if reg else None,
-            "username": reg.username if reg else None,
-        }
-    )
-    if edge.health_probe is not None:
-        probe = _without_none(
-            {"enabled": edge.health_probe.enabled, "intervalSeconds": edge.health_probe.interval_seconds}
-        )
-        if probe:
-            settings["healthProbe"] = probe
-    if edge.description is not None:
-        settings["description"] = edge.description
+    settings = entry_settings(EdgeSettings, settings_of(EdgeSettings, edge), type(edge))
     settings["adopt"] = True
 
     trunk = ExportedTrunk(name=edge.name, entity_id=edge.id, settings=settings, state=edge.state)
@@ -106,5 +89,31 @@ def _add_webhook(trunk: ExportedTrunk, edge_id: str, webhooks: list[Webhook]) ->
         trunk.notes.append(f"webhook {chosen.name!r} is disabled in the org; the stack enables it on `up`")
 
 
-def _without_none(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
+def entry_settings(
+    model: type[BaseModel], values: dict[str, Any], read_model: type[BaseModel] | None, nested: bool = False
+) -> dict[str, Any]:
+    """``values`` (the settings of ``model`` by users' names) as the entry holds them: in the order the API
+    returns them (``read_model``'s; a setting it does not declare comes last), without what the API left
+    out but for a setting ``model`` requires of every trunk (the config then says what is missing).
+    So a new edge setting reaches the entry from the schema alone."""
+    fields = {field.alias or name: field for name, field in model.model_fields.items()}
+    read = {field.alias or name: field for name, field in read_model.model_fields.items()} if read_model else {}
+    order = list(read)
+    entry: dict[str, Any] = {}
+    for key in sorted(fields, key=lambda k: order.index(k) if k in order else len(order)):
+        value = values.get(key)
+        submodel = _model_in(fields[key].annotation)
+        if submodel is not None:
+            read_submodel = _model_in(read[key].annotation) if key in read else None
+            value = entry_settings(submodel, value or {}, read_submodel, nested=True)
+        if value is not None and value != {} or (not nested and fields[key].is_required()):
+            entry[key] = value
+    return entry
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model an annotation names (``X`` or ``X | None``), if any."""
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None

@@ -22,6 +22,7 @@ import httpx
 from .filters import EventFilter, FilterSyntaxError, parse_filter
 from .settings import RuntimeSettings, is_loopback_host
 from .store import Store, Tx
+from .worker import DueWorker
 
 log = logging.getLogger("emulator.delivery")
 
@@ -44,17 +45,15 @@ def is_loopback_target(uri: str) -> bool:
     return host is not None and is_loopback_host(host)
 
 
-class DeliveryQueue:
+class DeliveryQueue(DueWorker):
     """Queues deliveries in the event's transaction and sends them from a worker thread."""
 
     def __init__(self, store: Store, runtime: RuntimeSettings, workers: int = 4) -> None:
+        super().__init__(log, "delivery dispatch failed")
         self._store = store
         self._runtime = runtime
-        self._wake = threading.Event()
-        self._stop = threading.Event()
         self._in_flight: set[int] = set()
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="emulator-delivery")
         self._http = httpx.Client(
             timeout=httpx.Timeout(3.0, connect=1.0), trust_env=False, verify=False, follow_redirects=False
@@ -112,31 +111,14 @@ class DeliveryQueue:
 
     # -- worker -------------------------------------------------------------------------------
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="emulator-delivery-dispatch", daemon=True)
-        self._thread.start()
+        self._start_thread("emulator-delivery-dispatch")
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        super().stop()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._http.close()
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                timeout = self._dispatch_due()
-            except Exception:  # keep delivering whatever one bad row does
-                log.exception("delivery dispatch failed")
-                timeout = 1.0
-            self._wake.wait(timeout)
-            self._wake.clear()
-
-    def _dispatch_due(self) -> float:
+    def _work_due(self) -> float:
         """Start every eligible delivery; return how long to sleep before the next one is due."""
         now = time.time()
         with self._store.reading() as tx:

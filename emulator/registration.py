@@ -8,12 +8,12 @@ when the emulator stops completes after the next start.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping
 
 from .settings import RuntimeSettings
 from .store import Store, Tx
+from .worker import DueWorker
 
 log = logging.getLogger("emulator.registration")
 
@@ -32,15 +32,13 @@ def carrier_outcome(host: str, password: str | None) -> tuple[str, str | None]:
     return "registered", None
 
 
-class RegistrationScheduler:
+class RegistrationScheduler(DueWorker):
     """Keeps due times and runs a thread that completes registrations when they fall due."""
 
     def __init__(self, store: Store, runtime: RuntimeSettings) -> None:
+        super().__init__(log, "registration worker failed")
         self._store = store
         self._runtime = runtime
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._completers: Mapping[str, Callable[[str], None]] = {}
 
     def schedule(self, tx: Tx, entity_id: str, client_id: str | None, kind: str = "edge") -> float:
@@ -77,29 +75,9 @@ class RegistrationScheduler:
     def start(self, completers: Mapping[str, Callable[[str], None]]) -> None:
         """Run the worker; ``completers`` settles a due registration, by kind."""
         self._completers = completers
-        self._thread = threading.Thread(target=self._run, name="emulator-registration", daemon=True)
-        self._thread.start()
+        self._start_thread("emulator-registration")
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                timeout = self._complete_due()
-            except Exception:
-                log.exception("registration worker failed")
-                timeout = 1.0
-            self._wake.wait(timeout)
-
-    def _complete_due(self) -> float:
+    def _work_due(self) -> float:
         now = time.time()
         with self._store.reading() as tx:
             rows = tx.all("SELECT edge_id, due_at, kind FROM registrations ORDER BY due_at")

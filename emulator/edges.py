@@ -95,18 +95,12 @@ class EdgeService:
             self._check_duplicate(tx, edge, exclude_id=None)
             now = now_iso()
             edge_id = str(uuid.uuid4())
-            doc = {
-                "id": edge_id,
-                **_config_doc(edge),
+            registering = {
                 "registrationStatus": "registering",
                 "registrationStatusReason": None,
                 "registrationStatusChangedAt": now,
-                "version": 1,
-                "state": "active",
-                "dateCreated": now,
-                "dateModified": now,
-                "selfUri": f"{EDGES_PATH}/{edge_id}",
             }
+            doc = catalog.new_doc(edge_id, EDGES_PATH, now, {**_config_doc(edge), **registering})
             password = edge.registration.password
             try:
                 tx.execute(
@@ -126,14 +120,7 @@ class EdgeService:
                 raise self._conflict(edge) from exc
             self._registrations.schedule(tx, edge_id, client_id)
             changed = sorted(k for k, v in _flat(doc, password).items() if v is not None)
-            self._events.record(
-                tx,
-                "audit:edge:created",
-                resource_type="edge",
-                resource_id=edge_id,
-                client_id=client_id,
-                details={"changedFields": changed, "version": 1, "name": edge.name},
-            )
+            self._events.audit(tx, "edge", "created", doc, client_id, changed)
         return doc
 
     def update(self, edge_id: str, body: Any, client_id: str | None) -> dict[str, Any]:
@@ -190,14 +177,7 @@ class EdgeService:
                 )
             except sqlite3.IntegrityError as exc:
                 raise self._conflict(edge) from exc
-            self._events.record(
-                tx,
-                "audit:edge:updated",
-                resource_type="edge",
-                resource_id=edge_id,
-                client_id=client_id,
-                details={"changedFields": changed, "version": doc["version"], "name": edge.name},
-            )
+            self._events.audit(tx, "edge", "updated", doc, client_id, changed)
             if reregister and previous != "registering":
                 self._events.record(
                     tx,
@@ -216,14 +196,7 @@ class EdgeService:
             doc.update(state="deleted", dateModified=now_iso())
             tx.execute("UPDATE edges SET state = 'deleted', doc = ? WHERE id = ?", (json.dumps(doc), edge_id))
             self._registrations.cancel(tx, edge_id)
-            self._events.record(
-                tx,
-                "audit:edge:deleted",
-                resource_type="edge",
-                resource_id=edge_id,
-                client_id=client_id,
-                details={"changedFields": [], "version": doc["version"], "name": doc["name"]},
-            )
+            self._events.audit(tx, "edge", "deleted", doc, client_id, [])
 
     def complete_registration(self, edge_id: str) -> None:
         """Settle a registration that has fallen due (called by the registration worker)."""

@@ -30,6 +30,19 @@ class EventLog:
     def attach(self, sink: DeliverySink) -> None:
         self._sink = sink
 
+    def audit(
+        self, tx: Tx, resource_type: str, action: str, doc: dict[str, Any], client_id: str | None, changed: list[str]
+    ) -> None:
+        """Record ``audit:<type>:<action>`` for the entity ``doc`` as it now stands."""
+        self.record(
+            tx,
+            f"audit:{resource_type}:{action}",
+            resource_type=resource_type,
+            resource_id=doc["id"],
+            client_id=client_id,
+            details={"changedFields": changed, "version": doc["version"], "name": doc["name"]},
+        )
+
     def record(
         self,
         tx: Tx,

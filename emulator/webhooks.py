@@ -6,6 +6,7 @@ import json
 import uuid
 from typing import Any
 
+from .catalog import new_doc
 from .errors import bad_request, not_found, version_mismatch
 from .events import EventLog
 from .paging import Page
@@ -52,29 +53,14 @@ class WebhookService:
         assert hook is not None
         now = now_iso()
         hook_id = str(uuid.uuid4())
-        doc = {
-            "id": hook_id,
-            **_config_doc(hook),
-            "version": 1,
-            "state": "active",
-            "dateCreated": now,
-            "dateModified": now,
-            "selfUri": f"{WEBHOOKS_PATH}/{hook_id}",
-        }
+        doc = new_doc(hook_id, WEBHOOKS_PATH, now, _config_doc(hook))
         with self._store.transaction() as tx:
             tx.execute(
                 "INSERT INTO webhooks (id, state, name_lower, doc) VALUES (?, 'active', ?, ?)",
                 (hook_id, hook.name.lower(), json.dumps(doc)),
             )
             changed = sorted(k for k, v in _config_doc(hook).items() if v not in (None, "", {}))
-            self._events.record(
-                tx,
-                "audit:webhook:created",
-                resource_type="webhook",
-                resource_id=hook_id,
-                client_id=client_id,
-                details={"changedFields": changed, "version": 1, "name": hook.name},
-            )
+            self._events.audit(tx, "webhook", "created", doc, client_id, changed)
         return doc
 
     def update(self, webhook_id: str, body: Any, client_id: str | None) -> dict[str, Any]:
@@ -93,14 +79,7 @@ class WebhookService:
                 "UPDATE webhooks SET name_lower = ?, doc = ? WHERE id = ?",
                 (hook.name.lower(), json.dumps(doc), webhook_id),
             )
-            self._events.record(
-                tx,
-                "audit:webhook:updated",
-                resource_type="webhook",
-                resource_id=webhook_id,
-                client_id=client_id,
-                details={"changedFields": changed, "version": doc["version"], "name": hook.name},
-            )
+            self._events.audit(tx, "webhook", "updated", doc, client_id, changed)
         return doc
 
     def delete(self, webhook_id: str, client_id: str | None) -> None:
@@ -108,14 +87,7 @@ class WebhookService:
             doc = json.loads(self._load(tx, webhook_id)["doc"])
             doc.update(state="deleted", dateModified=now_iso())
             tx.execute("UPDATE webhooks SET state = 'deleted', doc = ? WHERE id = ?", (json.dumps(doc), webhook_id))
-            self._events.record(
-                tx,
-                "audit:webhook:deleted",
-                resource_type="webhook",
-                resource_id=webhook_id,
-                client_id=client_id,
-                details={"changedFields": [], "version": doc["version"], "name": doc["name"]},
-            )
+            self._events.audit(tx, "webhook", "deleted", doc, client_id, [])
 
     @staticmethod
     def _load(tx: Tx, webhook_id: str) -> Any:

@@ -12,12 +12,10 @@ from components.cloud_trunk_stack import CloudTrunkStack
 from components.dialects import pieces_for
 from components.trunk_config import parse_trunks
 from components.trunk_stack import TrunkStack
+from tests.component.recording_mocks import RecordingMocks, installed
 
 
-class Mocks(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.resources: list[pulumi.runtime.MockResourceArgs] = []
-
+class Mocks(RecordingMocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.resources.append(args)
         outputs = dict(args.inputs)
@@ -32,15 +30,10 @@ class Mocks(pulumi.runtime.Mocks):
             )
         return f"{args.name}-id", outputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        return {}, []
-
 
 @pytest.fixture
 def mocks() -> Mocks:
-    m = Mocks()
-    pulumi.runtime.set_mocks(m, preview=False)
-    return m
+    return installed(Mocks())
 
 
 def config(**over: Any) -> dict[str, Any]:

@@ -8,12 +8,10 @@ import pulumi
 import pytest
 
 from components import TrunkStack, parse_trunks
+from tests.component.recording_mocks import RecordingMocks, installed
 
 
-class Mocks(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.resources: list[pulumi.runtime.MockResourceArgs] = []
-
+class Mocks(RecordingMocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.resources.append(args)
         outputs = dict(args.inputs)
@@ -34,15 +32,10 @@ class Mocks(pulumi.runtime.Mocks):
             outputs.update(webhookId=f"{args.name}-id")
         return f"{args.name}-id", outputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        return {}, []
-
 
 @pytest.fixture
 def mocks() -> Mocks:
-    m = Mocks()
-    pulumi.runtime.set_mocks(m, preview=False)
-    return m
+    return installed(Mocks())
 
 
 def config(**over: Any) -> dict[str, Any]:

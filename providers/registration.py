@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, UpdateResult
@@ -119,12 +119,15 @@ class RegistrationProvider(OutcomeProvider[OutcomeInputs]):
         return registration_report(edge, events, model.timeoutSeconds)
 
 
-#: The RegistrationOutcome's outputs beside its inputs.
+#: The outputs of every registration outcome beside its inputs.
 OUTCOME_OUTPUTS = ("status", "outcome", "events")
 
 
-class RegistrationOutcome(Resource, module="genesys", name="Registration"):
-    """The registration outcome of an edge's last write, with its audit events (type `genesys:Registration`)."""
+class OutcomeResource(Resource):
+    """The registration outcome of a trunk's last write, with its events; a subclass names the outputs it
+    has beside these."""
+
+    own_outputs: ClassVar[tuple[str, ...]] = ()
 
     status: pulumi.Output[str]
     """`registered`, `failed`, `registering` when no outcome arrived within the timeout, or `unknown` when
@@ -132,7 +135,21 @@ class RegistrationOutcome(Resource, module="genesys", name="Registration"):
     outcome: pulumi.Output[dict]
     """{status, reason, latencySeconds, at}."""
     events: pulumi.Output[list]
-    """The edge's audit and registration events [{type, time, actor}], newest last."""
+    """The trunk's audit (and, on the seed's API, registration) events [{type, time, actor}], newest last."""
+
+    def __init__(
+        self,
+        provider: OutcomeProvider[Any],
+        resource_name: str,
+        inputs: dict[str, Any],
+        opts: pulumi.ResourceOptions | None,
+    ) -> None:
+        props = {**inputs, **dict.fromkeys((*OUTCOME_OUTPUTS, *self.own_outputs))}
+        super().__init__(provider, resource_name, props, opts)
+
+
+class RegistrationOutcome(OutcomeResource, module="genesys", name="Registration"):
+    """The registration outcome of an edge's last write, with its audit events (type `genesys:Registration`)."""
 
     def __init__(
         self,
@@ -145,12 +162,11 @@ class RegistrationOutcome(Resource, module="genesys", name="Registration"):
         timeout_seconds: pulumi.Input[float] = 60,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
+        inputs = {
             "trunk": trunk,
             "edgeId": edge_id,
             "edgeVersion": edge_version,
             "edgeRegistration": edge_registration,
             "timeoutSeconds": timeout_seconds,
-            **dict.fromkeys(OUTCOME_OUTPUTS),
         }
-        super().__init__(RegistrationProvider(), resource_name, props, opts)
+        super().__init__(RegistrationProvider(), resource_name, inputs, opts)

@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import DiffResult, Resource
+from pulumi.dynamic import DiffResult
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import client_access
 from .genesys_api import GenesysApiError
 from .genesys_api.cloud import AuditLogMessage, CloudTrunkApi, TrunkBaseStatus
 from .genesys_api.fields import WaitSeconds
-from .registration import OutcomeProvider
+from .registration import OutcomeProvider, OutcomeResource
 from .registration_outcome import KEPT_EVENTS, unread_report
 from .registration_status import RegistrationStatus
 from .values import contains_unknown, iso_utc, user_inputs
@@ -121,20 +121,12 @@ class TrunkBaseOutcomeProvider(OutcomeProvider[TrunkBaseOutcomeInputs]):
         return outcome_report(status, events, model.writtenAt, model.timeoutSeconds)
 
 
-#: The TrunkBaseOutcome's outputs beside its inputs.
-OUTCOME_OUTPUTS = ("status", "outcome", "events", "instances")
-
-
-class TrunkBaseOutcome(Resource, module="genesys", name="TrunkBaseRegistration"):
+class TrunkBaseOutcome(OutcomeResource, module="genesys", name="TrunkBaseRegistration"):
     """The registration outcome of a trunk base's last write, per trunk instance and rolled up, with the
     base's audit events (type `genesys:TrunkBaseRegistration`)."""
 
-    status: pulumi.Output[str]
-    """`registered`, `failed`, `registering` when no outcome arrived within the timeout, or `unknown`."""
-    outcome: pulumi.Output[dict]
-    """{status, reason, latencySeconds, at}."""
-    events: pulumi.Output[list]
-    """The base's audit events [{type, time, actor}], newest last."""
+    own_outputs = ("instances",)
+
     instances: pulumi.Output[list]
     """[{trunkId, name, status, reason}]: each trunk instance's own outcome."""
 
@@ -149,12 +141,11 @@ class TrunkBaseOutcome(Resource, module="genesys", name="TrunkBaseRegistration")
         timeout_seconds: pulumi.Input[float] = 60,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
+        inputs = {
             "trunk": trunk,
             "trunkBaseId": trunk_base_id,
             "trunkBaseVersion": trunk_base_version,
             "writtenAt": written_at,
             "timeoutSeconds": timeout_seconds,
-            **dict.fromkeys(OUTCOME_OUTPUTS),
         }
-        super().__init__(TrunkBaseOutcomeProvider(), resource_name, props, opts)
+        super().__init__(TrunkBaseOutcomeProvider(), resource_name, inputs, opts)

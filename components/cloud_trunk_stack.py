@@ -18,6 +18,7 @@ from providers.trunk_base_outcome import TrunkBaseOutcome
 
 from .cloud_trunk_config import CloudTrunkConfig
 from .trunk_config import put_at
+from .trunk_stack import trunk_summary
 
 
 class CloudTrunkStack(pulumi.ComponentResource):
@@ -77,18 +78,11 @@ class CloudTrunkStack(pulumi.ComponentResource):
 
 def cloud_trunk_summary(values: dict[str, Any]) -> dict[str, Any]:
     """One entry of the stack's `trunks` output, in the seed's shape plus the trunk base and its instances."""
-    outcome = values["outcome"] or {}
     instances = values["instances"] or []
+    seed_shape = trunk_summary({**values, "edge_id": None, "webhook_id": None, "registration": values["carrier"]})
     return {
         "trunkBaseId": values["trunk_base_id"],
         "trunkIds": [i["trunkId"] for i in instances],
-        "edgeId": None,
-        "webhookId": None,
-        "codecs": values["codecs"],
-        "registrationHost": (values["carrier"] or {}).get("host"),
-        "registrationStatus": outcome.get("status"),
-        "registrationReason": outcome.get("reason"),
-        "registrationLatencySeconds": outcome.get("latencySeconds"),
-        "auditEvents": values["events"] or [],
+        **seed_shape,
         "instances": instances,
     }

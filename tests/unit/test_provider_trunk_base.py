@@ -242,3 +242,12 @@ def test_inputs_need_a_password_with_credentials():
 )
 def test_the_program_resolves_the_dialect_as_the_client_does(config, env, dialect):
     assert configured_dialect(config.get, env) == dialect
+
+
+def test_a_new_metabase_replaces_the_base_deleting_the_old_one_first():
+    provider = TrunkBaseProvider()
+    olds = inputs(trunkMetabaseId="external_sip_pcv_byoc_carrier.json")
+    diff = provider.diff(BASE_ID, olds, inputs(trunkMetabaseId="external_sip_pcv_byoc_pbx.json"))
+    assert diff.replaces == ["trunkMetabaseId"] and diff.delete_before_replace is True
+    same_metabase = inputs(codecs=["Opus"], trunkMetabaseId="external_sip_pcv_byoc_carrier.json")
+    assert provider.diff(BASE_ID, olds, same_metabase).delete_before_replace is False

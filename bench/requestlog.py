@@ -11,7 +11,7 @@ from typing import Any
 TOKEN_PATH = "/oauth/token"
 API_PREFIX = "/api/v2/"
 #: POSTs that change nothing (queries): counted as reads.
-READ_ONLY_POSTS = frozenset({"/api/v2/analytics/events/query"})
+READ_ONLY_POSTS = frozenset({"/api/v2/analytics/events/query", "/api/v2/audits/query/realtime"})
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _OPAQUE_ID = re.compile(r"^(?=.*\d)[0-9A-Za-z_-]{16,}$")

@@ -265,10 +265,11 @@ class CloudTrunkApi:
 
     # ------------------------------------------------------------------------------------------ status
 
-    def list_trunks(self, base_id: str) -> list[Trunk]:
-        """The live trunk instances the platform runs for the base (one per cloud edge)."""
+    def list_trunks(self, base_id: str | None = None, trunk_type: str | None = None) -> list[Trunk]:
+        """The live trunk instances the platform runs for the base (one per cloud edge), or, without a base,
+        every live instance (of ``trunk_type`` when given)."""
         pages = self.client.paged(
-            lambda n, size: self.dialect.list_trunks(n, size, base_id),
+            lambda n, size: self.dialect.list_trunks(n, size, base_id, trunk_type),
             self.dialect.parse_trunk_page,
             self.page_size,
         )

@@ -55,6 +55,8 @@ class EntityProvider(ValidatedProvider[InputsT], Generic[InputsT, EntityT]):
     settings_model: type[pydantic.BaseModel]
     #: Inputs the API cannot change in place: a change replaces the entity.
     replace_on: ClassVar[frozenset[str]] = frozenset()
+    #: Whether a replacement deletes the old entity first: when the API refuses two live entities with one name.
+    delete_before_replace: ClassVar[bool] = False
     #: Inputs that shape how the provider acts, not the entity: never a reason to update.
     provider_only: ClassVar[frozenset[str]] = frozenset()
     #: The output that carries the entity's id (beside the resource's own id).
@@ -146,7 +148,8 @@ class EntityProvider(ValidatedProvider[InputsT], Generic[InputsT, EntityT]):
         )
         changed += sorted(k for k in olds if k in self.inputs_keys() and k not in news and olds[k] is not None)
         replaces = [k for k in changed if k in self.replace_on]
-        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+        first = self.delete_before_replace and bool(replaces)
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=first)
 
     @concise_errors
     def create(self, props: dict[str, Any]) -> CreateResult:

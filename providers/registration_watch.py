@@ -1,8 +1,10 @@
-"""One poller of edge events for every trunk waiting on its registration in this process.
+"""One poller for every trunk waiting on its registration in this process.
 
 Each edge whose registration changed waits for the outcome event. Polling per edge would cost
 one events query per edge per round; here all waiting edges share each round's query (chunked
 by MAX_IDS_PER_QUERY), so a 50-trunk `up` spends a handful of queries instead of fifty.
+``PollingWatcher`` is that machinery for any dialect: the cloud's trunk bases share their rounds
+the same way (providers/trunk_base_outcome.py).
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Generic, TypeVar, overload
 
 from .genesys_api import Event, GenesysClient
 from .registration_status import RegistrationStatus
@@ -24,6 +27,7 @@ AUDIT_EVENTS = ("audit:edge:created", "audit:edge:updated", STATUS_CHANGED, SUCC
 #: Seconds between polling rounds: each round is one query for every waiting edge, so rounds can be short.
 ROUND_SECONDS = 0.5
 MAX_IDS_PER_QUERY = 50
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -45,41 +49,46 @@ def outcome_since(events: list[Event], since: datetime | None) -> Event | None:
 
 
 @dataclass
-class _Waiter:
-    edge: EdgeRegistration
+class _Waiter(Generic[R]):
+    key: str
     deadline: float
-    pending: bool
+    done_when: Callable[[R], bool]
+    """Whether a round's answer for ``key`` is the one waited for."""
     done: threading.Event = field(default_factory=threading.Event)
-    events: list[Event] = field(default_factory=list)
+    result: R | None = None
     error: Exception | None = None
 
-    def settle(self, events: list[Event], now: float) -> bool:
-        """Whether this round answers the waiter: one look when nothing is pending, else the outcome
-        of its change (or the deadline)."""
-        self.events = events
-        arrived = outcome_since(events, self.edge.registration_status_changed_at) is not None
-        return not self.pending or arrived or now >= self.deadline
+    def settle(self, answer: R, now: float) -> bool:
+        """Whether this round answers the waiter: the answer waited for, or the deadline."""
+        self.result = answer
+        return self.done_when(answer) or now >= self.deadline
 
 
-class RegistrationWatcher:
-    """Serves `wait()` callers from many provider threads with one polling thread."""
+class PollingWatcher(Generic[R]):
+    """Serves `watch()` callers from many provider threads with one polling thread: each round asks
+    ``query`` once about every key still waited for (``query`` returns an answer per key; a key it leaves
+    out gets ``empty()``)."""
 
     def __init__(
         self,
-        api: GenesysClient,
+        query: Callable[[set[str]], Mapping[str, R]],
+        empty: Callable[[], R],
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
+        round_seconds: float = ROUND_SECONDS,
     ) -> None:
-        self._api = api
+        self._query = query
+        self._empty = empty
         self._sleep = sleep or (lambda seconds: time.sleep(seconds))
         self._clock = clock or (lambda: time.monotonic())
+        self._round = round_seconds
         self._lock = threading.Lock()
-        self._waiters: list[_Waiter] = []
+        self._waiters: list[_Waiter[R]] = []
         self._poller: threading.Thread | None = None
 
-    def wait(self, edge: EdgeRegistration, timeout: float) -> list[Event]:
-        """The edge's events once its pending registration has an outcome, or `timeout` passed."""
-        waiter = _Waiter(edge, self._clock() + timeout, edge.registration_status == RegistrationStatus.REGISTERING)
+    def watch(self, key: str, timeout: float, done_when: Callable[[R], bool]) -> R:
+        """The answer about ``key`` once ``done_when`` holds for it, or the last one when ``timeout`` passed."""
+        waiter = _Waiter(key, self._clock() + timeout, done_when)
         with self._lock:
             self._waiters.append(waiter)
             if self._poller is None:
@@ -88,21 +97,21 @@ class RegistrationWatcher:
         waiter.done.wait()
         if waiter.error is not None:
             raise waiter.error
-        return waiter.events
+        return waiter.result if waiter.result is not None else self._empty()
 
     def _poll(self) -> None:
         while True:
-            self._sleep(ROUND_SECONDS)
+            self._sleep(self._round)
             with self._lock:
                 waiters = list(self._waiters)
-            settled: list[tuple[_Waiter, Exception | None]]
+            settled: list[tuple[_Waiter[R], Exception | None]]
             try:
-                by_edge = self._query({w.edge.id for w in waiters})
+                answers = self._query({w.key for w in waiters})
             except Exception as exc:  # noqa: BLE001 - every waiter gets the error; none waits forever
                 settled = [(w, exc) for w in waiters]
             else:
                 now = self._clock()
-                settled = [(w, None) for w in waiters if w.settle(by_edge[w.edge.id], now)]
+                settled = [(w, None) for w in waiters if w.settle(answers.get(w.key) or self._empty(), now)]
             with self._lock:
                 for waiter, error in settled:
                     self._waiters.remove(waiter)
@@ -112,7 +121,27 @@ class RegistrationWatcher:
                     self._poller = None
                     return
 
-    def _query(self, edge_ids: set[str]) -> dict[str, list[Event]]:
+
+class RegistrationWatcher(PollingWatcher[list[Event]]):
+    """Edges waiting for their registration outcome: one events query per round for all of them."""
+
+    def __init__(
+        self,
+        api: GenesysClient,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__(self._events, list, sleep=sleep, clock=clock)
+        self._api = api
+
+    def wait(self, edge: EdgeRegistration, timeout: float) -> list[Event]:
+        """The edge's events once its pending registration has an outcome, or `timeout` passed; after a
+        change that did not touch registration, the next polling round's look at them."""
+        pending = edge.registration_status == RegistrationStatus.REGISTERING
+        since = edge.registration_status_changed_at
+        return self.watch(edge.id, timeout, lambda events: not pending or outcome_since(events, since) is not None)
+
+    def _events(self, edge_ids: set[str]) -> dict[str, list[Event]]:
         ids = sorted(edge_ids)
         by_edge: dict[str, list[Event]] = defaultdict(list)
         for start in range(0, len(ids), MAX_IDS_PER_QUERY):
@@ -121,16 +150,25 @@ class RegistrationWatcher:
         return by_edge
 
 
-#: By client object: clients are process-wide (shared_client), so this stays as small as that cache.
-_watchers: dict[GenesysClient, RegistrationWatcher] = {}
+#: By watcher kind and client object: clients are process-wide (shared_client), so this stays as small as that
+#: cache.
+_watchers: dict[tuple[Callable[..., Any], GenesysClient], PollingWatcher[Any]] = {}
 _watchers_lock = threading.Lock()
+W = TypeVar("W", bound=PollingWatcher[Any])
 
 
-def watcher_for(api: GenesysClient, sleep: Callable[[float], None] | None = None) -> RegistrationWatcher:
-    """The process's watcher for this client (one client per settings, so in practice one), made on first
-    use with ``sleep`` between polling rounds (``time.sleep`` when None)."""
+@overload
+def watcher_for(api: GenesysClient, sleep: Callable[[float], None] | None = None) -> RegistrationWatcher: ...
+@overload
+def watcher_for(api: GenesysClient, sleep: Callable[[float], None] | None = None, *, kind: Callable[..., W]) -> W: ...
+def watcher_for(
+    api: GenesysClient, sleep: Callable[[float], None] | None = None, *, kind: Callable[..., Any] = RegistrationWatcher
+) -> Any:
+    """The process's watcher of this ``kind`` for this client (one client per settings, so in practice one),
+    made on first use as ``kind(api, sleep=sleep)`` (``sleep`` between polling rounds; ``time.sleep`` when
+    None)."""
     with _watchers_lock:
-        watcher = _watchers.get(api)
+        watcher = _watchers.get((kind, api))
         if watcher is None:
-            watcher = _watchers[api] = RegistrationWatcher(api, sleep=sleep)
+            watcher = _watchers[(kind, api)] = kind(api, sleep=sleep)
         return watcher

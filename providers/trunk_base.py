@@ -54,6 +54,7 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
     inputs_model = TrunkBaseInputs
     settings_model = TrunkBaseSettings
     replace_on = frozenset({"trunkMetabaseId"})
+    delete_before_replace = True  # trunk base names are unique among live bases
     provider_only = frozenset({"adopt"})
     secret_inputs = frozenset({"credentialsPassword"})
     id_output = "trunkBaseId"

@@ -8,7 +8,8 @@ events, so `pulumi up` reports each trunk's outcome; it owns nothing in Genesys.
 
 from __future__ import annotations
 
-import time
+from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,17 +18,22 @@ from pulumi.dynamic import DiffResult
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import client_access
-from .genesys_api import GenesysApiError
-from .genesys_api.cloud import AuditLogMessage, CloudTrunkApi, TrunkBaseStatus
+from .genesys_api import GenesysApiError, GenesysClient
+from .genesys_api.cloud import AuditLogMessage, CloudTrunkApi, Trunk, TrunkBaseStatus, roll_up
+from .genesys_api.cloud.models import EXTERNAL
 from .genesys_api.fields import WaitSeconds
 from .registration import OutcomeProvider, OutcomeResource
 from .registration_outcome import KEPT_EVENTS, unread_report
 from .registration_status import RegistrationStatus
+from .registration_watch import PollingWatcher, watcher_for
 from .values import contains_unknown, iso_utc, user_inputs
 
 #: Seconds between reads of a base's trunk instances while it registers (the first read waits this long too:
 #: the platform has not connected anything the moment a write returns).
 ROUND_SECONDS = 1.0
+#: Up to this many bases waiting, a round reads each one's instances (as cheap as one page of all of them).
+PER_BASE_UP_TO = 3
+REGISTERING = RegistrationStatus.REGISTERING.value
 #: Inputs that shape the wait, not what is waited for: never a reason to wait again.
 WAIT_ONLY = frozenset({"timeoutSeconds"})
 
@@ -46,16 +52,33 @@ class TrunkBaseOutcomeInputs(BaseModel):
     timeoutSeconds: WaitSeconds = 60
 
 
-def wait_for_outcome(
-    cloud: CloudTrunkApi, base_id: str, timeout: float, sleep: Any = time.sleep, clock: Any = time.monotonic
-) -> TrunkBaseStatus:
-    """The base's rolled-up status once it is no longer registering, or when ``timeout`` passed."""
-    deadline = clock() + timeout
-    while True:
-        sleep(min(ROUND_SECONDS, max(0.0, deadline - clock())))
-        status = cloud.registration(base_id)
-        if status.status != RegistrationStatus.REGISTERING or clock() >= deadline:
-            return status
+class TrunkInstanceWatcher(PollingWatcher[list[Trunk]]):
+    """Trunk bases waiting for their instances' outcome, sharing each round: a few bases read their own
+    instances; more share one paged list of every BYOC (``EXTERNAL``) instance, so a 50-trunk `up` spends a
+    page or two per round instead of fifty reads."""
+
+    def __init__(
+        self,
+        api: GenesysClient,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__(self._instances, list, sleep=sleep, clock=clock, round_seconds=ROUND_SECONDS)
+        self._cloud = CloudTrunkApi(api)
+
+    def wait(self, base_id: str, timeout: float) -> TrunkBaseStatus:
+        """The base's rolled-up status once its instances exist and none is registering, or at ``timeout``."""
+        trunks = self.watch(base_id, timeout, lambda found: bool(found) and roll_up(found).status != REGISTERING)
+        return roll_up(trunks)
+
+    def _instances(self, base_ids: set[str]) -> dict[str, list[Trunk]]:
+        if len(base_ids) <= PER_BASE_UP_TO:
+            return {base_id: self._cloud.list_trunks(base_id) for base_id in base_ids}
+        by_base: dict[str, list[Trunk]] = defaultdict(list)
+        for instance in self._cloud.list_trunks(trunk_type=EXTERNAL):
+            if instance.trunk_base is not None and instance.trunk_base.id in base_ids:
+                by_base[instance.trunk_base.id].append(instance)
+        return by_base
 
 
 def outcome_report(
@@ -105,7 +128,7 @@ class TrunkBaseOutcomeProvider(OutcomeProvider[TrunkBaseOutcomeInputs]):
     def outcome(self, model: TrunkBaseOutcomeInputs) -> dict[str, Any]:
         cloud = CloudTrunkApi(client_access.client())
         try:
-            status = wait_for_outcome(cloud, model.trunkBaseId, model.timeoutSeconds)
+            status = watcher_for(cloud.client, kind=TrunkInstanceWatcher).wait(model.trunkBaseId, model.timeoutSeconds)
         except GenesysApiError as exc:
             # The base is written: failing here would stop the rest of the `up` for a report. Recorded as
             # unknown, the outcome is read again by the next `up`.

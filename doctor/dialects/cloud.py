@@ -32,6 +32,7 @@ from providers.genesys_api.cloud import (
     check_properties,
 )
 from providers.genesys_api.cloud.dialect import AUDITS_REALTIME
+from providers.genesys_api.cloud.models import EXTERNAL
 
 from .. import catalogue
 from ..dialect import Run
@@ -173,8 +174,8 @@ class _Org:
 
     def instances(self) -> Outcome:
         """The trunk instances of every external trunk base."""
-        call = self.dialect.list_trunks(1, 1, None)
-        return self.reads.once(("all", label(call)), label(call), lambda: self.api.list_trunks(None))
+        call = self.dialect.list_trunks(1, 1, trunk_type=EXTERNAL)
+        return self.reads.once(("all", label(call)), label(call), lambda: self.api.list_trunks(trunk_type=EXTERNAL))
 
     def audits(self, base_id: str) -> Outcome:
         until = datetime.now(UTC).replace(microsecond=0)
@@ -290,7 +291,7 @@ def _needs(dialect: CloudDialect) -> list[Need]:
         Need("POST", bases, TELEPHONY_WRITE, ("up",)),
         Need("PUT", base, TELEPHONY_WRITE, ("up",)),
         Need("DELETE", base, TELEPHONY_WRITE, ("up", "destroy")),
-        Need("GET", dialect.list_trunks(1, 1, None).template, TELEPHONY_READ, ("up", "refresh")),
+        Need("GET", dialect.list_trunks(1, 1, trunk_type=EXTERNAL).template, TELEPHONY_READ, ("up", "refresh")),
         Need("POST", AUDITS_REALTIME, AUDITS_READ, ("up", "refresh")),
     ]
 

@@ -227,3 +227,22 @@ def test_a_trunk_base_deleted_out_of_band_is_recreated(emulator, new_project):
     project.up()
     recreated = project.trunks_output()["cl-gone"]["trunkBaseId"]
     assert recreated != base_id and [b["id"] for b in live_bases(emulator, "cl-gone")] == [recreated]
+
+
+def test_a_new_metabase_replaces_the_trunk_base_deleting_the_old_one_first(emulator, new_project):
+    """Trunk base names are unique among live bases: the old base goes before the new one is made."""
+    trunks = [cloud_trunk("cl-meta")]
+    project = new_project(trunks, dialect="cloud")
+    project.up()
+    old_id = project.trunks_output()["cl-meta"]["trunkBaseId"]
+
+    trunks[0]["trunkMetabaseId"] = "external_sip_pcv_byoc_pbx.json"
+    project.set_trunks(trunks)
+    assert change_summary(project.preview_json()).get("replace") == 1
+    emulator.reset_requests()
+    project.up()
+    new_id = project.trunks_output()["cl-meta"]["trunkBaseId"]
+    order = [(r["method"], r["path"]) for r in writes(emulator.requests())]
+    assert order == [("DELETE", f"{BASES}/{old_id}"), ("POST", BASES)], order
+    [live] = live_bases(emulator, "cl-meta")
+    assert live["id"] == new_id != old_id and live["trunkMetabase"]["id"] == "external_sip_pcv_byoc_pbx.json"

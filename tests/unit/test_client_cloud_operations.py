@@ -378,7 +378,7 @@ def test_list_trunks_pages(router, api):
 
 def test_trunk_instances_of_every_external_base(router, api):
     route = router.get(TRUNKS).mock(return_value=httpx.Response(200, json=listing([trunk("t1")])))
-    assert [t.id for t in api.list_trunks(None)] == ["t1"]
+    assert [t.id for t in api.list_trunks(trunk_type="EXTERNAL")] == ["t1"]
     params = route.calls.last.request.url.params
     assert params["trunkType"] == "EXTERNAL" and "trunkBase.id" not in params
 

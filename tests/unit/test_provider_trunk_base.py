@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -10,16 +12,35 @@ import pytest
 
 from components.cloud_trunk_config import CloudTrunkConfig
 from components.trunk_config import ConfigError, parse_trunks
-from providers.genesys_api.cloud import CloudTrunkApi, roll_up
+from providers import client_access
+from providers.genesys_api.cloud import roll_up
 from providers.genesys_api.cloud.models import Trunk, TrunkBase
 from providers.genesys_api.cloud.schema import settings_from_base
 from providers.genesys_api.settings import configured_dialect
 from providers.provider_errors import ProviderError
 from providers.trunk_base import TrunkBaseInputs, TrunkBaseProvider
-from providers.trunk_base_outcome import outcome_report, wait_for_outcome
-from tests.unit.cloud_fixtures import BASE_ID, BASES, PASSWORD, SITE_ID, SITES, TEMPLATE, base, error, listing, template
+from providers.trunk_base_outcome import TrunkInstanceWatcher, outcome_report
+from tests.unit.cloud_fixtures import (
+    BASE_ID,
+    BASES,
+    PASSWORD,
+    SITE_ID,
+    SITES,
+    TEMPLATE,
+    TRUNKS,
+    base,
+    error,
+    listing,
+    template,
+    trunk,
+)
 
 MEDIA_SITE = "5d1a7e0c-2b3f-4c5d-8e9f-0a1b2c3d4e02"
+REFUSED = {
+    "proxyAddress": "sip.carrier.example.com",
+    "registerState": False,
+    "errorInfo": {"text": "401 Unauthorized", "code": "sip.register.failed"},
+}
 
 
 def inputs(**over: Any) -> dict[str, Any]:
@@ -159,36 +180,42 @@ def test_delete_of_a_base_already_gone_is_done(cloud):
 
 
 def test_the_outcome_waits_while_registering_then_reports_each_instance(api):
-    from tests.unit.cloud_fixtures import TRUNKS, trunk
-
     replies = iter(
         [
+            listing([]),  # the platform has not made the instances yet
             listing([trunk("t1", connected=False), trunk("t2", connected=False)]),
-            listing(
-                [
-                    trunk("t1"),
-                    trunk(
-                        "t2",
-                        connected=False,
-                        registers=[
-                            {
-                                "proxyAddress": "sip.carrier.example.com",
-                                "registerState": False,
-                                "errorInfo": {"text": "401 Unauthorized", "code": "sip.register.failed"},
-                            }
-                        ],
-                    ),
-                ]
-            ),
+            listing([trunk("t1"), trunk("t2", connected=False, registers=[REFUSED])]),
         ]
     )
-    api.get(TRUNKS).mock(side_effect=lambda _request: httpx.Response(200, json=next(replies)))
-    from providers import client_access
-
-    status = wait_for_outcome(CloudTrunkApi(client_access.client()), BASE_ID, 10, sleep=lambda _s: None)
+    route = api.get(TRUNKS).mock(side_effect=lambda _request: httpx.Response(200, json=next(replies)))
+    watcher = TrunkInstanceWatcher(client_access.client(), sleep=lambda _s: None)
+    status = watcher.wait(BASE_ID, 10)
     report = outcome_report(status, [], None, 10)
     assert report["status"] == "failed" and "401 Unauthorized" in report["outcome"]["reason"]
     assert [(i["trunkId"], i["status"]) for i in report["instances"]] == [("t1", "registered"), ("t2", "failed")]
+    assert route.call_count == 3 and route.calls.last.request.url.params["trunkBase.id"] == BASE_ID
+
+
+def test_many_waiting_bases_share_one_list_of_every_external_instance(api):
+    bases = [f"b{i}" for i in range(5)]
+    every = [trunk(f"t-{b}", trunkBase={"id": b, "name": b}) for b in bases]
+    route = api.get(TRUNKS).respond(200, json=listing([*every, trunk("t-other", trunkBase={"id": "x"})]))
+    ticks = iter(range(1000))
+    watcher = TrunkInstanceWatcher(client_access.client(), sleep=lambda _s: time.sleep(0.01), clock=lambda: next(ticks))
+    with ThreadPoolExecutor(len(bases)) as pool:
+        statuses = list(pool.map(lambda b: watcher.wait(b, 100), bases))
+    assert [s.trunk_ids for s in statuses] == [[f"t-{b}"] for b in bases]
+    assert all(s.status == "registered" for s in statuses)
+    assert route.call_count < len(bases) and "trunkBase.id" not in route.calls.last.request.url.params
+    assert route.calls.last.request.url.params["trunkType"] == "EXTERNAL"
+
+
+def test_an_instance_that_never_settles_is_registering_at_the_deadline(api):
+    api.get(TRUNKS).respond(200, json=listing([trunk("t1", connected=False)]))
+    ticks = iter(range(1000))
+    watcher = TrunkInstanceWatcher(client_access.client(), sleep=lambda _s: None, clock=lambda: next(ticks))
+    report = outcome_report(watcher.wait(BASE_ID, 5), [], None, 5)
+    assert report["status"] == "registering" and "no registration outcome within 5 s" in report["outcome"]["reason"]
     assert roll_up([Trunk.model_validate(trunk("t3"))]).status == "registered"
 
 
@@ -242,3 +269,12 @@ def test_inputs_need_a_password_with_credentials():
 )
 def test_the_program_resolves_the_dialect_as_the_client_does(config, env, dialect):
     assert configured_dialect(config.get, env) == dialect
+
+
+def test_a_new_metabase_replaces_the_base_deleting_the_old_one_first():
+    provider = TrunkBaseProvider()
+    olds = inputs(trunkMetabaseId="external_sip_pcv_byoc_carrier.json")
+    diff = provider.diff(BASE_ID, olds, inputs(trunkMetabaseId="external_sip_pcv_byoc_pbx.json"))
+    assert diff.replaces == ["trunkMetabaseId"] and diff.delete_before_replace is True
+    same_metabase = inputs(codecs=["Opus"], trunkMetabaseId="external_sip_pcv_byoc_carrier.json")
+    assert provider.diff(BASE_ID, olds, same_metabase).delete_before_replace is False

@@ -269,11 +269,11 @@ class CloudTrunkApi:
 
     # ------------------------------------------------------------------------------------------ status
 
-    def list_trunks(self, base_id: str | None) -> list[Trunk]:
-        """The live trunk instances the platform runs for the base (one per cloud edge); with ``base_id``
-        None, those of every external trunk base."""
+    def list_trunks(self, base_id: str | None = None, trunk_type: str | None = None) -> list[Trunk]:
+        """The live trunk instances the platform runs for the base (one per cloud edge), or, without a base,
+        every live instance (of ``trunk_type`` when given)."""
         pages = self.client.paged(
-            lambda n, size: self.dialect.list_trunks(n, size, base_id),
+            lambda n, size: self.dialect.list_trunks(n, size, base_id, trunk_type),
             self.dialect.parse_trunk_page,
             self.page_size,
         )

@@ -128,13 +128,15 @@ class CloudDialect:
 
     # ------------------------------------------------------------------------------------------ trunk instances
 
-    def list_trunks(self, page_number: int, page_size: int, base_id: str | None) -> Call:
-        """The instances of one base, or (``base_id`` None) of every external trunk base."""
+    def list_trunks(
+        self, page_number: int, page_size: int, base_id: str | None = None, trunk_type: str | None = None
+    ) -> Call:
+        """Trunk instances: of one base, or every one of a type (``EXTERNAL`` for BYOC carriers)."""
         params: dict[str, str | int] = {"pageSize": page_size, "pageNumber": page_number}
-        if base_id is None:
-            params["trunkType"] = "EXTERNAL"
-        else:
+        if base_id is not None:
             params["trunkBase.id"] = base_id
+        if trunk_type is not None:
+            params["trunkType"] = trunk_type
         return Call("GET", TRUNKS, TRUNKS, params=params)
 
     # ------------------------------------------------------------------------------------------ notifications

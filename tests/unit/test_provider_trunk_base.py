@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -199,11 +200,28 @@ def test_the_outcome_waits_while_registering_then_reports_each_instance(api):
 def test_many_waiting_bases_share_one_list_of_every_external_instance(api):
     bases = [f"b{i}" for i in range(5)]
     every = [trunk(f"t-{b}", trunkBase={"id": b, "name": b}) for b in bases]
-    route = api.get(TRUNKS).respond(200, json=listing([*every, trunk("t-other", trunkBase={"id": "x"})]))
+    reply = listing([*every, trunk("t-other", trunkBase={"id": "x"})])
+    first = threading.Event()
+
+    def answer(_request: httpx.Request) -> httpx.Response:
+        # The first round's reply comes late, so every base has joined the waiting before the next round,
+        # however slowly the threads start on a loaded machine.
+        if not first.is_set():
+            first.set()
+            time.sleep(0.5)
+        return httpx.Response(200, json=reply)
+
+    route = api.get(TRUNKS).mock(side_effect=answer)
     ticks = iter(range(1000))
     watcher = TrunkInstanceWatcher(client_access.client(), sleep=lambda _s: time.sleep(0.01), clock=lambda: next(ticks))
+    together = threading.Barrier(len(bases))
+
+    def wait(base_id: str) -> Any:
+        together.wait()
+        return watcher.wait(base_id, 100)
+
     with ThreadPoolExecutor(len(bases)) as pool:
-        statuses = list(pool.map(lambda b: watcher.wait(b, 100), bases))
+        statuses = list(pool.map(wait, bases))
     assert [s.trunk_ids for s in statuses] == [[f"t-{b}"] for b in bases]
     assert all(s.status == "registered" for s in statuses)
     assert route.call_count < len(bases) and "trunkBase.id" not in route.calls.last.request.url.params

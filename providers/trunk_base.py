@@ -15,6 +15,7 @@ from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
 from .genesys_api import ConflictError, GenesysClient, NotFoundError
 from .genesys_api.cloud import (
+    BYOC_CARRIER_METABASE,
     KEY_CODECS,
     KEY_PASSWORD,
     KEY_PROTOCOL,
@@ -42,6 +43,8 @@ SETTING_OF_KEY = {
     KEY_REALM: "credentials.realm",
     KEY_PASSWORD: "credentials.password",
 }
+#: The metabases of BYOC trunks: the only ones that take (and require) an inbound site.
+BYOC_PREFIX = "external_sip_pcv_byoc"
 #: How many sites or metabases an error about a missing one lists.
 LISTED = 10
 
@@ -83,6 +86,15 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
         cloud = _cloud(client_access.client())
         trunk = f"trunk {inputs.name!r}"
         failures: list[CheckFailure] = []
+        if not inputs.trunk_metabase_id.startswith(BYOC_PREFIX):
+            return [
+                CheckFailure(
+                    "trunkMetabaseId",
+                    f"{trunk}: trunkMetabaseId {inputs.trunk_metabase_id!r} is not a BYOC metabase; a trunk here is "
+                    f"a BYOC trunk, which takes an inbound site (metabases {BYOC_PREFIX}*, e.g. the default "
+                    f"{BYOC_CARRIER_METABASE})",
+                )
+            ]
         template = _template_or_none(cloud, inputs.trunk_metabase_id)
         if template is None:
             offered = ", ".join(m.id for m in cloud.list_metabases()) or "none"

@@ -14,6 +14,8 @@ from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
 from .genesys_api import ConflictError, GenesysClient, NotFoundError
 from .genesys_api.cloud import (
+    BYOC_CARRIER_METABASE,
+    BYOC_PREFIX,
     SETTING_OF_KEY,
     CloudTrunkApi,
     NameTakenError,
@@ -68,6 +70,15 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
         cloud = _cloud(client_access.client())
         trunk = f"trunk {inputs.name!r}"
         failures: list[CheckFailure] = []
+        if not inputs.trunk_metabase_id.startswith(BYOC_PREFIX):
+            return [
+                CheckFailure(
+                    "trunkMetabaseId",
+                    f"{trunk}: trunkMetabaseId {inputs.trunk_metabase_id!r} is not a BYOC metabase; a trunk here is "
+                    f"a BYOC trunk, which takes an inbound site (metabases {BYOC_PREFIX}*, e.g. the default "
+                    f"{BYOC_CARRIER_METABASE})",
+                )
+            ]
         template = _template_or_none(cloud, inputs.trunk_metabase_id)
         if template is None:
             offered = ", ".join(m.id for m in cloud.list_metabases()) or "none"
@@ -127,9 +138,7 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
         changed = olds.get("credentialsPassword") != desired.credentials_password
         spec = desired.spec(desired.credentials_password if changed else None)
         cloud = _cloud(api)
-        return cloud.update_trunk_base(
-            entity_id, spec, known_version(olds), cloud.template(desired.trunk_metabase_id)
-        )
+        return cloud.update_trunk_base(entity_id, spec, known_version(olds), cloud.template(desired.trunk_metabase_id))
 
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
         return _cloud(api).delete_trunk_base(entity_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from providers.genesys_api.cloud import (
+    BYOC_PREFIX,
     KEY_CODECS,
     KEY_PROXIES,
     SETTING_OF_KEY,
@@ -25,8 +26,6 @@ from providers.genesys_api.cloud import (
 
 from ..genesys import CloudTrunkConfig, GenesysApiError, GenesysClient, config_problems
 from ..model import ExportedTrunk, SecretSetting, Track
-
-BYOC_PREFIX = "external_sip_pcv_byoc"
 
 
 class CloudDialect:

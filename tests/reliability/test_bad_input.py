@@ -388,9 +388,15 @@ CLOUD_CASES = [
     ),
     case(
         "metabase-unknown",
-        cloud_with("trunkMetabaseId", "no_such_metabase.json"),
-        "trunkMetabaseId 'no_such_metabase.json' is not a trunk metabase of the org; it offers:",
+        cloud_with("trunkMetabaseId", "external_sip_pcv_byoc_nosuch.json"),
+        "trunkMetabaseId 'external_sip_pcv_byoc_nosuch.json' is not a trunk metabase of the org; it offers:",
         "external_sip_pcv_byoc_carrier.json",
+        provider=True,
+    ),
+    case(
+        "metabase-not-byoc",
+        cloud_with("trunkMetabaseId", "phone_connections_cdm.json"),
+        "trunkMetabaseId 'phone_connections_cdm.json' is not a BYOC metabase",
         provider=True,
     ),
     # Carrier and credentials

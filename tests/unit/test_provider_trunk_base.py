@@ -296,3 +296,10 @@ def test_a_new_metabase_replaces_the_base_deleting_the_old_one_first():
     assert diff.replaces == ["trunkMetabaseId"] and diff.delete_before_replace is True
     same_metabase = inputs(codecs=["Opus"], trunkMetabaseId="external_sip_pcv_byoc_carrier.json")
     assert provider.diff(BASE_ID, olds, same_metabase).delete_before_replace is False
+
+
+def test_a_metabase_that_is_not_byoc_fails_before_any_read(cloud):
+    result = checked(TrunkBaseProvider(), inputs(trunkMetabaseId="phone_connections_cdm.json"))
+    assert [f.property for f in result.failures] == ["trunkMetabaseId"]
+    assert "'phone_connections_cdm.json' is not a BYOC metabase" in result.failures[0].reason
+    assert cloud.routes["template"].call_count == 0

@@ -17,6 +17,7 @@ instances, and ``api.CloudTrunkApi`` the operations the providers call. A trunk'
 from .api import DELETE_IN_USE_SECONDS, CloudTrunkApi, InUseError, NameTakenError
 from .dialect import CloudDialect
 from .mapping import (
+    BYOC_PREFIX,
     CODEC_MIME,
     KEY_CODECS,
     KEY_PASSWORD,
@@ -67,6 +68,7 @@ __all__ = [
     "KEY_REALM",
     "KEY_USERNAME",
     "SECRET_KEYS",
+    "BYOC_PREFIX",
     "SETTING_OF_KEY",
     "TRANSPORTS",
     "UNOFFERED_CODECS",

@@ -25,6 +25,8 @@ KEY_REALM = "trunk_sip_authentication_credentials_realm"
 KEY_USERNAME = "trunk_sip_authentication_credentials_username"
 KEY_PASSWORD = "trunk_sip_authentication_credentials_password"
 SECRET_KEYS = frozenset({KEY_PASSWORD})
+#: The metabases of BYOC trunks: the only ones that take (and require) an inbound site.
+BYOC_PREFIX = "external_sip_pcv_byoc"
 #: The keys a trunk's named settings fill in, and the setting each comes from: the config holds them
 #: under these names, never under ``properties``.
 SETTING_OF_KEY = {

@@ -160,7 +160,7 @@ def settings_from_base(base: TrunkBase, properties: list[str]) -> dict[str, Any]
         "trunkMetabaseId": base.trunk_metabase.id if base.trunk_metabase else None,
         "codecs": codecs_from_wire(values.get(KEY_CODECS)),
         "properties": _json_numbers({key: values.get(key) for key in properties}),
-        "description": base.description,
+        "description": base.description or None,  # a base without one may read back as ""
         "inboundSiteId": base.inbound_site.id if base.inbound_site else None,
         "siteId": base.site.id if base.site else None,
         "carrier": (

@@ -3,8 +3,10 @@ a restarted server. Each scenario ends converged, with no duplicate, no orphan a
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -48,14 +50,26 @@ def test_429_storm_at_20_requests_per_minute(scenario, dialect):
     project = scenario.new_project(trunks, dialect=dialect)
     neighbour: Counter[int] = Counter()
 
+    def ours_started() -> bool:
+        return any(r["path"].startswith("/api/v2/") and r["path"] != GROUPS for r in emu.requests())
+
     def noisy_neighbour(stop):
-        """Another pipeline on the same OAuth client: once our `up` creates trunks, it spends the whole window."""
-        wait_until(lambda: stop.is_set() or any(r["path"] == dialect.entities_path for r in emu.requests()), 120)
-        while not stop.is_set():
-            status = emu.api("GET", GROUPS).status_code
-            neighbour[status] += 1
-            if status == 429:
-                return
+        """Another pipeline on the same OAuth client: once our `up` reads its catalogue (just before its
+        creates), it spends the whole window, four requests at a time, so the window is gone before our
+        creates however slowly a loaded machine runs either side."""
+        wait_until(lambda: stop.is_set() or ours_started(), 120)
+        spent = threading.Event()
+
+        def spend() -> None:
+            while not (stop.is_set() or spent.is_set()):
+                status = emu.api("GET", GROUPS).status_code
+                neighbour[status] += 1
+                if status == 429:
+                    spent.set()
+
+        with ThreadPoolExecutor(4) as pool:
+            for _ in range(4):
+                pool.submit(spend)
 
     started = time.monotonic()
     with in_background(noisy_neighbour):
@@ -63,7 +77,7 @@ def test_429_storm_at_20_requests_per_minute(scenario, dialect):
     took = time.monotonic() - started
     ours = [r for r in api_calls(emu.requests()) if r["path"] != GROUPS]
     limited = [r for r in ours if r["status"] == 429]
-    assert neighbour[429] == 1 and limited, "the up should have met the rate limit"
+    assert neighbour[429] >= 1 and limited, "the up should have met the rate limit"
     # No retry storm: after a 429 every thread of the provider waits for the window, and then paces itself.
     assert len(limited) <= 8, statuses(ours)
     assert len(ours) <= 40, statuses(ours)

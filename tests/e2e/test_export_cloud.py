@@ -192,14 +192,16 @@ def test_export_merge_set_passwords_and_take_over(emulator, new_project, sdk):
     report = json.loads(proc.stdout)
     assert [f for f in report["findings"] if f["level"] == "fail"] == [] and proc.returncode == 0, report
 
-    # up takes every exported base over: nothing created, nothing duplicated, every id and setting kept.
+    # up takes every exported base over: looked up first, so no POST at all; one PUT each, nothing duplicated,
+    # every id and setting kept.
     emulator.reset_requests()
     project.up()
-    calls = sorted((r["method"], r["path"], r["status"]) for r in writes(emulator.requests()))
-    assert [c for c in calls if c[0] == "POST" and c[2] < 300] == []
-    assert calls == sorted([("POST", BASES, 400)] * 3 + [("PUT", f"{BASES}/{made[name]}", 200) for name in exported]), (
-        calls
-    )
+    taken_over = emulator.requests()
+    calls = sorted((r["method"], r["path"], r["status"]) for r in writes(taken_over))
+    assert calls == sorted([("PUT", f"{BASES}/{made[name]}", 200) for name in exported]), calls
+    # The org's bases listed once for all of them; none read one by one.
+    gets = [r for r in taken_over if r["method"] == "GET" and r["path"].startswith(BASES)]
+    assert [r["path"] for r in gets if r["path"] != f"{BASES}/template"] == [BASES], gets
     after = org_bases(emulator)
     assert set(after) == set(before)
     for base_id in before:

@@ -14,7 +14,7 @@ from PureCloudPlatformClientV2 import models
 
 from devtools.pulumi_cli import change_summary
 from devtools.trunks_project import TrunksProject, cloud_trunk
-from tests.e2e.conftest import writes
+from tests.e2e.conftest import assert_adoption_said, writes
 from tests.e2e.test_doctor import doctor
 from tests.e2e.test_doctor_cloud import BASES, INBOUND_SITE, assert_read_only
 from tests.e2e.test_export import password_of, run_export, set_passwords
@@ -191,6 +191,9 @@ def test_export_merge_set_passwords_and_take_over(emulator, new_project, sdk):
     assert_read_only(emulator.requests())
     report = json.loads(proc.stdout)
     assert [f for f in report["findings"] if f["level"] == "fail"] == [] and proc.returncode == 0, report
+
+    # The preview says which trunks take an existing base over.
+    assert_adoption_said(project, exported, "cexp-in-stack", "trunk base with this name")
 
     # up takes every exported base over: looked up first, so no POST at all; one PUT each, nothing duplicated,
     # every id and setting kept.

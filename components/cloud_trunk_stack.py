@@ -18,7 +18,7 @@ from providers.trunk_base_outcome import TrunkBaseOutcome
 
 from .cloud_trunk_config import CloudTrunkConfig
 from .trunk_config import put_at
-from .trunk_stack import trunk_summary
+from .trunk_stack import say_adopted, trunk_summary
 
 
 class CloudTrunkStack(pulumi.ComponentResource):
@@ -38,6 +38,8 @@ class CloudTrunkStack(pulumi.ComponentResource):
     ) -> None:
         """``stack_outputs``: by config path (`carrier.host`), the settings taken from other stacks."""
         super().__init__("genesys-trunks:index:TrunkStack", name, None, opts)
+        if trunk.adopt:
+            say_adopted(self, trunk.name, "trunk base with this name")
         inputs = trunk.trunk_base_inputs()
         for path, value in (stack_outputs or {}).items():
             put_at(inputs, path, value)

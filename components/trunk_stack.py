@@ -40,6 +40,8 @@ class TrunkStack(pulumi.ComponentResource):
     ) -> None:
         """``stack_outputs``: by config path (`registration.host`), the settings taken from other stacks."""
         super().__init__("genesys-trunks:index:TrunkStack", name, None, opts)
+        if trunk.adopt:
+            say_adopted(self, trunk.name, "trunk with this registration")
         edge_inputs = trunk.edge_inputs()
         for path, value in (stack_outputs or {}).items():
             put_at(edge_inputs, path, value)
@@ -90,6 +92,15 @@ class TrunkStack(pulumi.ComponentResource):
                 "registrationReason (the next `pulumi up` reads it again)",
                 resource=self,
             )
+
+
+def say_adopted(stack: pulumi.ComponentResource, trunk_name: str, existing: str) -> None:
+    """Shown by `pulumi preview` and `up`, so that taking an org's entity over is never a surprise."""
+    pulumi.log.info(
+        f"trunk {trunk_name!r}: adopt: when it is created, an existing {existing} is taken over instead; "
+        "its settings are written over it and the password set",
+        resource=stack,
+    )
 
 
 def trunk_summary(values: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""The org's existing edges (per edge group) and webhooks, listed once per provider process (one `pulumi`
-operation) for the resources that take existing entities over.
+"""The org's existing edges (per edge group), webhooks and (cloud dialect) trunk bases, listed once per provider
+process (one `pulumi` operation) for the resources that take existing entities over.
 
-Taking an exported org over asks, per trunk, "which edge already registers as this?" and, per webhook,
+Taking an exported org over asks, per trunk, "which edge already registers as this?" (or "which trunk base
+already has this name?") and, per webhook,
 "which webhook already has this name, target and filter?": one listing shared by every resource answers
 them all, instead of one listing per resource. Writes of this process are recorded in it, and a look-up
 that finds nothing reads the listing again (unless that read began after the look-up did), so an entity
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from .genesys_api import Edge, GenesysClient, Webhook
+from .genesys_api.cloud import CloudTrunkApi
+from .genesys_api.cloud import TrunkBase as CloudTrunkBase
 
 
 class _Identified(Protocol):
@@ -112,12 +115,16 @@ def _first(listed: _Listed[T], match: Callable[[T], bool]) -> T | None:
 
 #: The key of the webhooks' listing.
 ALL_WEBHOOKS = "*"
+#: The key of the trunk bases' listing.
+ALL_TRUNK_BASES = "*"
 #: Edges by edge group id.
 edges: Listing[Edge] = Listing(lambda api, group_id: api.list_edges(edge_group_id=group_id))
 #: Webhooks, all under one key.
 webhooks: Listing[Webhook] = Listing(lambda api, _key: api.list_webhooks())
+#: The cloud dialect's live trunk bases, all under one key.
+trunk_bases: Listing[CloudTrunkBase] = Listing(lambda api, _key: CloudTrunkApi(api).list_trunk_bases())
 
 
 def reset_listings() -> None:
-    for listing in (edges, webhooks):
+    for listing in (edges, webhooks, trunk_bases):
         listing.reset()

@@ -9,7 +9,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 from pydantic import model_validator
 
-from . import client_access
+from . import client_access, org_listings
 from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
 from .genesys_api import ConflictError, GenesysClient, NotFoundError
@@ -27,6 +27,7 @@ from .genesys_api.cloud import (
 )
 from .genesys_api.cloud.schema import TrunkBaseSettings, settings_from_base
 from .genesys_api.fields import Password
+from .org_listings import ALL_TRUNK_BASES
 from .values import known_version
 
 #: How many sites or metabases an error about a missing one lists.
@@ -39,7 +40,8 @@ class TrunkBaseInputs(TrunkBaseSettings):
 
     credentials_password: Password | None = None
     adopt: bool = False
-    """Take over a trunk base that already has this name, instead of failing."""
+    """Take over the trunk base that already has this name (looked up before anything is posted), instead of
+    failing."""
 
     @model_validator(mode="after")
     def _password_with_credentials(self) -> TrunkBaseInputs:
@@ -100,8 +102,16 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
     # -- the lifecycle ----------------------------------------------------------------------------
 
     def api_create(self, api: GenesysClient, desired: TrunkBaseInputs) -> tuple[ApiTrunkBase, dict[str, Any]]:
+        if desired.adopt:
+            # Look first: a POST would only be refused as a duplicate of the base to take over.
+            existing = org_listings.trunk_bases.find(api, ALL_TRUNK_BASES, lambda b: b.is_named(desired.name))
+            if existing is not None:
+                try:
+                    return self._rewrite(api, existing.id, desired, existing.version), {"adopted": True}
+                except NotFoundError:
+                    org_listings.trunk_bases.forget(existing.id)  # deleted since it was listed: create it
         try:
-            return self.create_once(api, desired), {"adopted": False}
+            created = self.create_once(api, desired)
         except NameTakenError as taken:
             if not desired.adopt:
                 raise ConflictError(
@@ -111,6 +121,8 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
                     **taken.details(),
                 ) from None
             return self._rewrite(api, taken.existing_id, desired), {"adopted": True}
+        org_listings.trunk_bases.remember(ALL_TRUNK_BASES, created)
+        return created, {"adopted": False}
 
     def post(self, api: GenesysClient, desired: TrunkBaseInputs) -> ApiTrunkBase:
         cloud = _cloud(api)
@@ -123,10 +135,16 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
         found = _cloud(api).find_trunk_base_by_name(desired.name)
         return self._rewrite(api, found.id, desired) if found is not None else None
 
-    def _rewrite(self, api: GenesysClient, base_id: str, desired: TrunkBaseInputs) -> ApiTrunkBase:
+    def _rewrite(
+        self, api: GenesysClient, base_id: str, desired: TrunkBaseInputs, version: int | None = None
+    ) -> ApiTrunkBase:
+        """The settings and the password written over the base: one PUT at ``version`` when it is known (else
+        read first). Never skipped when adopting: the password is write-only, so it must be set."""
         cloud = _cloud(api)
         spec = desired.spec(desired.credentials_password)
-        return cloud.update_trunk_base(base_id, spec, None, cloud.template(desired.trunk_metabase_id))
+        written = cloud.update_trunk_base(base_id, spec, version, cloud.template(desired.trunk_metabase_id))
+        org_listings.trunk_bases.remember(ALL_TRUNK_BASES, written)
+        return written
 
     def api_get(self, api: GenesysClient, entity_id: str) -> ApiTrunkBase:
         return _cloud(api).get_trunk_base(entity_id)
@@ -138,10 +156,16 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
         changed = olds.get("credentialsPassword") != desired.credentials_password
         spec = desired.spec(desired.credentials_password if changed else None)
         cloud = _cloud(api)
-        return cloud.update_trunk_base(entity_id, spec, known_version(olds), cloud.template(desired.trunk_metabase_id))
+        updated = cloud.update_trunk_base(
+            entity_id, spec, known_version(olds), cloud.template(desired.trunk_metabase_id)
+        )
+        org_listings.trunk_bases.remember(ALL_TRUNK_BASES, updated)
+        return updated
 
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
-        return _cloud(api).delete_trunk_base(entity_id)
+        deleted = _cloud(api).delete_trunk_base(entity_id)
+        org_listings.trunk_bases.forget(entity_id)
+        return deleted
 
     def settings_from(self, entity: ApiTrunkBase, props: dict[str, Any]) -> dict[str, Any]:
         recorded = props.get("properties")

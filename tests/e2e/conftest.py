@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,16 @@ def new_project(tmp_path: Path, emulator: EmulatorHandle):
 
 #: POSTs that query and change nothing.
 READ_ONLY_POSTS = ("/api/v2/analytics", "/api/v2/audits/query")
+
+
+def assert_adoption_said(project: TrunksProject, adopting: Iterable[str], kept: str, existing: str) -> None:
+    """`pulumi preview` says, for each trunk with `adopt: true` and for no other, that it takes ``existing`` over."""
+    previewed = project.preview().stdout
+    for name in adopting:
+        assert f"trunk {name!r}: adopt: when it is created, an existing {existing} is taken over" in previewed, (
+            previewed
+        )
+    assert f"trunk {kept!r}: adopt" not in previewed, previewed
 
 
 def writes(requests: list[dict]) -> list[dict]:

@@ -28,7 +28,7 @@ from devtools.trunks_project import (
     TrunksProject,
     trunk,
 )
-from tests.e2e.conftest import writes
+from tests.e2e.conftest import assert_adoption_said, writes
 
 pytestmark = pytest.mark.e2e
 EDGES = "/api/v2/telephony/providers/edges"
@@ -212,6 +212,9 @@ def test_export_merge_set_passwords_and_take_over(emulator, new_project):
 
     # The printed lines, run as printed.
     assert set_passwords(project, out) == [f"trunks[{i}].registration.password" for i in (1, 2, 3)]
+
+    # The preview says which trunks take an existing edge over.
+    assert_adoption_said(project, made, "in-stack", "trunk with this registration")
 
     # up takes every exported trunk over: nothing created, nothing duplicated, every id kept.
     emulator.reset_requests()

@@ -14,7 +14,7 @@ from PureCloudPlatformClientV2 import models
 
 from devtools.pulumi_cli import change_summary
 from devtools.trunks_project import TrunksProject, cloud_trunk
-from tests.e2e.conftest import writes
+from tests.e2e.conftest import assert_adoption_said, writes
 from tests.e2e.test_doctor import doctor
 from tests.e2e.test_doctor_cloud import BASES, INBOUND_SITE, assert_read_only
 from tests.e2e.test_export import password_of, run_export, set_passwords
@@ -192,14 +192,19 @@ def test_export_merge_set_passwords_and_take_over(emulator, new_project, sdk):
     report = json.loads(proc.stdout)
     assert [f for f in report["findings"] if f["level"] == "fail"] == [] and proc.returncode == 0, report
 
-    # up takes every exported base over: nothing created, nothing duplicated, every id and setting kept.
+    # The preview says which trunks take an existing base over.
+    assert_adoption_said(project, exported, "cexp-in-stack", "trunk base with this name")
+
+    # up takes every exported base over: looked up first, so no POST at all; one PUT each, nothing duplicated,
+    # every id and setting kept.
     emulator.reset_requests()
     project.up()
-    calls = sorted((r["method"], r["path"], r["status"]) for r in writes(emulator.requests()))
-    assert [c for c in calls if c[0] == "POST" and c[2] < 300] == []
-    assert calls == sorted([("POST", BASES, 400)] * 3 + [("PUT", f"{BASES}/{made[name]}", 200) for name in exported]), (
-        calls
-    )
+    taken_over = emulator.requests()
+    calls = sorted((r["method"], r["path"], r["status"]) for r in writes(taken_over))
+    assert calls == sorted([("PUT", f"{BASES}/{made[name]}", 200) for name in exported]), calls
+    # The org's bases listed once for all of them; none read one by one.
+    gets = [r for r in taken_over if r["method"] == "GET" and r["path"].startswith(BASES)]
+    assert [r["path"] for r in gets if r["path"] != f"{BASES}/template"] == [BASES], gets
     after = org_bases(emulator)
     assert set(after) == set(before)
     for base_id in before:

@@ -124,18 +124,97 @@ def test_create_posts_template_defaults_and_the_mapped_settings(cloud):
     assert result.id == BASE_ID and result.outs["adopted"] is False
 
 
-def test_a_taken_name_fails_with_how_to_adopt_and_adopt_takes_it_over(cloud):
-    cloud.post(BASES, name="create").respond(400, json=error(400, "Trunk base name already in use"))
-    existing = base(name="Carrier-A", version=4)
-    cloud.get(BASES, name="list").respond(200, json=listing([existing]))
-    provider = TrunkBaseProvider()
-    with pytest.raises(ProviderError, match="set `adopt: true` on the trunk"):
-        provider.create(checked(provider, inputs()).inputs)
+def base_id(i: int) -> str:
+    return f"b7a1c2d3-0000-4000-8000-{i:012d}"
 
-    cloud.get(f"{BASES}/{BASE_ID}", name="get").respond(200, json=existing)
-    put = cloud.put(f"{BASES}/{BASE_ID}", name="put").respond(200, json=base(version=5))
+
+def put_echo(request: httpx.Request) -> httpx.Response:
+    """A PUT's reply: the base with the next version."""
+    body = json.loads(request.content)
+    return httpx.Response(200, json=base(request.url.path.rsplit("/", 1)[1], body["name"], body["version"] + 1))
+
+
+def test_without_adopt_the_post_comes_first_and_a_taken_name_says_how_to_adopt(cloud):
+    order: list[str] = []
+    cloud.post(BASES, name="create").mock(
+        side_effect=lambda _r: (
+            order.append("POST") or httpx.Response(400, json=error(400, "Trunk base name already in use"))
+        )
+    )
+    cloud.get(BASES, name="list").mock(
+        side_effect=lambda _r: order.append("GET") or httpx.Response(200, json=listing([base(version=4)]))
+    )
+    put = cloud.put(f"{BASES}/{BASE_ID}", name="put").mock(side_effect=put_echo)
+    provider = TrunkBaseProvider()
+    with pytest.raises(ProviderError, match="set `adopt: true` on the trunk") as info:
+        provider.create(checked(provider, inputs()).inputs)
+    assert order == ["POST", "GET"] and put.call_count == 0 and BASE_ID in str(info.value)
+
+
+def test_adopt_looks_first_and_writes_one_put_with_the_password_at_the_listed_version(cloud):
+    post = cloud.post(BASES, name="create").respond(200, json=base(base_id(9)))
+    listed = cloud.get(BASES, name="list").respond(200, json=listing([base(name="CARRIER-a", version=4)]))
+    get = cloud.get(f"{BASES}/{BASE_ID}", name="get").respond(200, json=base(version=4))
+    put = cloud.put(f"{BASES}/{BASE_ID}", name="put").mock(side_effect=put_echo)
+    provider = TrunkBaseProvider()
     adopted = provider.create(checked(provider, inputs(adopt=True)).inputs)
-    assert adopted.outs["adopted"] is True and json.loads(put.calls.last.request.content)["version"] == 4
+    assert adopted.id == BASE_ID and adopted.outs["adopted"] is True and adopted.outs["version"] == 5
+    assert post.call_count == 0 and get.call_count == 0 and listed.call_count == 1 and put.call_count == 1
+    body = json.loads(put.calls[0].request.content)
+    assert body["version"] == 4
+    assert body["properties"]["trunk_sip_authentication_credentials_password"]["value"]["instance"] == PASSWORD
+
+
+def test_concurrent_adopts_share_one_listing_of_the_bases(cloud):
+    listed = cloud.get(BASES, name="list").respond(
+        200, json=listing([base(base_id(i), f"Carrier-{i}") for i in range(16)])
+    )
+    put = cloud.put(url__regex=rf"{BASES}/b7a1c2d3-[0-9a-f-]+$", name="put").mock(side_effect=put_echo)
+    post = cloud.post(BASES, name="create").respond(200, json=base(base_id(99)))
+    provider = TrunkBaseProvider()
+    props = [checked(provider, inputs(name=f"Carrier-{i}", adopt=True)).inputs for i in range(16)]
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(provider.create, props))
+    assert [r.id for r in results] == [base_id(i) for i in range(16)]
+    assert listed.call_count == 1 and put.call_count == 16 and post.call_count == 0
+
+
+def test_adopt_finds_a_base_made_after_the_listing_was_read_before_posting(cloud):
+    listed = cloud.get(BASES, name="list").mock(
+        side_effect=[
+            httpx.Response(200, json=listing([base(base_id(0), "Carrier-0")])),
+            httpx.Response(200, json=listing([base(base_id(0), "Carrier-0"), base(base_id(1), "Carrier-1")])),
+        ]
+    )
+    cloud.put(url__regex=rf"{BASES}/b7a1c2d3-[0-9a-f-]+$", name="put").mock(side_effect=put_echo)
+    post = cloud.post(BASES, name="create").respond(200, json=base(base_id(99)))
+    provider = TrunkBaseProvider()
+    assert provider.create(checked(provider, inputs(name="Carrier-0", adopt=True)).inputs).id == base_id(0)
+    assert provider.create(checked(provider, inputs(name="Carrier-1", adopt=True)).inputs).id == base_id(1)
+    assert listed.call_count == 2 and post.call_count == 0
+
+
+def test_adopt_with_nothing_to_take_over_posts_after_one_listing_and_records_the_base(cloud):
+    listed = cloud.get(BASES, name="list").respond(200, json=listing([base(base_id(1), "Carrier-1")]))
+    post = cloud.post(BASES, name="create").respond(200, json=base(base_id(2), "Carrier-2"))
+    put = cloud.put(url__regex=rf"{BASES}/b7a1c2d3-[0-9a-f-]+$", name="put").mock(side_effect=put_echo)
+    provider = TrunkBaseProvider()
+    created = provider.create(checked(provider, inputs(name="Carrier-2", adopt=True)).inputs)
+    assert created.id == base_id(2) and created.outs["adopted"] is False
+    assert listed.call_count == 1 and post.call_count == 1  # read for this look-up: no second read
+    again = provider.create(checked(provider, inputs(name="Carrier-2", adopt=True)).inputs)
+    assert again.id == base_id(2) and again.outs["adopted"] is True  # created here: found without a listing
+    assert listed.call_count == 1 and post.call_count == 1 and put.call_count == 1
+
+
+def test_a_base_deleted_after_it_was_listed_is_created_again(cloud):
+    cloud.get(BASES, name="list").respond(200, json=listing([base(version=4)]))
+    put = cloud.put(f"{BASES}/{BASE_ID}", name="put").respond(404, json=error(404, "not found", "not.found"))
+    post = cloud.post(BASES, name="create").respond(200, json=base(base_id(9)))
+    provider = TrunkBaseProvider()
+    created = provider.create(checked(provider, inputs(adopt=True)).inputs)
+    assert created.id == base_id(9) and created.outs["adopted"] is False
+    assert put.call_count == 1 and post.call_count == 1
 
 
 def test_update_sends_the_password_only_when_it_changed(cloud):

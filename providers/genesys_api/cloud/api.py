@@ -190,12 +190,8 @@ class CloudTrunkApi:
         """The live trunk base named exactly ``name`` (case-insensitive, as Genesys compares names): the one
         an ``OutcomeUnknownError`` on create, or a refused create, points at. It is a list entry, which
         carries its id and version but not always its properties: ``get_trunk_base`` it to adopt it."""
-        wanted = name.casefold()
         server_filter = None if "*" in name else name  # a literal '*' would be read as a wildcard
-        for base in self.list_trunk_bases(server_filter):
-            if (base.name or "").casefold() == wanted:
-                return base
-        return None
+        return next((b for b in self.list_trunk_bases(server_filter) if b.is_named(name)), None)
 
     def create_trunk_base(self, spec: TrunkBaseSpec, template: TrunkBaseShape | None = None) -> TrunkBase:
         """Create a trunk base (POST once: the template's defaults for what ``spec`` leaves out, when a

@@ -96,6 +96,11 @@ class TrunkBase(_Entity, TrunkBaseShape):
     """``TrunkBase``: the trunk's settings, from a GET or a list (a list carries properties only when
     asked to expand them)."""
 
+    def is_named(self, name: str) -> bool:
+        """Whether this base is named ``name``, compared as Genesys compares names (case-insensitive): a
+        name live trunk bases hold once."""
+        return (self.name or "").casefold() == name.casefold()
+
 
 class TrunkBaseTemplate(TrunkBaseShape):
     """A metabase's template: a ``TrunkBase`` without identity, whose properties list every key with its

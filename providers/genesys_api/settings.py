@@ -128,9 +128,7 @@ class ClientSettings(BaseModel):
                 region = value
                 api_url, login_url = hosts_for_region(value)
             else:
-                problems.append(
-                    f"{key} {value!r} is not a known Genesys Cloud region; accepted: {', '.join(REGION_DOMAINS)}"
-                )
+                problems.append(_unknown_region(key, value))
         else:
             problems.append(
                 f"{KEY_REGION} is not set: set {KEY_REGION} (or {ENV_REGION}) to one of "
@@ -142,7 +140,8 @@ class ClientSettings(BaseModel):
         try:
             dialect = configured_dialect(get, environ)
         except ConfigurationError as exc:
-            problems.append(str(exc))
+            if str(exc) not in problems:  # an unknown region is said once
+                problems.append(str(exc))
         max_retries = _number(cfg(KEY_MAX_RETRIES), KEY_MAX_RETRIES, int, DEFAULT_MAX_RETRIES, 0, problems)
         budget = _number(cfg(KEY_RETRY_BUDGET), KEY_RETRY_BUDGET, float, DEFAULT_RETRY_BUDGET_SECONDS, None, problems)
         timeout = _number(cfg(KEY_TIMEOUT), KEY_TIMEOUT, float, DEFAULT_TIMEOUT_SECONDS, None, problems)
@@ -203,6 +202,10 @@ def _endpoint_source(
     return None
 
 
+def _unknown_region(key: str, value: str) -> str:
+    return f"{key} {value!r} is not a known Genesys Cloud region; accepted: {', '.join(REGION_DOMAINS)}"
+
+
 def _default_dialect(endpoint_kind: str) -> DialectName:
     """A region names a real org, which speaks only the Platform API; an explicit URL defaults to the seed's."""
     return "cloud" if endpoint_kind == "region" else "seed"
@@ -217,7 +220,14 @@ def configured_dialect(get: ConfigGetter | None = None, environ: Mapping[str, st
     chosen = cfg(KEY_DIALECT)
     if chosen is None:
         source = _endpoint_source(cfg, env_value)
-        return _default_dialect(source[1]) if source is not None else "seed"
+        if source is None:
+            return "seed"
+        key, kind, value = source
+        if kind == "region" and value not in REGION_DOMAINS:
+            # The region chooses the dialect, and with it how the trunks are read: a mistyped one is the
+            # first thing to say, not the trunk keys another dialect would refuse.
+            raise ConfigurationError(_unknown_region(key, value))
+        return _default_dialect(kind)
     if chosen not in DIALECTS:
         raise ConfigurationError(
             f"{KEY_DIALECT} {chosen!r} is not an API dialect; accepted: cloud (the Genesys Cloud Platform "

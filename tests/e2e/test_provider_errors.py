@@ -41,11 +41,15 @@ def test_a_wrong_client_secret(new_project) -> None:
     assert_message_alone(preview.stdout + preview.stderr, "rejected the OAuth client 'genesys-trunks-dev'")
 
 
-def test_an_unknown_region(new_project) -> None:
+@pytest.mark.parametrize("dialect", [None, "seed"], ids=["dialect-from-region", "seed"])
+def test_an_unknown_region(new_project, dialect: str | None) -> None:
+    """Said by the program while it chooses the dialect (the region would choose it), or, with the dialect set,
+    by the provider that connects."""
     project = new_project([trunk("err-region")])
     project.run("config", "rm", "genesys:apiUrl", "--stack", project.stack)
     project.config_set("genesys:region", "mars-north-1")
-    project.config_set("genesys:dialect", "seed")  # a region selects the cloud dialect, whose trunks differ
+    if dialect is not None:
+        project.config_set("genesys:dialect", dialect)
     preview = project.preview(check=False)
     assert preview.returncode != 0
     assert_message_alone(preview.stdout + preview.stderr, "'mars-north-1' is not a known Genesys Cloud region")

@@ -8,6 +8,7 @@ import pytest
 from pydantic import SecretStr
 
 from providers.genesys_api import REGION_DOMAINS, ClientSettings, ConfigurationError, hosts_for_region
+from providers.genesys_api.settings import configured_dialect
 
 SECRET = "s3cr3t-value-never-shown"
 
@@ -127,8 +128,15 @@ def test_unknown_region_names_key_and_accepted_values():
         ClientSettings.from_config(config(region="moon-1", clientId="id", clientSecret=SECRET), environ={})
     text = str(info.value)
     assert "genesys:region" in text and "'moon-1'" in text
+    assert text.count("is not a known Genesys Cloud region") == 1
     assert all(region in text for region in EXPECTED_HOSTS)
     assert SECRET not in text
+
+
+def test_an_unknown_region_is_said_before_the_dialect_it_would_choose():
+    with pytest.raises(ConfigurationError, match="genesys:region 'moon-1' is not a known Genesys Cloud region"):
+        configured_dialect(config(region="moon-1"), environ={})
+    assert configured_dialect(config(region="eu-west-1"), environ={}) == "cloud"
 
 
 def test_unknown_region_from_environment_names_the_variable():

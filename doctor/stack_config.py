@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from components.stack_config import config_values
+
 #: Where `make toolchain` puts the CLI when it is not on PATH.
 DEFAULT_TOOLS_DIR = Path.home() / ".pulumi" / "bin"
 
@@ -41,16 +43,6 @@ def load(stack: str, cwd: Path | None = None) -> dict[str, Any]:
             "PULUMI_CONFIG_PASSPHRASE (`make doctor STACK=...` sets them as `make up` does)"
         )
     try:
-        entries = json.loads(proc.stdout or "{}")
+        return config_values(proc.stdout)
     except json.JSONDecodeError as exc:
         raise StackConfigError(f"`pulumi config --json` printed something else than JSON: {exc}") from None
-    return {key: _value(entry) for key, entry in entries.items()}
-
-
-def _value(entry: Any) -> Any:
-    """A structured value as its object, a plain one as its string."""
-    if not isinstance(entry, dict):
-        return entry
-    if "objectValue" in entry:
-        return entry["objectValue"]
-    return entry.get("value")

@@ -13,6 +13,7 @@ import pydantic
 
 from components import TrunkConfig
 from components.cloud_trunk_config import CloudTrunkConfig
+from components.stack_config import config_values
 from providers.genesys_api import (
     ClientSettings,
     ConfigurationError,
@@ -24,6 +25,7 @@ from providers.genesys_api.models import Edge, EdgeGroup, EdgeSettings, SipProfi
 from providers.values import field_path
 
 __all__ = [
+    "config_values",
     "ConfigurationError",
     "Edge",
     "EdgeGroup",

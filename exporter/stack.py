@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -11,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .genesys import config_values
 
 
 class StackError(RuntimeError):
@@ -44,7 +45,7 @@ class Stack:
             values = self._plain_file_values()
         else:
             out = self._pulumi(cli, "config", "--json", "--show-secrets")
-            values = {key: item.get("objectValue", item.get("value")) for key, item in json.loads(out or "{}").items()}
+            values = config_values(out)
         return values.get
 
     def set_secret(self, path: str, value: str) -> None:

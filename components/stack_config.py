@@ -4,7 +4,17 @@ doctor and the exporter), where `pulumi.Config` is not available."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+from pathlib import Path
 from typing import Any
+
+
+def pulumi_cli() -> str | None:
+    """The CLI `make toolchain` built (in ``PULUMI_TOOLS_DIR``, else ``~/.pulumi/bin``) before any other on
+    PATH, so the stack is read by the pinned version that wrote it; None when there is none."""
+    tools = os.environ.get("PULUMI_TOOLS_DIR") or str(Path.home() / ".pulumi" / "bin")
+    return shutil.which("pulumi", path=f"{tools}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
 def config_values(printed: str) -> dict[str, Any]:

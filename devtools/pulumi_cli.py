@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from components.stack_config import pulumi_cli
+
 TOOLS_DIR = Path(os.environ.get("PULUMI_TOOLS_DIR", Path.home() / ".pulumi" / "bin"))
 DEV_PASSPHRASE = "genesys-trunks-dev"
 
 
 def pulumi_binary() -> str:
     """The CLI `make` bootstrapped; a clear failure when it is missing."""
-    found = shutil.which("pulumi", path=f"{TOOLS_DIR}{os.pathsep}{os.environ.get('PATH', '')}")
+    found = pulumi_cli()
     if not found:
         raise RuntimeError("no pulumi CLI: run `make toolchain` (scripts/bootstrap-pulumi.sh) first")
     return found

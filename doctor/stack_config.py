@@ -3,34 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from components.stack_config import config_values
-
-#: Where `make toolchain` puts the CLI when it is not on PATH.
-DEFAULT_TOOLS_DIR = Path.home() / ".pulumi" / "bin"
+from components.stack_config import config_values, pulumi_cli
 
 
 class StackConfigError(Exception):
     """The stack's config could not be read; the message says what to do."""
 
 
-def pulumi_cli() -> str:
-    tools = os.environ.get("PULUMI_TOOLS_DIR") or str(DEFAULT_TOOLS_DIR)
-    found = shutil.which("pulumi") or shutil.which("pulumi", path=tools)
-    if not found:
-        raise StackConfigError("no pulumi CLI on PATH: run `make toolchain`, or use `make doctor STACK=...`")
-    return found
-
-
 def load(stack: str, cwd: Path | None = None) -> dict[str, Any]:
     """Every key of ``Pulumi.<stack>.yaml`` (``genesys:clientId``, ``genesys-trunks:trunks``...), decrypted."""
+    cli = pulumi_cli()
+    if cli is None:
+        raise StackConfigError("no pulumi CLI on PATH: run `make toolchain`, or use `make doctor STACK=...`")
     proc = subprocess.run(
-        [pulumi_cli(), "config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"],
+        [cli, "config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"],
         cwd=cwd,
         capture_output=True,
         text=True,

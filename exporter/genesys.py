@@ -13,7 +13,7 @@ import pydantic
 
 from components import TrunkConfig
 from components.cloud_trunk_config import CloudTrunkConfig
-from components.stack_config import config_values
+from components.stack_config import config_values, pulumi_cli
 from providers.genesys_api import (
     ClientSettings,
     ConfigurationError,
@@ -26,6 +26,7 @@ from providers.values import field_path
 
 __all__ = [
     "config_values",
+    "pulumi_cli",
     "ConfigurationError",
     "Edge",
     "EdgeGroup",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .genesys import config_values
+from .genesys import config_values, pulumi_cli
 
 
 class StackError(RuntimeError):
@@ -40,7 +39,7 @@ class Stack:
     def config(self) -> Callable[[str], Any]:
         """The stack's config by key, secrets decrypted by the pulumi CLI. Without a CLI, the plain values of
         the stack file (an encrypted one then has to come from its `GENESYSCLOUD_*` variable)."""
-        cli = shutil.which("pulumi")
+        cli = pulumi_cli()
         if cli is None:
             values = self._plain_file_values()
         else:
@@ -50,7 +49,7 @@ class Stack:
 
     def set_secret(self, path: str, value: str) -> None:
         """`pulumi config set --secret --path`, the value on stdin (never in a process listing)."""
-        cli = shutil.which("pulumi")
+        cli = pulumi_cli()
         if cli is None:
             raise StackError(f"no pulumi CLI on PATH to store {path} encrypted")
         self._pulumi(cli, "config", "set", "--secret", "--path", path, stdin=value)

@@ -236,7 +236,7 @@ def test_without_a_pulumi_cli_the_plain_values_of_the_stack_file_are_read(tmp_pa
 
     (tmp_path / "Pulumi.yaml").write_text("name: genesys-trunks\n")
     (tmp_path / "Pulumi.dev.yaml").write_text(STACK_FILE)
-    monkeypatch.setattr(stack_module.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(stack_module, "pulumi_cli", lambda: None)
     stack = stack_module.Stack("dev", tmp_path)
     get = stack.config()
     assert stack.namespace == "genesys-trunks"

@@ -87,6 +87,7 @@ test: toolchain lint
 lint: venv
 	$(PY) scripts/requirements.py --check
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	cd bench/floor_project && $(PY) -m mypy --config-file ../../pyproject.toml --explicit-package-bases __main__.py noop_provider.py
 

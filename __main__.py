@@ -44,8 +44,7 @@ def main() -> None:
 
     references: dict[str, pulumi.StackReference] = {}
     stacks = {
-        trunk.name: pieces.stack(trunk.name, trunk, stack_outputs=stack_outputs(trunk, references))
-        for trunk in trunks
+        trunk.name: pieces.stack(trunk.name, trunk, stack_outputs=stack_outputs(trunk, references)) for trunk in trunks
     }
     pulumi.export("trunks", {name: stack.summary for name, stack in stacks.items()})
 

@@ -227,8 +227,22 @@ def render(doc: dict[str, Any]) -> str:
         "x-naive/x-floor = this program's seconds / the baseline's or the engine floor's.",
         "",
     ]
-    headers = ["system", "n", "op", "seconds", "calls", "/trunk", "reads", "writes", "tokens", "429",
-               "x-naive", "x-floor", "target", ""]
+    headers = [
+        "system",
+        "n",
+        "op",
+        "seconds",
+        "calls",
+        "/trunk",
+        "reads",
+        "writes",
+        "tokens",
+        "429",
+        "x-naive",
+        "x-floor",
+        "target",
+        "",
+    ]
     rows = []
     for r in doc["results"]:
         c = r["calls"] or {}
@@ -237,12 +251,24 @@ def render(doc: dict[str, Any]) -> str:
         status = "" if r["ok"] else "FAILED"
         if t:
             status = ("met" if t["met"] else "MISSED") + ("" if r["ok"] else " FAILED")
-        rows.append([
-            r["system"], str(r["trunks"]), r["op"], _fmt(r["seconds"], ".2f"), _fmt(c.get("api_calls")),
-            _fmt(per, ".1f"), _fmt(c.get("reads")), _fmt(c.get("writes")), _fmt(c.get("token_fetches")),
-            _fmt(c.get("rate_limited")), _fmt(r["vs_baseline"], ".2f"), _fmt(r["vs_floor"], ".2f"),
-            t["target"] if t else "", status,
-        ])
+        rows.append(
+            [
+                r["system"],
+                str(r["trunks"]),
+                r["op"],
+                _fmt(r["seconds"], ".2f"),
+                _fmt(c.get("api_calls")),
+                _fmt(per, ".1f"),
+                _fmt(c.get("reads")),
+                _fmt(c.get("writes")),
+                _fmt(c.get("token_fetches")),
+                _fmt(c.get("rate_limited")),
+                _fmt(r["vs_baseline"], ".2f"),
+                _fmt(r["vs_floor"], ".2f"),
+                t["target"] if t else "",
+                status,
+            ]
+        )
     out += _table(headers, rows, right={1, 3, 4, 5, 6, 7, 8, 9, 10, 11})
 
     missed = [r for r in doc["results"] if r["target"] and not r["target"]["met"]]
@@ -252,8 +278,11 @@ def render(doc: dict[str, Any]) -> str:
             why = "; ".join(r["target"].get("excess") or []) or "see the endpoints below"
             out.append(f"  {r['system']} n={r['trunks']} {r['op']}: {why}")
 
-    out += ["", "API calls by endpoint (ids as {id}); [seconds before the first call | first to last call | "
-            "after the last call]:"]
+    out += [
+        "",
+        "API calls by endpoint (ids as {id}); [seconds before the first call | first to last call | "
+        "after the last call]:",
+    ]
     for r in doc["results"]:
         c = r["calls"] or {}
         if r["system"].startswith("floor") and not c.get("api_calls") and not c.get("token_fetches"):
@@ -270,29 +299,51 @@ def render(doc: dict[str, Any]) -> str:
 
     if doc["state"]:
         out += ["", "State after create (`pulumi stack export`, compact JSON bytes; __provider = its secret object):"]
-        headers = ["system", "n", "total B", "B/trunk", "dyn/trunk", "B/dyn res", "type", "count", "mean B",
-                   "outputs B", "__provider B", "plain B"]
+        headers = [
+            "system",
+            "n",
+            "total B",
+            "B/trunk",
+            "dyn/trunk",
+            "B/dyn res",
+            "type",
+            "count",
+            "mean B",
+            "outputs B",
+            "__provider B",
+            "plain B",
+        ]
         rows = []
         for s in doc["state"]:
             plain = s.get("provider_plaintext_bytes") or {}
             first = True
             for name, t in s["types"].items():
-                rows.append([
-                    s["system"] if first else "", str(s["trunks"]) if first else "",
-                    _fmt(s["deployment_bytes"]) if first else "", _fmt(s["bytes_per_trunk"]) if first else "",
-                    _fmt(s["dynamic_per_trunk"]) if first else "",
-                    _fmt(s["bytes_per_dynamic_resource"]) if first else "",
-                    name, str(t["count"]), str(t["mean_bytes"]), str(t["mean_output_bytes"]),
-                    _fmt(t["provider_bytes"]), _fmt(plain.get(name)),
-                ])
+                rows.append(
+                    [
+                        s["system"] if first else "",
+                        str(s["trunks"]) if first else "",
+                        _fmt(s["deployment_bytes"]) if first else "",
+                        _fmt(s["bytes_per_trunk"]) if first else "",
+                        _fmt(s["dynamic_per_trunk"]) if first else "",
+                        _fmt(s["bytes_per_dynamic_resource"]) if first else "",
+                        name,
+                        str(t["count"]),
+                        str(t["mean_bytes"]),
+                        str(t["mean_output_bytes"]),
+                        _fmt(t["provider_bytes"]),
+                        _fmt(plain.get(name)),
+                    ]
+                )
                 first = False
         out += _table(headers, rows, right={1, 2, 3, 4, 5, 7, 8, 9, 10, 11})
         prog = [s for s in doc["state"] if s["system"].startswith("program")]
         if prog:
             worst = max((s.get("max_provider_bytes") or 0) for s in prog)
             met = all(s["provider_met"] for s in prog)
-            out.append(f"  __provider target: < {PROVIDER_LIMIT_BYTES} B per resource -> largest {worst} B "
-                       f"(stored once in inputs and once in outputs): {'met' if met else 'MISSED'}")
+            out.append(
+                f"  __provider target: < {PROVIDER_LIMIT_BYTES} B per resource -> largest {worst} B "
+                f"(stored once in inputs and once in outputs): {'met' if met else 'MISSED'}"
+            )
 
     out += ["", "Scale:"]
     scale = doc.get("scale")

@@ -116,6 +116,6 @@ def short_endpoint(key: str) -> str:
     method, _, path = key.partition(" ")
     for prefix in ("/api/v2/telephony/providers/", "/api/v2/analytics/", "/api/v2/"):
         if path.startswith(prefix):
-            path = path[len(prefix):]
+            path = path[len(prefix) :]
             break
     return f"{method} {path}"

@@ -36,10 +36,14 @@ def state_summary(export: dict[str, Any], trunks: int) -> dict[str, Any]:
     for type_token, items in sorted(by_type.items()):
         entry = [json_bytes(r) for r in items]
         outputs = [json_bytes(r.get("outputs") or {}) for r in items]
-        provider_out = [json_bytes((r.get("outputs") or {})[PROVIDER_KEY]) for r in items
-                        if PROVIDER_KEY in (r.get("outputs") or {})]
-        provider_in = [json_bytes((r.get("inputs") or {})[PROVIDER_KEY]) for r in items
-                       if PROVIDER_KEY in (r.get("inputs") or {})]
+        provider_out = [
+            json_bytes((r.get("outputs") or {})[PROVIDER_KEY])
+            for r in items
+            if PROVIDER_KEY in (r.get("outputs") or {})
+        ]
+        provider_in = [
+            json_bytes((r.get("inputs") or {})[PROVIDER_KEY]) for r in items if PROVIDER_KEY in (r.get("inputs") or {})
+        ]
         types[short_type(type_token)] = {
             "type": type_token,
             "count": len(items),

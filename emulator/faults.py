@@ -25,6 +25,9 @@ class FaultConfig:
     errorRate: float = 0.0  # noqa: N815
     dropRate: float = 0.0  # noqa: N815
     dropAfterWriteRate: float = 0.0  # noqa: N815
+    #: When set, ``latencyMs`` delays only the next this many POST/PUT/PATCH/DELETE requests: a spike that
+    #: meets given writes however fast or slow the machine runs the client.
+    latencyWrites: int | None = None  # noqa: N815
     seed: int | None = None
 
     @classmethod
@@ -54,6 +57,10 @@ class FaultConfig:
             problems.append(("latencyMs", "must be a number of milliseconds from 0 to 600000"))
         else:
             values["latencyMs"] = int(latency)
+        writes = body.get("latencyWrites")
+        if writes is not None and (isinstance(writes, bool) or not isinstance(writes, int) or writes < 0):
+            problems.append(("latencyWrites", "must be a whole number of write requests (0 or more) or null"))
+        values["latencyWrites"] = writes
         seed = body.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             problems.append(("seed", "must be an integer or null"))
@@ -83,6 +90,7 @@ class Faults:
         self._lock = threading.Lock()
         self._config = FaultConfig()
         self._rng = random.Random()
+        self._slow_writes_left = 0
         self.configure(config or FaultConfig())
 
     @property
@@ -93,11 +101,17 @@ class Faults:
         with self._lock:
             self._config = config
             self._rng = random.Random(config.seed)
+            self._slow_writes_left = config.latencyWrites or 0
         return config
 
     def plan(self, method: str) -> FaultPlan:
         with self._lock:
             cfg = self._config
+            latency = cfg.latencyMs / 1000.0
+            if cfg.latencyWrites is not None:
+                slow = method.upper() in WRITE_METHODS and self._slow_writes_left > 0
+                self._slow_writes_left -= slow
+                latency = latency if slow else 0.0
             drop = cfg.dropRate > 0 and self._rng.random() < cfg.dropRate
             error = not drop and cfg.errorRate > 0 and self._rng.random() < cfg.errorRate
             after_write = (
@@ -107,7 +121,7 @@ class Faults:
                 and cfg.dropAfterWriteRate > 0
                 and self._rng.random() < cfg.dropAfterWriteRate
             )
-        return FaultPlan(cfg.latencyMs / 1000.0, drop, error, after_write)
+        return FaultPlan(latency, drop, error, after_write)
 
 
 class DropConnection(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -66,6 +67,21 @@ def test_latency(clean_faults: EmulatorHandle) -> None:
     assert time.monotonic() - started >= 0.3
 
 
+def test_latency_on_the_next_writes_only(clean_faults: EmulatorHandle) -> None:
+    emu = clean_faults
+    token = emu.token()
+    emu.set_faults(latency_ms=1000, latency_writes=2)
+
+    def took(method: str, path: str, **kwargs: Any) -> float:
+        started = time.monotonic()
+        emu.api(method, path, token=token, **kwargs)
+        return time.monotonic() - started
+
+    assert took("GET", EDGES) < 1  # reads are not delayed
+    writes = [took("DELETE", f"{EDGES}/no-such-edge") for _ in range(3)]
+    assert writes[0] >= 1 and writes[1] >= 1 and writes[2] < 1, writes
+
+
 def test_seeded_faults_are_reproducible(clean_faults: EmulatorHandle) -> None:
     emu = clean_faults
     token = emu.token()
@@ -86,6 +102,8 @@ def test_seeded_faults_are_reproducible(clean_faults: EmulatorHandle) -> None:
         ({"dropRate": -0.1}, "dropRate"),
         ({"latencyMs": "slow"}, "latencyMs"),
         ({"seed": "x"}, "seed"),
+        ({"latencyWrites": -1}, "latencyWrites"),
+        ({"latencyWrites": True}, "latencyWrites"),
         ({"chaos": True}, "chaos"),
     ],
 )
@@ -101,6 +119,7 @@ def test_faults_round_trip(clean_faults: EmulatorHandle) -> None:
         "errorRate": 0.0,
         "dropRate": 0.0,
         "dropAfterWriteRate": 0.25,
+        "latencyWrites": None,
         "seed": 7,
     }
     assert emu.http.get("/_emulator/faults").json()["latencyMs"] == 5
@@ -109,5 +128,6 @@ def test_faults_round_trip(clean_faults: EmulatorHandle) -> None:
         "errorRate": 0.0,
         "dropRate": 0.0,
         "dropAfterWriteRate": 0.0,
+        "latencyWrites": None,
         "seed": None,
     }

@@ -18,7 +18,9 @@ def load(stack: str, cwd: Path | None = None) -> dict[str, Any]:
     """Every key of ``Pulumi.<stack>.yaml`` (``genesys:clientId``, ``genesys-trunks:trunks``...), decrypted."""
     cli = pulumi_cli()
     if cli is None:
-        raise StackConfigError("no pulumi CLI on PATH: run `make toolchain`, or use `make doctor STACK=...`")
+        raise StackConfigError(
+            "no pulumi CLI in PULUMI_TOOLS_DIR or on PATH: run `make toolchain`, or use `make doctor STACK=...`"
+        )
     proc = subprocess.run(
         [cli, "config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"],
         cwd=cwd,

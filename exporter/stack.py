@@ -51,7 +51,9 @@ class Stack:
         """`pulumi config set --secret --path`, the value on stdin (never in a process listing)."""
         cli = pulumi_cli()
         if cli is None:
-            raise StackError(f"no pulumi CLI on PATH to store {path} encrypted")
+            raise StackError(
+                f"no pulumi CLI in PULUMI_TOOLS_DIR or on PATH to store {path} encrypted: run `make toolchain`"
+            )
         self._pulumi(cli, "config", "set", "--secret", "--path", path, stdin=value)
 
     def _pulumi(self, cli: str, *args: str, stdin: str | None = None) -> str:

@@ -13,8 +13,9 @@ from typing import Any
 import pulumi
 
 from components import ConfigError, parse_trunks
-from components.dialects import pieces_for, stack_dialect
+from components.dialects import PIECES
 from providers.genesys_api import ConfigurationError
+from providers.genesys_api.settings import configured_dialect
 
 
 def config_value(key: str) -> Any:
@@ -37,7 +38,7 @@ def stack_outputs(trunk: Any, references: dict[str, pulumi.StackReference]) -> d
 def main() -> None:
     config = pulumi.Config()
     try:
-        pieces = pieces_for(stack_dialect(config_value))
+        pieces = PIECES[configured_dialect(config_value)]
         trunks: list[Any] = parse_trunks(config.get_object("trunks"), schema=pieces.config)
     except (ConfigError, ConfigurationError) as exc:
         raise pulumi.RunError(str(exc)) from None

@@ -9,7 +9,7 @@ from the seed's API fails `pulumi preview` with its paths (`trunks[2].edgeGroupI
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -21,7 +21,6 @@ from .trunk_config import StackOutputRef, require_sources
 
 #: Cloud trunk settings that may come from another stack's output instead of this stack's config.
 CloudReferablePath = Literal["carrier.host", "carrier.port", "credentials.username", "inboundSiteId", "siteId"]
-CLOUD_REFERABLE: tuple[str, ...] = get_args(CloudReferablePath)
 #: What must be there, from this config or from another stack.
 REQUIRED = ("inboundSiteId", "carrier.host")
 

@@ -7,28 +7,19 @@ here, with its config and component modules beside the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pulumi
 
 from providers.genesys_api.fields import Settings
-from providers.genesys_api.settings import DialectName, configured_dialect
+from providers.genesys_api.settings import DialectName
 
 from .cloud_trunk_config import CloudTrunkConfig
 from .cloud_trunk_stack import CloudTrunkStack
-from .trunk_config import StackOutputRef, TrunkConfig
+from .trunk_config import TrunkConfig
 from .trunk_stack import TrunkStack
-
-
-class TrunkSettings(Protocol):
-    """What every dialect's trunk config has."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def from_stacks(self) -> Mapping[str, StackOutputRef]: ...
 
 
 class TrunkComponent(Protocol):
@@ -48,12 +39,3 @@ PIECES: dict[DialectName, TrunkPieces] = {
     "seed": TrunkPieces(TrunkConfig, TrunkStack),
     "cloud": TrunkPieces(CloudTrunkConfig, CloudTrunkStack),
 }
-
-
-def stack_dialect(get: Callable[[str], Any]) -> DialectName:
-    """The dialect of the stack whose `genesys:*` config ``get`` reads (environment as fallback)."""
-    return configured_dialect(get)
-
-
-def pieces_for(dialect: DialectName) -> TrunkPieces:
-    return PIECES[dialect]

@@ -63,6 +63,22 @@ class OutcomeProvider(ValidatedProvider[InputsT]):
     """The lifecycle of a resource that records a trunk's registration outcome: create and update wait for
     it (``outcome``), refresh keeps what was recorded, and delete has nothing to delete in Genesys."""
 
+    #: Inputs whose change is no new write to wait for (the wait's length; what ``read_again`` judges).
+    not_a_write: ClassVar[frozenset[str]] = WAIT_ONLY
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """A new write is a new outcome to wait for; an outcome may also want reading again."""
+        inputs = user_inputs(news)
+        written = any(
+            key not in self.not_a_write and (contains_unknown(value) or olds.get(key) != value)
+            for key, value in inputs.items()
+        )
+        return DiffResult(changes=written or self.read_again(olds, inputs), replaces=[], delete_before_replace=False)
+
+    def read_again(self, olds: dict[str, Any], _inputs: dict[str, Any]) -> bool:
+        """An unknown outcome is read again by every `up` until it is known."""
+        return bool(olds.get("status") == RegistrationStatus.UNKNOWN)
+
     def outcome(self, model: InputsT) -> dict[str, Any]:
         """``{status, outcome, events, ...}``: the outputs beside the inputs."""
         raise NotImplementedError
@@ -88,25 +104,16 @@ class RegistrationProvider(OutcomeProvider[OutcomeInputs]):
     """Holds no state: it is pickled by reference into every RegistrationOutcome."""
 
     inputs_model = OutcomeInputs
+    not_a_write = WAIT_ONLY | {"edgeRegistration"}
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """A new write to the edge is a new outcome to wait for. The edge's registration state alone changes
-        under a refresh too; it only matters when the recorded outcome was still pending and now is not.
-        An unknown outcome is read again by every `up` until it is known."""
-        inputs = user_inputs(news)
-        changed = [
-            key
-            for key, value in inputs.items()
-            if key not in (*WAIT_ONLY, "edgeRegistration") and (contains_unknown(value) or olds.get(key) != value)
-        ]
+    def read_again(self, olds: dict[str, Any], inputs: dict[str, Any]) -> bool:
+        """The edge's registration state alone changes under a refresh too; it only matters when the recorded
+        outcome was still pending and now is not."""
         state = inputs.get("edgeRegistration")
         settled = contains_unknown(state) or (
             isinstance(state, dict) and state.get("status") != RegistrationStatus.REGISTERING
         )
-        recorded = olds.get("status")
-        if recorded == RegistrationStatus.UNKNOWN or (recorded == RegistrationStatus.REGISTERING and settled):
-            changed.append("edgeRegistration")
-        return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
+        return super().read_again(olds, inputs) or (olds.get("status") == RegistrationStatus.REGISTERING and settled)
 
     def outcome(self, model: OutcomeInputs) -> dict[str, Any]:
         edge = model.edge()

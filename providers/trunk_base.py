@@ -16,11 +16,11 @@ from .genesys_api import ConflictError, GenesysClient, NotFoundError
 from .genesys_api.cloud import (
     BYOC_CARRIER_METABASE,
     BYOC_PREFIX,
-    SETTING_OF_KEY,
     CloudTrunkApi,
     NameTakenError,
     TrunkBaseTemplate,
     check_properties,
+    setting_path,
 )
 from .genesys_api.cloud import (
     TrunkBase as ApiTrunkBase,
@@ -136,12 +136,18 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
         return self._rewrite(api, found.id, desired) if found is not None else None
 
     def _rewrite(
-        self, api: GenesysClient, base_id: str, desired: TrunkBaseInputs, version: int | None = None
+        self,
+        api: GenesysClient,
+        base_id: str,
+        desired: TrunkBaseInputs,
+        version: int | None = None,
+        *,
+        with_password: bool = True,
     ) -> ApiTrunkBase:
-        """The settings and the password written over the base: one PUT at ``version`` when it is known (else
-        read first). Never skipped when adopting: the password is write-only, so it must be set."""
+        """The settings written over the base: one PUT at ``version`` when it is known (else read first). The
+        password goes too unless told otherwise; never skipped when adopting: it is write-only, so it must be set."""
         cloud = _cloud(api)
-        spec = desired.spec(desired.credentials_password)
+        spec = desired.spec(desired.credentials_password if with_password else None)
         written = cloud.update_trunk_base(base_id, spec, version, cloud.template(desired.trunk_metabase_id))
         org_listings.trunk_bases.remember(ALL_TRUNK_BASES, written)
         return written
@@ -154,13 +160,7 @@ class TrunkBaseProvider(EntityProvider[TrunkBaseInputs, ApiTrunkBase]):
     ) -> ApiTrunkBase:
         # The API does not return the password: it is sent only when it changed.
         changed = olds.get("credentialsPassword") != desired.credentials_password
-        spec = desired.spec(desired.credentials_password if changed else None)
-        cloud = _cloud(api)
-        updated = cloud.update_trunk_base(
-            entity_id, spec, known_version(olds), cloud.template(desired.trunk_metabase_id)
-        )
-        org_listings.trunk_bases.remember(ALL_TRUNK_BASES, updated)
-        return updated
+        return self._rewrite(api, entity_id, desired, known_version(olds), with_password=changed)
 
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
         deleted = _cloud(api).delete_trunk_base(entity_id)
@@ -185,9 +185,7 @@ def _template_or_none(cloud: CloudTrunkApi, metabase_id: str) -> TrunkBaseTempla
 def _property_failure(trunk: str, key: str, message: str) -> CheckFailure:
     """A template problem under the name the user wrote: `codecs[1]`, `carrier.transport` or
     `properties.<key>`."""
-    name, bracket, rest = key.partition("[")
-    setting = SETTING_OF_KEY.get(name)
-    path = f"{setting}{bracket}{rest}" if setting else f"properties.{key}"
+    path = setting_path(key)
     return CheckFailure(path.split(".")[0].split("[")[0], f"{trunk}: {path} {message}")
 
 

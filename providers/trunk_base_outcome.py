@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import DiffResult
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import client_access
@@ -26,7 +25,7 @@ from .registration import OutcomeProvider, OutcomeResource
 from .registration_outcome import KEPT_EVENTS, unread_report
 from .registration_status import RegistrationStatus
 from .registration_watch import PollingWatcher, watcher_for
-from .values import contains_unknown, iso_utc, user_inputs
+from .values import iso_utc
 
 #: Seconds between reads of a base's trunk instances while it registers (the first read waits this long too:
 #: the platform has not connected anything the moment a write returns).
@@ -34,8 +33,6 @@ ROUND_SECONDS = 1.0
 #: Up to this many bases waiting, a round reads each one's instances (as cheap as one page of all of them).
 PER_BASE_UP_TO = 3
 REGISTERING = RegistrationStatus.REGISTERING.value
-#: Inputs that shape the wait, not what is waited for: never a reason to wait again.
-WAIT_ONLY = frozenset({"timeoutSeconds"})
 
 
 class TrunkBaseOutcomeInputs(BaseModel):
@@ -112,18 +109,6 @@ class TrunkBaseOutcomeProvider(OutcomeProvider[TrunkBaseOutcomeInputs]):
     """Holds no state: it is pickled by reference into every TrunkBaseOutcome."""
 
     inputs_model = TrunkBaseOutcomeInputs
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """A new write to the base is a new outcome to wait for; an unknown outcome is read again by every
-        `up` until it is known."""
-        changed = [
-            key
-            for key, value in user_inputs(news).items()
-            if key not in WAIT_ONLY and (contains_unknown(value) or olds.get(key) != value)
-        ]
-        if olds.get("status") == RegistrationStatus.UNKNOWN:
-            changed.append("status")
-        return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
 
     def outcome(self, model: TrunkBaseOutcomeInputs) -> dict[str, Any]:
         cloud = CloudTrunkApi(client_access.client())

@@ -136,12 +136,11 @@ class ClientSettings(BaseModel):
                 "http://127.0.0.1:8787"
             )
 
-        dialect = None
+        dialect = None  # when not chosen, ``_defaults`` derives it from the endpoint found above
         try:
-            dialect = configured_dialect(get, environ)
+            dialect = _chosen_dialect(cfg)
         except ConfigurationError as exc:
-            if str(exc) not in problems:  # an unknown region is said once
-                problems.append(str(exc))
+            problems.append(str(exc))
         max_retries = _number(cfg(KEY_MAX_RETRIES), KEY_MAX_RETRIES, int, DEFAULT_MAX_RETRIES, 0, problems)
         budget = _number(cfg(KEY_RETRY_BUDGET), KEY_RETRY_BUDGET, float, DEFAULT_RETRY_BUDGET_SECONDS, None, problems)
         timeout = _number(cfg(KEY_TIMEOUT), KEY_TIMEOUT, float, DEFAULT_TIMEOUT_SECONDS, None, problems)
@@ -217,18 +216,24 @@ def configured_dialect(get: ConfigGetter | None = None, environ: Mapping[str, st
     ``seed`` for an explicit URL (or when nothing names the endpoint). A bad value raises
     ``ConfigurationError``."""
     cfg, env_value = _readers(get, environ)
+    chosen = _chosen_dialect(cfg)
+    if chosen is not None:
+        return chosen
+    source = _endpoint_source(cfg, env_value)
+    if source is None:
+        return "seed"
+    key, kind, value = source
+    if kind == "region" and value not in REGION_DOMAINS:
+        # The region chooses the dialect, and with it how the trunks are read: a mistyped one is the
+        # first thing to say, not the trunk keys another dialect would refuse.
+        raise ConfigurationError(_unknown_region(key, value))
+    return _default_dialect(kind)
+
+
+def _chosen_dialect(cfg: Callable[[str], Any]) -> DialectName | None:
+    """``genesys:dialect`` when set; a value that names no dialect raises ``ConfigurationError``."""
     chosen = cfg(KEY_DIALECT)
-    if chosen is None:
-        source = _endpoint_source(cfg, env_value)
-        if source is None:
-            return "seed"
-        key, kind, value = source
-        if kind == "region" and value not in REGION_DOMAINS:
-            # The region chooses the dialect, and with it how the trunks are read: a mistyped one is the
-            # first thing to say, not the trunk keys another dialect would refuse.
-            raise ConfigurationError(_unknown_region(key, value))
-        return _default_dialect(kind)
-    if chosen not in DIALECTS:
+    if chosen is not None and chosen not in DIALECTS:
         raise ConfigurationError(
             f"{KEY_DIALECT} {chosen!r} is not an API dialect; accepted: cloud (the Genesys Cloud Platform "
             "API) or seed (the tutorial's API)"

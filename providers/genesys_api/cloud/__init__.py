@@ -41,6 +41,7 @@ from .mapping import (
     instances,
     property_body,
     proxy_entry,
+    setting_path,
     template_defaults,
 )
 from .models import (
@@ -101,6 +102,7 @@ __all__ = [
     "instances",
     "property_body",
     "proxy_entry",
+    "setting_path",
     "roll_up",
     "template_defaults",
 ]

@@ -38,6 +38,15 @@ SETTING_OF_KEY = {
     KEY_PASSWORD: "credentials.password",
 }
 
+
+def setting_path(key: str) -> str:
+    """Where a template problem at ``key`` sits in a trunk's config, by the names users write: the setting the
+    key comes from (``trunk_media_codec[1]`` -> ``codecs[1]``), else ``properties.<key>``."""
+    name, bracket, rest = key.partition("[")
+    setting = SETTING_OF_KEY.get(name)
+    return f"{setting}{bracket}{rest}" if setting else f"properties.{key}"
+
+
 #: User codec names (the seed's) -> the MIME types of ``trunk_media_codec``.
 CODEC_MIME: dict[str, str] = {
     "G711u": "audio/pcmu",

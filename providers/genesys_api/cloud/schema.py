@@ -20,10 +20,8 @@ from .mapping import (
     CODEC_MIME,
     KEY_CODECS,
     KEY_PASSWORD,
-    KEY_PROTOCOL,
     KEY_PROXIES,
-    KEY_REALM,
-    KEY_USERNAME,
+    SETTING_OF_KEY,
     UNOFFERED_CODECS,
     carrier_from_properties,
     carrier_properties,
@@ -57,12 +55,9 @@ Realm = Annotated[str, Field(min_length=1, max_length=200)]
 #: Template keys the schema sets from its own settings: under ``properties`` they are refused, naming the
 #: setting to use instead.
 MANAGED_KEYS: dict[str, str] = {
-    KEY_CODECS: "codecs",
+    **SETTING_OF_KEY,
     KEY_PROXIES: "carrier.host and carrier.port",
-    KEY_PROTOCOL: "carrier.transport",
-    KEY_USERNAME: "credentials.username",
     KEY_PASSWORD: "credentials.password (a secret)",
-    KEY_REALM: "credentials.realm",
 }
 
 

@@ -6,7 +6,7 @@ checked) means the OAuth client holds it; 403 means it does not, in the org's ow
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +73,11 @@ class Reads:
         key = (call.method, call.path, repr(call.body))
         read = parse or (lambda data: data)
         return self.once(key, label(call), lambda: read(api.query(self.client, call)))
+
+    def all(self, first_page: Call, fetch: Callable[[], Iterable[Any]]) -> Outcome:
+        """Every entity of a paged list (``fetch`` walks its pages), listed once; ``first_page`` names it."""
+        call_label = label(first_page)
+        return self.once(("all", call_label), call_label, lambda: list(fetch()))
 
     def once(self, key: Hashable, call_label: str, fetch: Callable[[], Any]) -> Outcome:
         """``fetch()``'s result or error, fetched on the first ask only."""

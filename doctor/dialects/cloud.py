@@ -30,6 +30,7 @@ from providers.genesys_api.cloud import (
     TrunkBaseTemplate,
     carrier_from_properties,
     check_properties,
+    setting_path,
 )
 from providers.genesys_api.cloud.dialect import AUDITS_REALTIME
 from providers.genesys_api.cloud.models import EXTERNAL
@@ -38,7 +39,8 @@ from .. import catalogue
 from ..dialect import Run
 from ..findings import Finding, Section, fail, info, ok, warn
 from ..permissions import Need, judge
-from ..reads import Outcome, label
+from ..reads import Outcome
+from ..unknowns import returned_password
 from . import cloud_config
 from .cloud_config import CloudTrunkConfig
 
@@ -49,7 +51,6 @@ AUDITS_READ = "scope audits:readonly (or audits)"
 TRUNK_TOPIC = "v2.telephony.providers.edges.trunks."
 #: An entity id no org has: the audit query's grant is probed with it when the org has no trunk base.
 NO_ENTITY = "00000000-0000-0000-0000-000000000000"
-MASKS = set("*•xX#")
 
 CAT = Section.CATALOGUE
 UNK = Section.UNKNOWNS
@@ -152,30 +153,27 @@ class _Org:
         return self.reads.get(self.dialect.get_template(metabase_id), self.dialect.parse_template)
 
     def metabases(self) -> Outcome:
-        call = self.dialect.list_metabases(1, 1)
-        return self.reads.once(("all", label(call)), label(call), lambda: list(self.api.list_metabases()))
+        return self.reads.all(self.dialect.list_metabases(1, 1), self.api.list_metabases)
 
     def site(self, site_id: str) -> Outcome:
         call = self.dialect.get_site(site_id)
         return self.reads.get(call, lambda data: _live_site(self.dialect.parse_site(data), call.path))
 
     def sites(self) -> Outcome:
-        call = self.dialect.list_sites(1, 1)
-        return self.reads.once(("all", label(call)), label(call), lambda: list(self.api.list_sites()))
+        return self.reads.all(self.dialect.list_sites(1, 1), self.api.list_sites)
 
     def bases(self) -> Outcome:
         """Every trunk base with its properties, deleted ones included (each page once)."""
-        call = self.dialect.list_trunk_bases(1, 1)
-        fetch = lambda: list(self.api.all_trunk_bases(properties=True))  # noqa: E731
-        return self.reads.once(("all", label(call)), label(call), fetch)
+        return self.reads.all(self.dialect.list_trunk_bases(1, 1), lambda: self.api.all_trunk_bases(properties=True))
 
     def raw_base(self, base_id: str) -> Outcome:
         return self.reads.get(self.dialect.get_trunk_base(base_id))
 
     def instances(self) -> Outcome:
         """The trunk instances of every external trunk base."""
-        call = self.dialect.list_trunks(1, 1, trunk_type=EXTERNAL)
-        return self.reads.once(("all", label(call)), label(call), lambda: self.api.list_trunks(trunk_type=EXTERNAL))
+        return self.reads.all(
+            self.dialect.list_trunks(1, 1, trunk_type=EXTERNAL), lambda: self.api.list_trunks(trunk_type=EXTERNAL)
+        )
 
     def audits(self, base_id: str) -> Outcome:
         until = datetime.now(UTC).replace(microsecond=0)
@@ -258,18 +256,13 @@ def _properties(i: int, trunk: CloudTrunkConfig, template: TrunkBaseTemplate) ->
     as preview checks it; each problem at the config path it comes from."""
     subject = f"trunk {trunk.name!r} properties"
     sent = cloud_config.sent(trunk)
-    problems = check_properties(template, {key: value for key, (_, value) in sent.items()})
+    problems = check_properties(template, sent)
     if not problems:
         return ok(CAT, subject, f"{len(sent)} value(s) valid against the template (codecs included)")
-    paths = []
-    for key, message in problems:
-        where, _ = sent.get(key.split("[", 1)[0], (f"properties.{key}", None))
-        shown = where if where.startswith("properties.") else f"{where} ({key})"
-        paths.append(f"trunks[{i}].{shown} {message}")
     return fail(
         CAT,
         subject,
-        "; ".join(paths),
+        "; ".join(f"trunks[{i}].{setting_path(key)} {message}" for key, message in problems),
         "use the keys and values the template allows (`python -m doctor --template-out FILE` lists them)",
     )
 
@@ -333,17 +326,13 @@ def _password(bases: Outcome, sample: TrunkBase | None, raw: Outcome | None) -> 
     held = entry.get("value") or {}
     if "instance" not in held:
         return ok(UNK, subject, f"absent: {where} returns {KEY_PASSWORD} without an instance (write-only)")
-    value = held["instance"]
-    if value in (None, ""):
-        return ok(UNK, subject, f"empty: {where} returns {KEY_PASSWORD} blank")
-    if set(str(value)) <= MASKS:
-        return ok(UNK, subject, f"masked: {where} returns {KEY_PASSWORD} as {len(str(value))} mask characters")
-    return warn(
-        UNK,
+    return returned_password(
         subject,
-        f"returned: {where} returns {KEY_PASSWORD} in clear text (not shown here); every client with "
-        "telephony:readonly can read the carrier passwords",
-        "keep the telephony scopes to the OAuth clients that need them",
+        where,
+        KEY_PASSWORD,
+        held["instance"],
+        readers="telephony:readonly",
+        fix="keep the telephony scopes to the OAuth clients that need them",
     )
 
 

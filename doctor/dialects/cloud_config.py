@@ -23,19 +23,15 @@ def read(raw: Any) -> tuple[list[CloudTrunkConfig], list[str]]:
         return [], lines or [str(exc)]
 
 
-def sent(trunk: CloudTrunkConfig) -> dict[str, tuple[str, Any]]:
-    """Every template property the trunk sends, by API key, with the setting it comes from: (config path
-    inside the trunk, value). The password is left out: no check needs it. A setting taken from another
-    stack is not known here and is left out too."""
-    values: dict[str, tuple[str, Any]] = {KEY_CODECS: ("codecs", codecs_to_wire(trunk.codecs))}
+def sent(trunk: CloudTrunkConfig) -> dict[str, Any]:
+    """Every template property the trunk sends, by API key (``setting_path`` names the setting each comes
+    from). The password is left out: no check needs it. A setting taken from another stack is not known here
+    and is left out too."""
+    values: dict[str, Any] = {KEY_CODECS: codecs_to_wire(trunk.codecs)}
     carrier = trunk.carrier
     if carrier is not None and carrier.host is not None:
-        for key, value in carrier_properties(carrier.host, carrier.port, carrier.transport).items():
-            values[key] = ("carrier", value)
+        values.update(carrier_properties(carrier.host, carrier.port, carrier.transport))
     credentials = trunk.credentials
     if credentials is not None:
-        for key, value in credential_properties(credentials.username, None, credentials.realm).items():
-            values[key] = ("credentials", value)
-    for key, value in trunk.properties.items():
-        values[key] = (f"properties.{key}", value)
-    return values
+        values.update(credential_properties(credentials.username, None, credentials.realm))
+    return {**values, **trunk.properties}

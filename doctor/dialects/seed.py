@@ -6,8 +6,8 @@ its open questions are what a GET of an existing edge returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from components import ConfigError, TrunkConfig, parse_trunks
 from providers.genesys_api import ALLOWED_CODECS, Edge, EdgeGroup, SeedDialect, SipProfile
@@ -16,7 +16,8 @@ from .. import catalogue
 from ..dialect import Run
 from ..findings import Finding, Section, fail, info, ok, warn
 from ..permissions import Need, judge
-from ..reads import Outcome, label
+from ..reads import Outcome
+from ..unknowns import returned_password
 
 TRUNKS_KEY = "genesys-trunks:trunks"
 EDGE_READ = "scope telephony:edge:read"
@@ -27,7 +28,6 @@ EVENTS_QUERY = "scope analytics:events:query"
 
 CAT = Section.CATALOGUE
 UNK = Section.UNKNOWNS
-T = TypeVar("T")
 
 
 class SeedDoctor:
@@ -77,29 +77,26 @@ class _Org:
         self.client = run.client
         self.dialect = SeedDialect()
 
-    def _all(self, call_label: str, fetch: Callable[[], Iterable[T]]) -> Outcome:
-        return self.reads.once(("all", call_label), call_label, lambda: list(fetch()))
-
     def sip_profile(self, profile_id: str) -> Outcome:
         return self.reads.get(self.dialect.get_sip_profile(profile_id), self.dialect.parse_sip_profile)
 
     def sip_profiles(self) -> Outcome:
-        return self._all(label(self.dialect.list_sip_profiles(1, 1)), self.client.list_sip_profiles)
+        return self.reads.all(self.dialect.list_sip_profiles(1, 1), self.client.list_sip_profiles)
 
     def edge_group(self, group_id: str) -> Outcome:
         return self.reads.get(self.dialect.get_edge_group(group_id), self.dialect.parse_edge_group)
 
     def edge_groups(self) -> Outcome:
-        return self._all(label(self.dialect.list_edge_groups(1, 1)), self.client.list_edge_groups)
+        return self.reads.all(self.dialect.list_edge_groups(1, 1), self.client.list_edge_groups)
 
     def edges(self) -> Outcome:
-        return self._all(label(self.dialect.list_edges(1, 1)), self.client.list_edges)
+        return self.reads.all(self.dialect.list_edges(1, 1), self.client.list_edges)
 
     def raw_edge(self, edge_id: str) -> Outcome:
         return self.reads.get(self.dialect.get_edge(edge_id))
 
     def webhooks(self) -> Outcome:
-        return self._all(label(self.dialect.list_webhooks(1, 1)), self.client.list_webhooks)
+        return self.reads.all(self.dialect.list_webhooks(1, 1), self.client.list_webhooks)
 
     def webhook(self, webhook_id: str) -> Outcome:
         return self.reads.get(self.dialect.get_webhook(webhook_id), self.dialect.parse_webhook)
@@ -286,17 +283,13 @@ def _password(subject: str, where: str, data: Mapping[str, Any]) -> Finding:
     registration = data.get("registration")
     if not isinstance(registration, dict) or "password" not in registration:
         return ok(UNK, subject, f"absent: {where} returns the registration without a password")
-    value = registration["password"]
-    if value in (None, ""):
-        return ok(UNK, subject, f"empty: {where} returns registration.password blank")
-    if set(str(value)) <= set("*•xX#"):
-        return ok(UNK, subject, f"masked: {where} returns registration.password as {len(str(value))} mask characters")
-    return warn(
-        UNK,
+    return returned_password(
         subject,
-        f"returned: {where} returns registration.password in clear text (not shown here); every client with "
-        "telephony:edge:read can read the carrier passwords",
-        "keep telephony:edge:read to the OAuth clients that need it",
+        where,
+        "registration.password",
+        registration["password"],
+        readers="telephony:edge:read",
+        fix="keep telephony:edge:read to the OAuth clients that need it",
     )
 
 

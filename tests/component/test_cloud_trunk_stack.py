@@ -9,7 +9,7 @@ import pytest
 
 from components.cloud_trunk_config import CloudTrunkConfig
 from components.cloud_trunk_stack import CloudTrunkStack
-from components.dialects import pieces_for
+from components.dialects import PIECES
 from components.trunk_config import parse_trunks
 from components.trunk_stack import TrunkStack
 from tests.component.recording_mocks import RecordingMocks, installed
@@ -100,5 +100,5 @@ def test_settings_from_other_stacks_fill_the_carrier_and_sites(mocks):
 
 
 def test_each_dialect_has_its_pieces():
-    assert pieces_for("cloud").config is CloudTrunkConfig and pieces_for("cloud").stack is CloudTrunkStack
-    assert pieces_for("seed").stack is TrunkStack
+    assert PIECES["cloud"].config is CloudTrunkConfig and PIECES["cloud"].stack is CloudTrunkStack
+    assert PIECES["seed"].stack is TrunkStack

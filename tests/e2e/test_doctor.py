@@ -332,15 +332,19 @@ def test_make_doctor_on_a_fresh_clone_starts_the_emulator_and_checks_the_dev_sta
         path = clone / name
         path.write_text(path.read_text().replace("http://127.0.0.1:8787", f"http://127.0.0.1:{port}"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") or k == "PULUMI_TOOLS_DIR"}
-    try:
-        proc = subprocess.run(
-            ["make", "--no-print-directory", "doctor", "DOCTOR_ARGS=--json"],
+
+    def make_doctor(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", "--no-print-directory", "doctor", *args, "DOCTOR_ARGS=--json"],
             cwd=clone,
             env=env,
             capture_output=True,
             text=True,
             timeout=600,
         )
+
+    try:
+        proc = make_doctor()
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert f"emulator: started at http://127.0.0.1:{port}" in proc.stdout
         report = json.loads(proc.stdout[proc.stdout.index("{\n") :])
@@ -353,14 +357,7 @@ def test_make_doctor_on_a_fresh_clone_starts_the_emulator_and_checks_the_dev_sta
         assert [r for r in report["requests"] if r.startswith("POST")] == ["POST /oauth/token 200"]
 
         # The cloud dialect's dev stack, against the same emulator: all in order, and only reads.
-        proc = subprocess.run(
-            ["make", "--no-print-directory", "doctor", "STACK=dev-cloud", "DOCTOR_ARGS=--json"],
-            cwd=clone,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        proc = make_doctor("STACK=dev-cloud")
         assert proc.returncode == 0, proc.stdout + proc.stderr
         report = json.loads(proc.stdout[proc.stdout.index("{\n") :])
         assert report["dialect"] == "cloud" and report["summary"]["fail"] == 0 and report["summary"]["warn"] == 0

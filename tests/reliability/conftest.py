@@ -11,7 +11,6 @@ in plaintext anywhere. Scenarios that are the same in both API dialects are para
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 import os
 import re
@@ -105,24 +104,6 @@ class RecordingProject(TrunksProject):
                 f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
             )
         return proc
-
-    def set_trunks(self, trunks: list[dict[str, Any]] | Any) -> None:
-        """As TrunksProject's, and webhook header values are set with `--secret` too, as a user would."""
-        if not isinstance(trunks, list) or not all(isinstance(t, dict) for t in trunks):
-            super().set_trunks(trunks)
-            return
-        plain = copy.deepcopy(trunks)
-        secrets = []
-        for i, t in enumerate(plain):
-            webhook = t.get("webhook")
-            for block_name in PASSWORD_BLOCKS:
-                block = t.get(block_name)
-                if isinstance(block, dict) and "password" in block:
-                    secrets.append((f"trunks[{i}].{block_name}.password", str(block.pop("password"))))
-            if isinstance(webhook, dict) and isinstance(webhook.get("headers"), dict):
-                for name, value in webhook.pop("headers").items():
-                    secrets.append((f'trunks[{i}].webhook.headers["{name}"]', str(value)))
-        self.write_config({"genesys-trunks:trunks": plain}, secrets)
 
     def up_popen(self, *extra: str) -> subprocess.Popen:
         """`pulumi up` in the background (to kill it, or to disturb the emulator while it runs)."""

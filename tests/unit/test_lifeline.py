@@ -28,7 +28,8 @@ PARENT = textwrap.dedent(
 )
 
 CHILDREN = {
-    "pidfd": "from providers import lifeline\nlifeline.exit_with_parent()\n",
+    # Polling so slow that only the pidfd can end the child within the test's second.
+    "pidfd": "from providers import lifeline\nlifeline.POLL_SECONDS = 60\nlifeline.exit_with_parent()\n",
     "polling the parent pid": (
         "from providers import lifeline\nlifeline._pidfd = lambda pid: None\nlifeline.exit_with_parent()\n"
     ),

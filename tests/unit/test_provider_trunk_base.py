@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pulumi.output import Unknown
 
 from components.cloud_trunk_config import CloudTrunkConfig
 from components.trunk_config import ConfigError, parse_trunks
@@ -20,7 +21,7 @@ from providers.genesys_api.cloud.schema import settings_from_base
 from providers.genesys_api.settings import configured_dialect
 from providers.provider_errors import ProviderError
 from providers.trunk_base import TrunkBaseInputs, TrunkBaseProvider
-from providers.trunk_base_outcome import TrunkInstanceWatcher, outcome_report
+from providers.trunk_base_outcome import TrunkBaseOutcomeProvider, TrunkInstanceWatcher, outcome_report
 from tests.unit.cloud_fixtures import (
     BASE_ID,
     BASES,
@@ -236,13 +237,14 @@ def test_refresh_reads_the_settings_back_without_the_password(cloud):
         trunk_transport_protocolVariant="tls",
         trunk_sip_authentication_credentials_username="acct-a",
         trunk_sip_authentication_credentials_realm="carrier.example.com",
-        trunk_maxDialTimeout="1m",
+        trunk_maxDialTimeout="45s",  # changed in the org since the last up
     )
     cloud.get(f"{BASES}/{BASE_ID}", name="get").respond(200, json=stored)
     provider = TrunkBaseProvider()
     props = checked(provider, inputs()).inputs
+    assert props["properties"]["trunk_maxDialTimeout"] == "1m"
     read = provider.read(BASE_ID, {**props, "version": 1})
-    assert read.inputs == props
+    assert read.inputs == {**props, "properties": {**props["properties"], "trunk_maxDialTimeout": "45s"}}
     assert read.outs["credentialsPassword"] == PASSWORD  # as the state had it, never the API's mask
 
 
@@ -255,8 +257,9 @@ def test_settings_from_base_show_an_out_of_band_codec_by_its_mime_type():
 
 
 def test_delete_of_a_base_already_gone_is_done(cloud):
-    cloud.delete(f"{BASES}/{BASE_ID}").respond(404, json=error(404, "gone", "not.found"))
+    route = cloud.delete(f"{BASES}/{BASE_ID}").respond(404, json=error(404, "gone", "not.found"))
     TrunkBaseProvider().delete(BASE_ID, {})
+    assert route.call_count == 1
 
 
 def test_the_outcome_waits_while_registering_then_reports_each_instance(api):
@@ -382,3 +385,14 @@ def test_a_metabase_that_is_not_byoc_fails_before_any_read(cloud):
     assert [f.property for f in result.failures] == ["trunkMetabaseId"]
     assert "'phone_connections_cdm.json' is not a BYOC metabase" in result.failures[0].reason
     assert cloud.routes["template"].call_count == 0
+
+
+def test_a_base_write_is_a_new_outcome_a_timeout_alone_is_not_and_an_unknown_one_is_read_again():
+    outcome = TrunkBaseOutcomeProvider()
+    wait = {"trunk": "t1", "trunkBaseId": BASE_ID, "trunkBaseVersion": 1, "timeoutSeconds": 60}
+    known = {**wait, "status": "registered"}
+    assert outcome.diff("o1", known, wait).changes is False
+    assert outcome.diff("o1", known, {**wait, "timeoutSeconds": 5}).changes is False
+    assert outcome.diff("o1", known, {**wait, "trunkBaseVersion": 2}).changes is True
+    assert outcome.diff("o1", known, {**wait, "trunkBaseVersion": Unknown()}).changes is True
+    assert outcome.diff("o1", {**wait, "status": "unknown"}, wait).changes is True

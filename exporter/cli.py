@@ -12,7 +12,7 @@ from typing import TextIO
 
 from . import report, stack_file
 from .dialects import UnknownDialectError, dialect_for
-from .genesys import ConfigurationError, GenesysApiError, client_settings, open_client
+from .genesys import ConfigurationError, GenesysApiError, client_settings, configured_dialect, open_client
 from .paths import entry_path
 from .progress import Progress
 from .selection import select
@@ -58,8 +58,8 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     started = time.monotonic()
     stack = Stack(args.stack, args.cwd.resolve())
     key = f"{stack.namespace}:{TRUNKS_KEY}"
-    settings = client_settings(stack.config(), dict(os.environ))
-    dialect = dialect_for(settings.dialect)
+    config = stack.config()
+    dialect = dialect_for(configured_dialect(config, os.environ))
     mode = Mode.FORCE if args.force else Mode.MERGE if args.merge else Mode.REFUSE
     doc = stack_file.load(stack.file)
     existing = stack_file.existing_trunks(doc, key)
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     if not args.stdout:  # a refusal needs no call to the org
         stack_file.plan(existing, [], mode, where=where)
 
-    with open_client(settings) as api:
+    with open_client(client_settings(config, dict(os.environ))) as api:
         exported = dialect.read_trunks(api, Progress(err))
         cost = f"{api.stats.calls.total()} API calls, {api.stats.token_fetches} token(s)"
     chosen = select(

@@ -22,10 +22,12 @@ from providers.genesys_api import (
 )
 from providers.genesys_api.fields import settings_of
 from providers.genesys_api.models import Edge, EdgeGroup, EdgeSettings, SipProfile, Webhook
+from providers.genesys_api.settings import configured_dialect
 from providers.values import field_path
 
 __all__ = [
     "config_values",
+    "configured_dialect",
     "pulumi_cli",
     "ConfigurationError",
     "Edge",

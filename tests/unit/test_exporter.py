@@ -336,3 +336,18 @@ def test_cloud_entry_with_a_proxy_list_carrier_cannot_hold_is_left_out_with_the_
         "'Yes' (b1): its proxy list ['a.example.com', 'b.example.com:5060'] does not fit a trunk's carrier"
     )
     assert "carrier" not in trunk.settings and "trunk_transport_serverProxyList" not in trunk.settings["properties"]
+
+
+def test_a_stack_with_trunks_is_refused_before_its_credentials_are_needed(tmp_path: Path, monkeypatch):
+    """No client id, an encrypted secret and no CLI to decrypt it: the refusal comes first, with no call."""
+    from exporter import cli
+    from exporter import stack as stack_module
+
+    (tmp_path / "Pulumi.yaml").write_text("name: genesys-trunks\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text(STACK_FILE)
+    monkeypatch.setattr(stack_module, "pulumi_cli", lambda: None)
+    for variable in ("GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_SECRET"):
+        monkeypatch.delenv(variable, raising=False)
+    args = cli.parser().parse_args(["--stack", "dev", "-C", str(tmp_path)])
+    with pytest.raises(RefusedError, match="already has 1 trunk"):
+        cli.run(args, out=io.StringIO(), err=io.StringIO())

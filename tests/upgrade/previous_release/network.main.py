@@ -1,0 +1,3 @@
+import pulumi
+
+pulumi.export("sipHost", "sip.from-network.example.com")

@@ -32,8 +32,9 @@ from emulator.testing import EmulatorHandle, running_emulator
 from providers.genesys_api.cloud import CODEC_MIME
 from tests.e2e.conftest import api_calls, writes
 from tests.support.processes import alive, command_line, kill_tree, process_tree
+from tests.support.report import REPORT
 
-__all__ = ["api_calls", "command_line", "kill_tree", "process_tree", "writes"]
+__all__ = ["REPORT", "api_calls", "command_line", "kill_tree", "process_tree", "writes"]
 
 EDGES = "/api/v2/telephony/providers/edges"
 TRUNK_BASES = f"{EDGES}/trunkbasesettings"
@@ -51,20 +52,9 @@ FAST_EMULATOR: dict[str, Any] = {
 
 # --------------------------------------------------------------------------------------------- the report
 
-#: What the suite did, printed at the end of the run (pytest -q shows it under "reliability report").
-REPORT: Counter[str] = Counter()
-
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "reliability: fault, crash, bad-input and secret scenarios (tests/reliability)")
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not REPORT:
-        return
-    terminalreporter.section("reliability report")
-    for key in sorted(REPORT):
-        terminalreporter.write_line(f"{key}: {REPORT[key]}")
 
 
 def tally_faults(requests: list[dict]) -> Counter[str]:

@@ -14,8 +14,8 @@ import pulumi
 
 from components import ConfigError, parse_trunks
 from components.dialects import PIECES
-from providers.genesys_api import ConfigurationError
-from providers.genesys_api.settings import configured_dialect
+from genesys_api import ConfigurationError
+from genesys_api.settings import configured_dialect
 
 
 def config_value(key: str) -> Any:

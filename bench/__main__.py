@@ -95,7 +95,7 @@ def _git_describe() -> str:
             ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "providers", "components", "__main__.py"],
+            ["git", "status", "--porcelain", "--", *PROGRAM_FILES],
             cwd=REPO,
             capture_output=True,
             text=True,

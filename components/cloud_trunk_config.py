@@ -1,7 +1,7 @@
 """A trunk's config in the cloud dialect (the Platform API's BYOC carrier trunks).
 
 The cloud schema's trunk base settings (``TrunkBaseBase``, defined once in
-providers/genesys_api/cloud/schema.py), extended with what only a stack has: the digest password in the
+genesys_api/cloud/schema.py), extended with what only a stack has: the digest password in the
 credentials block, settings taken from other stacks (``fromStacks``), the registration wait and the adopt
 switch. Settings of the seed dialect are refused by name, each with what to use instead, so a stack moved
 from the seed's API fails `pulumi preview` with its paths (`trunks[2].edgeGroupId`) and nothing created.
@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from providers.genesys_api.cloud.schema import CarrierSettings, CredentialsBase, TrunkBaseBase
-from providers.genesys_api.fields import EntityId, Host, Password, Username, WaitSeconds
+from genesys_api.cloud.schema import CarrierSettings, CredentialsBase, TrunkBaseBase
+from genesys_api.fields import EntityId, Host, Password, Username, WaitSeconds
 from providers.trunk_base import TrunkBaseInputs
 
 from .trunk_config import StackOutputRef, require_sources

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 import pulumi
 
-from providers.genesys_api.fields import Settings
-from providers.genesys_api.settings import DialectName
+from genesys_api.fields import Settings
+from genesys_api.settings import DialectName
 
 from .cloud_trunk_config import CloudTrunkConfig
 from .cloud_trunk_stack import CloudTrunkStack

@@ -1,7 +1,7 @@
 """The stack's trunk settings, validated before any resource is declared.
 
 A trunk's config is the seed schema's edge settings (``EdgeBase``, defined once in
-providers/genesys_api/models.py) and webhook settings, extended with what only a stack has: the webhook's
+genesys_api/models.py) and webhook settings, extended with what only a stack has: the webhook's
 place in the trunk, settings taken from other stacks (``fromStacks``), the registration wait and the
 adopt switch. Errors name the config path a user wrote (`trunks[2].codecs[1]`) and what is allowed, so a
 bad value fails `pulumi preview` with nothing created.
@@ -16,10 +16,10 @@ from typing import Any, Generic, Literal, Protocol, TypeVar, get_args, overload
 import pydantic
 from pydantic import Field, field_validator, model_validator
 
+from genesys_api.fields import EntityId, Flag, Host, Password, Settings, Text, Username, WaitSeconds
+from genesys_api.models import EdgeBase, RegistrationBase, WebhookBase, WebhookName, WebhookSpec
 from providers.checks import failure_reason
 from providers.edge import EdgeInputs
-from providers.genesys_api.fields import EntityId, Flag, Host, Password, Settings, Text, Username, WaitSeconds
-from providers.genesys_api.models import EdgeBase, RegistrationBase, WebhookBase, WebhookName, WebhookSpec
 
 #: A fully qualified stack name, as a StackReference takes it.
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from providers.genesys_api import Call, ClientSettings, GenesysClient
-from providers.genesys_api import settings as client_settings
+from genesys_api import Call, ClientSettings, GenesysClient
+from genesys_api import settings as client_settings
 
 HOST_KEYS = (
     client_settings.KEY_API_URL,

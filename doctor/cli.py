@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from providers.genesys_api import ConfigurationError
+from genesys_api import ConfigurationError
 
 from . import api, connection, render
 from .dialect import Run

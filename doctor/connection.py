@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from providers.genesys_api import GenesysApiError, GenesysClient, NetworkError, UnauthorizedError
+from genesys_api import GenesysApiError, GenesysClient, NetworkError, UnauthorizedError
 
 from . import api
 from .findings import Finding, Section, fail, ok, warn

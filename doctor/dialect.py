@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from providers.genesys_api import GenesysClient
+from genesys_api import GenesysClient
 
 from .findings import Finding
 from .reads import Reads

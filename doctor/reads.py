@@ -12,7 +12,7 @@ from typing import Any
 
 import pydantic
 
-from providers.genesys_api import Call, ForbiddenError, GenesysApiError, GenesysClient, NotFoundError
+from genesys_api import Call, ForbiddenError, GenesysApiError, GenesysClient, NotFoundError
 
 from . import api
 

@@ -14,15 +14,15 @@ import pydantic
 from components import TrunkConfig
 from components.cloud_trunk_config import CloudTrunkConfig
 from components.stack_config import config_values, pulumi_cli
-from providers.genesys_api import (
+from genesys_api import (
     ClientSettings,
     ConfigurationError,
     GenesysApiError,
     GenesysClient,
 )
-from providers.genesys_api.fields import settings_of
-from providers.genesys_api.models import Edge, EdgeGroup, EdgeSettings, SipProfile, Webhook
-from providers.genesys_api.settings import configured_dialect
+from genesys_api.fields import settings_of
+from genesys_api.models import Edge, EdgeGroup, EdgeSettings, SipProfile, Webhook
+from genesys_api.settings import configured_dialect
 from providers.values import field_path
 
 __all__ = [

@@ -10,8 +10,9 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Generic, Protocol, TypeVar
 
+from genesys_api import EdgeGroup, GenesysClient, NotFoundError, SipProfile
+
 from . import client_access
-from .genesys_api import EdgeGroup, GenesysClient, NotFoundError, SipProfile
 
 
 class _Named(Protocol):

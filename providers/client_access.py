@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .genesys_api import ClientSettings, GenesysClient, shared_client
+from genesys_api import ClientSettings, GenesysClient, shared_client
 
 
 @dataclass

@@ -7,14 +7,15 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
+from genesys_api import ConflictError, GenesysClient, NotFoundError
+from genesys_api import Edge as ApiEdge
+from genesys_api.fields import Flag, Password
+from genesys_api.models import EdgeSettings, EdgeSpec
+
 from . import created_here, org_listings
 from .catalog_checks import codec_failures, edge_group_failures
 from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
-from .genesys_api import ConflictError, GenesysClient, NotFoundError
-from .genesys_api import Edge as ApiEdge
-from .genesys_api.fields import Flag, Password
-from .genesys_api.models import EdgeSettings, EdgeSpec
 from .values import iso_utc, known_version
 
 

@@ -16,9 +16,10 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import pydantic
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
+from genesys_api import GenesysClient, NotFoundError, OutcomeUnknownError
+from genesys_api.fields import settings_of
+
 from . import client_access
-from .genesys_api import GenesysClient, NotFoundError, OutcomeUnknownError
-from .genesys_api.fields import settings_of
 from .provider_errors import concise_errors
 from .validated_provider import InputsT, ValidatedProvider
 from .values import contains_unknown, iso_utc, user_inputs

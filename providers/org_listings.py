@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from .genesys_api import Edge, GenesysClient, Webhook
-from .genesys_api.cloud import CloudTrunkApi
-from .genesys_api.cloud import TrunkBase as CloudTrunkBase
+from genesys_api import Edge, GenesysClient, Webhook
+from genesys_api.cloud import CloudTrunkApi
+from genesys_api.cloud import TrunkBase as CloudTrunkBase
 
 
 class _Identified(Protocol):

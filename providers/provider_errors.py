@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .genesys_api import GenesysApiError
+from genesys_api import GenesysApiError
 
 T = TypeVar("T")
 

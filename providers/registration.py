@@ -17,9 +17,10 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict, Field
 
+from genesys_api import GenesysApiError
+from genesys_api.fields import EntityId, Integer, Text, WaitSeconds
+
 from . import client_access
-from .genesys_api import GenesysApiError
-from .genesys_api.fields import EntityId, Integer, Text, WaitSeconds
 from .provider_errors import concise_errors
 from .registration_outcome import registration_report, unread_report, wait_for_events
 from .registration_status import RegistrationStatus

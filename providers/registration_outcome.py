@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .genesys_api import Event, GenesysClient
+from genesys_api import Event, GenesysClient
+
 from .registration_status import RegistrationStatus
 from .registration_watch import FAILURE, STATUS_CHANGED, SUCCESS, EdgeRegistration, outcome_since, watcher_for
 from .values import iso_utc

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar, overload
 
-from .genesys_api import Event, GenesysClient
+from genesys_api import Event, GenesysClient
+
 from .registration_status import RegistrationStatus
 
 SUCCESS = "telephony:edge:registration:success"

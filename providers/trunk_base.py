@@ -9,11 +9,8 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 from pydantic import model_validator
 
-from . import client_access, org_listings
-from .entity_provider import EntityProvider
-from .entity_resource import EntityResource
-from .genesys_api import ConflictError, GenesysClient, NotFoundError
-from .genesys_api.cloud import (
+from genesys_api import ConflictError, GenesysClient, NotFoundError
+from genesys_api.cloud import (
     BYOC_CARRIER_METABASE,
     BYOC_PREFIX,
     CloudTrunkApi,
@@ -22,11 +19,15 @@ from .genesys_api.cloud import (
     check_properties,
     setting_path,
 )
-from .genesys_api.cloud import (
+from genesys_api.cloud import (
     TrunkBase as ApiTrunkBase,
 )
-from .genesys_api.cloud.schema import TrunkBaseSettings, settings_from_base
-from .genesys_api.fields import Password
+from genesys_api.cloud.schema import TrunkBaseSettings, settings_from_base
+from genesys_api.fields import Password
+
+from . import client_access, org_listings
+from .entity_provider import EntityProvider
+from .entity_resource import EntityResource
 from .org_listings import ALL_TRUNK_BASES
 from .values import known_version
 

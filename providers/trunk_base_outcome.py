@@ -16,11 +16,12 @@ from typing import Any
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field
 
+from genesys_api import GenesysApiError, GenesysClient
+from genesys_api.cloud import AuditLogMessage, CloudTrunkApi, Trunk, TrunkBaseStatus, roll_up
+from genesys_api.cloud.models import EXTERNAL
+from genesys_api.fields import WaitSeconds
+
 from . import client_access
-from .genesys_api import GenesysApiError, GenesysClient
-from .genesys_api.cloud import AuditLogMessage, CloudTrunkApi, Trunk, TrunkBaseStatus, roll_up
-from .genesys_api.cloud.models import EXTERNAL
-from .genesys_api.fields import WaitSeconds
 from .registration import OutcomeProvider, OutcomeResource
 from .registration_outcome import KEPT_EVENTS, unread_report
 from .registration_status import RegistrationStatus

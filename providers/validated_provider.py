@@ -8,9 +8,10 @@ from typing import Any, ClassVar, Generic, TypeVar
 import pydantic
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
 
+from genesys_api.fields import users_names
+
 from . import client_access, session
 from .checks import validation_failures
-from .genesys_api.fields import users_names
 from .provider_errors import concise_errors
 from .values import contains_unknown, unknown_paths, user_inputs, without_unknowns
 

@@ -7,12 +7,13 @@ from typing import Any
 
 import pulumi
 
+from genesys_api import GenesysClient, NotFoundError, WebhookSpec
+from genesys_api import Webhook as ApiWebhook
+from genesys_api.fields import settings_of
+
 from . import created_here, org_listings
 from .entity_provider import EntityProvider
 from .entity_resource import EntityResource
-from .genesys_api import GenesysClient, NotFoundError, WebhookSpec
-from .genesys_api import Webhook as ApiWebhook
-from .genesys_api.fields import settings_of
 from .values import known_version
 
 #: The resources a filter subscribes to: `resourceIds:[a,b]`.

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from providers.genesys_api import NotFoundError
-from providers.genesys_api.cloud import (
+from genesys_api import NotFoundError
+from genesys_api.cloud import (
     BYOC_CARRIER_METABASE,
     CODEC_MIME,
     KEY_PASSWORD,
@@ -32,8 +32,8 @@ from providers.genesys_api.cloud import (
     check_properties,
     setting_path,
 )
-from providers.genesys_api.cloud.dialect import AUDITS_REALTIME
-from providers.genesys_api.cloud.models import EXTERNAL
+from genesys_api.cloud.dialect import AUDITS_REALTIME
+from genesys_api.cloud.models import EXTERNAL
 
 from .. import catalogue
 from ..dialect import Run

@@ -9,7 +9,7 @@ from typing import Any
 
 from components import ConfigError, parse_trunks
 from components.cloud_trunk_config import CloudTrunkConfig
-from providers.genesys_api.cloud import KEY_CODECS, carrier_properties, codecs_to_wire, credential_properties
+from genesys_api.cloud import KEY_CODECS, carrier_properties, codecs_to_wire, credential_properties
 
 __all__ = ["CloudTrunkConfig", "read", "sent"]
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from components import ConfigError, TrunkConfig, parse_trunks
-from providers.genesys_api import ALLOWED_CODECS, Edge, EdgeGroup, SeedDialect, SipProfile
+from genesys_api import ALLOWED_CODECS, Edge, EdgeGroup, SeedDialect, SipProfile
 
 from .. import catalogue
 from ..dialect import Run

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from providers.genesys_api.cloud import (
+from genesys_api.cloud import (
     BYOC_PREFIX,
     KEY_CODECS,
     KEY_PROXIES,

@@ -9,7 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 from emulator.testing import EmulatorHandle, running_emulator
-from providers.genesys_api import (
+from genesys_api import (
     ClientSettings,
     ConflictError,
     EdgeSpec,

@@ -9,8 +9,8 @@ import pytest
 from pydantic import SecretStr
 
 from emulator.testing import EmulatorHandle, running_emulator
-from providers.genesys_api import ClientSettings, GenesysClient, OutcomeUnknownError, ValidationError
-from providers.genesys_api.cloud import (
+from genesys_api import ClientSettings, GenesysClient, OutcomeUnknownError, ValidationError
+from genesys_api.cloud import (
     BYOC_CARRIER_METABASE,
     KEY_CODECS,
     KEY_PASSWORD,

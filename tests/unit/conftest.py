@@ -7,9 +7,9 @@ import httpx
 import pytest
 import respx
 
+from genesys_api import close_shared_clients
+from genesys_api.testing import TEST_BASE_URL, TEST_CLIENT_ID, TEST_CLIENT_SECRET, token_reply
 from providers import catalog, client_access, org_listings, registration_watch
-from providers.genesys_api import close_shared_clients
-from providers.genesys_api.testing import TEST_BASE_URL, TEST_CLIENT_ID, TEST_CLIENT_SECRET, token_reply
 from tests.unit.provider_fixtures import CREATED, EVENTS, GROUP, GROUPS, SUCCESS
 
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 import respx
 
-from providers.genesys_api import RateLimitedError, UnauthorizedError
-from providers.genesys_api.testing import (
+from genesys_api import RateLimitedError, UnauthorizedError
+from genesys_api.testing import (
     TEST_BASE_URL,
     TEST_CLIENT_ID,
     TEST_CLIENT_SECRET,
@@ -178,7 +178,7 @@ def test_401_on_post_refetches_and_posts_again(router):
             httpx.Response(201, json=hook),
         ]
     )
-    from providers.genesys_api import WebhookSpec
+    from genesys_api import WebhookSpec
 
     spec = WebhookSpec(name="n", event_type=["audit:edge:created"], target_uri="https://example.com/h")
     assert client_for_tests().create_webhook(spec).id == "w1"

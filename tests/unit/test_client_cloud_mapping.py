@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from providers.genesys_api.cloud import (
+from genesys_api.cloud import (
     KEY_CODECS,
     KEY_PASSWORD,
     KEY_PROTOCOL,

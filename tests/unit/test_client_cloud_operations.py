@@ -13,14 +13,14 @@ import pytest
 import respx
 from pydantic import SecretStr
 
-from providers.genesys_api import (
+from genesys_api import (
     GenesysApiError,
     NotFoundError,
     OutcomeUnknownError,
     ValidationError,
     VersionConflictError,
 )
-from providers.genesys_api.cloud import (
+from genesys_api.cloud import (
     KEY_CODECS,
     KEY_PASSWORD,
     CloudTrunkApi,
@@ -32,7 +32,7 @@ from providers.genesys_api.cloud import (
     codecs_to_wire,
     credential_properties,
 )
-from providers.genesys_api.testing import TEST_BASE_URL, FakeClock, client_for_tests, settings_for, token_reply
+from genesys_api.testing import TEST_BASE_URL, FakeClock, client_for_tests, settings_for, token_reply
 from tests.unit.cloud_fixtures import (
     AUDITS,
     BASE_ID,

@@ -10,8 +10,8 @@ import PureCloudPlatformClientV2 as sdk
 import pytest
 from pydantic import BaseModel, SecretStr
 
-from providers.genesys_api import ErrorBody
-from providers.genesys_api.cloud import (
+from genesys_api import ErrorBody
+from genesys_api.cloud import (
     AuditLogMessage,
     CloudDialect,
     Site,
@@ -23,8 +23,8 @@ from providers.genesys_api.cloud import (
     codecs_to_wire,
     credential_properties,
 )
-from providers.genesys_api.cloud import models as wire
-from providers.genesys_api.errors import ErrorDetail
+from genesys_api.cloud import models as wire
+from genesys_api.errors import ErrorDetail
 from tests.unit.cloud_fixtures import SITE_ID, template
 
 API = sdk.ApiClient()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from providers.genesys_api.cloud import Trunk, instance_status, roll_up
+from genesys_api.cloud import Trunk, instance_status, roll_up
 from tests.unit.cloud_fixtures import trunk
 
 OK_REGISTER = {"proxyAddress": "sip.carrier.example:5060", "registerState": True}

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import respx
 
-from providers.genesys_api import (
+from genesys_api import (
     ConflictError,
     EdgeSpec,
     FieldError,
@@ -21,8 +21,8 @@ from providers.genesys_api import (
     ValidationError,
     VersionConflictError,
 )
-from providers.genesys_api.errors import error_from_response
-from providers.genesys_api.testing import (
+from genesys_api.errors import error_from_response
+from genesys_api.testing import (
     TEST_BASE_URL,
     client_for_tests,
     error_body,

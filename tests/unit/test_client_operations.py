@@ -9,7 +9,7 @@ import pydantic
 import pytest
 import respx
 
-from providers.genesys_api import (
+from genesys_api import (
     ClientSettings,
     EdgeSpec,
     GenesysClient,
@@ -19,7 +19,7 @@ from providers.genesys_api import (
     close_shared_clients,
     shared_client,
 )
-from providers.genesys_api.testing import TEST_BASE_URL, client_for_tests, error_body, settings_for, token_reply
+from genesys_api.testing import TEST_BASE_URL, client_for_tests, error_body, settings_for, token_reply
 
 EDGES = "/api/v2/telephony/providers/edges"
 GROUP_ID = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a01"

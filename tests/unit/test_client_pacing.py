@@ -6,8 +6,8 @@ import httpx
 import pytest
 import respx
 
-from providers.genesys_api import Pacer
-from providers.genesys_api.testing import (
+from genesys_api import Pacer
+from genesys_api.testing import (
     TEST_BASE_URL,
     FakeClock,
     client_for_tests,

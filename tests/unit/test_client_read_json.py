@@ -6,7 +6,7 @@ import httpx
 import pytest
 import respx
 
-from providers.genesys_api.testing import TEST_BASE_URL, client_for_tests, token_reply
+from genesys_api.testing import TEST_BASE_URL, client_for_tests, token_reply
 
 EDGE = "/api/v2/telephony/providers/edges/e1"
 

@@ -7,14 +7,14 @@ import httpx
 import pytest
 import respx
 
-from providers.genesys_api import (
+from genesys_api import (
     EdgeSpec,
     NetworkError,
     OutcomeUnknownError,
     RateLimitedError,
     ServerError,
 )
-from providers.genesys_api.testing import (
+from genesys_api.testing import (
     TEST_BASE_URL,
     FakeClock,
     client_for_tests,

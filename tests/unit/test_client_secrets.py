@@ -8,7 +8,7 @@ import httpx
 import pytest
 import respx
 
-from providers.genesys_api import (
+from genesys_api import (
     EdgeSpec,
     GenesysApiError,
     OutcomeUnknownError,
@@ -16,7 +16,7 @@ from providers.genesys_api import (
     UnauthorizedError,
     ValidationError,
 )
-from providers.genesys_api.testing import (
+from genesys_api.testing import (
     TEST_BASE_URL,
     TEST_CLIENT_SECRET,
     client_for_tests,

@@ -7,8 +7,8 @@ import pickle
 import pytest
 from pydantic import SecretStr
 
-from providers.genesys_api import REGION_DOMAINS, ClientSettings, ConfigurationError, hosts_for_region
-from providers.genesys_api.settings import configured_dialect
+from genesys_api import REGION_DOMAINS, ClientSettings, ConfigurationError, hosts_for_region
+from genesys_api.settings import configured_dialect
 
 SECRET = "s3cr3t-value-never-shown"
 

@@ -11,8 +11,8 @@ from doctor import render
 from doctor.dialects.cloud import _password, _proxies, _topics, template_keys
 from doctor.findings import Level
 from doctor.reads import Outcome
-from providers.genesys_api import ForbiddenError
-from providers.genesys_api.cloud import TrunkBase, TrunkBaseTemplate
+from genesys_api import ForbiddenError
+from genesys_api.cloud import TrunkBase, TrunkBaseTemplate
 from tests.unit.cloud_fixtures import base, template
 
 PASSWORD_KEY = "trunk_sip_authentication_credentials_password"

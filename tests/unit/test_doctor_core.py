@@ -10,7 +10,7 @@ from doctor.findings import Level, Section, exit_status, fail, info, ok, ordered
 from doctor.permissions import Need, judge
 from doctor.reads import Outcome
 from emulator.testing import free_port
-from providers.genesys_api import Call, ConfigurationError, ForbiddenError, NotFoundError, ServerError
+from genesys_api import Call, ConfigurationError, ForbiddenError, NotFoundError, ServerError
 
 CREDENTIALS = {"genesys:clientId": "cid", "genesys:clientSecret": "shh"}
 

@@ -267,7 +267,7 @@ CLOUD_TEMPLATE = {
 
 
 def _cloud_base(**props: object) -> object:
-    from providers.genesys_api.cloud import TrunkBase
+    from genesys_api.cloud import TrunkBase
 
     values = {
         "trunk_media_codec": ["audio/pcmu", "audio/g722"],
@@ -297,7 +297,7 @@ def _cloud_base(**props: object) -> object:
 
 def test_cloud_entry_is_in_the_configs_names_with_only_the_chosen_properties():
     from exporter.dialects.cloud import trunk_entry
-    from providers.genesys_api.cloud import TrunkBaseTemplate
+    from genesys_api.cloud import TrunkBaseTemplate
 
     template = TrunkBaseTemplate.model_validate(CLOUD_TEMPLATE)
     trunk = trunk_entry(_cloud_base(), {"s1": "Inbound"}, {"external_sip_pcv_byoc_carrier.json": "BYOC"}, template)
@@ -324,7 +324,7 @@ def test_cloud_entry_is_in_the_configs_names_with_only_the_chosen_properties():
 
 def test_cloud_entry_with_a_proxy_list_carrier_cannot_hold_is_left_out_with_the_reason():
     from exporter.dialects.cloud import trunk_entry
-    from providers.genesys_api.cloud import TrunkBaseTemplate
+    from genesys_api.cloud import TrunkBaseTemplate
 
     template = TrunkBaseTemplate.model_validate(CLOUD_TEMPLATE)
     base = _cloud_base(trunk_transport_serverProxyList=["a.example.com", "b.example.com:5060"])

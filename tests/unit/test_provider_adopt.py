@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from genesys_api.testing import error_body
 from providers import created_here
 from providers.edge import EdgeProvider
-from providers.genesys_api.testing import error_body
 from providers.provider_errors import ProviderError
 from providers.webhook import WebhookProvider
 from tests.unit.provider_fixtures import (

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from pulumi.output import Unknown
 
+from genesys_api.testing import error_body
 from providers.edge import EdgeProvider
-from providers.genesys_api.testing import error_body
 from providers.provider_errors import ProviderError
 from tests.unit.provider_fixtures import (
     EDGES,

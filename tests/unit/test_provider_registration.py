@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi.output import Unknown
 
-from providers.genesys_api.testing import error_body
+from genesys_api.testing import error_body
 from providers.registration import RegistrationProvider
 from tests.unit.provider_fixtures import EVENTS
 

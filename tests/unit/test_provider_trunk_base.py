@@ -14,11 +14,11 @@ from pulumi.output import Unknown
 
 from components.cloud_trunk_config import CloudTrunkConfig
 from components.trunk_config import ConfigError, parse_trunks
+from genesys_api.cloud import roll_up
+from genesys_api.cloud.models import Trunk, TrunkBase
+from genesys_api.cloud.schema import settings_from_base
+from genesys_api.settings import configured_dialect
 from providers import client_access
-from providers.genesys_api.cloud import roll_up
-from providers.genesys_api.cloud.models import Trunk, TrunkBase
-from providers.genesys_api.cloud.schema import settings_from_base
-from providers.genesys_api.settings import configured_dialect
 from providers.provider_errors import ProviderError
 from providers.trunk_base import TrunkBaseInputs, TrunkBaseProvider
 from providers.trunk_base_outcome import TrunkBaseOutcomeProvider, TrunkInstanceWatcher, outcome_report

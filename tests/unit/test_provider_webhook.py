@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
+from genesys_api.fields import target_problem
 from providers import created_here
-from providers.genesys_api.fields import target_problem
 from providers.webhook import WebhookProvider
 from tests.unit.provider_fixtures import WEBHOOKS, page
 

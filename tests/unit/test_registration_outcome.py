@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from genesys_api import Edge
 from providers import client_access
-from providers.genesys_api import Edge
 from providers.registration_outcome import registration_report, wait_for_events
 from providers.registration_watch import EdgeRegistration, RegistrationWatcher
 from tests.unit.provider_fixtures import CREATED, EVENTS, FAILURE, SUCCESS, edge_entity, event

@@ -1,6 +1,7 @@
-"""Pulumi components: what one Connect trunk is made of."""
+"""What one trunk is made of, in each API dialect: its config (the entity's settings and what only a stack
+has) and the component that declares its resources. Each module's ``Section`` is what the registry lists."""
 
-from .trunk_config import ConfigError, TrunkConfig, parse_trunks
-from .trunk_stack import TrunkStack
+from .cloud_trunk import CLOUD_TRUNKS, CloudTrunkConfig, CloudTrunkStack
+from .seed_trunk import TRUNKS, TrunkConfig, TrunkStack
 
-__all__ = ["ConfigError", "TrunkConfig", "TrunkStack", "parse_trunks"]
+__all__ = ["CLOUD_TRUNKS", "TRUNKS", "CloudTrunkConfig", "CloudTrunkStack", "TrunkConfig", "TrunkStack"]

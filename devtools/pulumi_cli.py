@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components.stack_config import pulumi_cli
+from inspection.stack import pulumi_cli
 
 TOOLS_DIR = Path(os.environ.get("PULUMI_TOOLS_DIR", Path.home() / ".pulumi" / "bin"))
 DEV_PASSPHRASE = "genesys-trunks-dev"

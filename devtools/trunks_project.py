@@ -14,7 +14,17 @@ import yaml
 from .pulumi_cli import PulumiProject
 
 REPO = Path(__file__).resolve().parents[1]
-PROGRAM_FILES = ("Pulumi.yaml", "__main__.py", "requirements.txt", "components", "providers", "genesys_api")
+PROGRAM_FILES = (
+    "Pulumi.yaml",
+    "__main__.py",
+    "registry.py",
+    "requirements.txt",
+    "components",
+    "entities",
+    "lifecycle",
+    "providers",
+    "genesys_api",
+)
 
 GROUP_PRIMARY = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a01"
 GROUP_DR = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a02"

@@ -1,6 +1,6 @@
 """A read-only check that a stack, its OAuth client and its org agree, before the first preview.
 
-The core (connection, reads, permissions, findings, output) knows no dialect; each API dialect adds one
-module under ``doctor.dialects`` with the calls the program needs, its catalogue checks and the facts only
-a live org can tell. Nothing in the program imports this package.
+This package is the command (its connection checks, its read-only client and its output); what is checked
+of each entity comes from the entity's home, in the terms of ``inspection``, for the entities the registry
+names in the stack's dialect. Nothing in the program imports this package.
 """

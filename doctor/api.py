@@ -15,16 +15,18 @@ from typing import Any
 
 import httpx
 
-from genesys_api import Call, ClientSettings, GenesysClient
-from genesys_api import settings as client_settings
-
-HOST_KEYS = (
-    client_settings.KEY_API_URL,
-    client_settings.KEY_REGION,
-    client_settings.ENV_API_URL,
-    client_settings.ENV_REGION,
+from genesys_api import (
+    ENV_API_URL,
+    ENV_REGION,
+    KEY_API_URL,
+    KEY_DIALECT,
+    KEY_REGION,
+    TOKEN_PATH,
+    ClientSettings,
+    GenesysClient,
 )
-KEY_DIALECT = client_settings.KEY_DIALECT
+
+HOST_KEYS = (KEY_API_URL, KEY_REGION, ENV_API_URL, ENV_REGION)
 RATE_LIMIT_HEADERS = ("inin-ratelimit-allowed", "inin-ratelimit-count", "inin-ratelimit-reset")
 
 
@@ -164,21 +166,10 @@ def open_client(endpoint: Endpoint, queries: frozenset[str] = frozenset()) -> tu
     settings = endpoint.settings.model_copy(update={"max_retries": 0})
     wire = Wire(queries=queries)
     client = GenesysClient(settings, http=wire.http(settings))
-    wire.token_path = httpx.URL(settings.login_url + client.dialect.token_path).path
+    wire.token_path = httpx.URL(settings.login_url + TOKEN_PATH).path
     return client, wire
 
 
 def fetch_token(client: GenesysClient) -> None:
     """One token, as every run of the program starts with."""
     client.auth.token()
-
-
-def read(client: GenesysClient, call: Call) -> Any:
-    return client.read_json(call)
-
-
-def query(client: GenesysClient, call: Call) -> Any:
-    """A POST that only reads (a search or report query); the wire still refuses one it was not told of."""
-    if not call.read_only:
-        raise WriteRefused(f"refused to send {call.method} {call.template}: it is not a read-only query")
-    return client.request_json(call)

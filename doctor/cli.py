@@ -6,17 +6,20 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from genesys_api import ConfigurationError
+from inspection.check import Run
+from inspection.findings import Finding, Level, Section, exit_status, fail, info, ok, ordered
+from inspection.permissions import Need, judge
+from inspection.reads import Reads
+from inspection.stack import StackConfigError, load
+from lifecycle.config import read_sections
+from registry import Dialect, dialect_named
 
 from . import api, connection, render
-from .dialect import Run
-from .dialects import for_dialect
-from .findings import Finding, Level, Section, exit_status, fail, info, ordered
-from .reads import Reads
-from .stack_config import StackConfigError, load
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -41,8 +44,8 @@ def diagnose(config: Mapping[str, Any], template_out: Path | None = None) -> tup
         return [fail(Section.CONNECTION, "settings", exc.message, "set the keys it names")], meta
     meta.update(endpoint=endpoint.settings.api_url, dialect=endpoint.dialect, clientId=endpoint.settings.client_id)
     findings = [connection.endpoint(endpoint)]
-    doctor = for_dialect(endpoint.dialect)
-    if doctor is None:
+    dialect = dialect_named(endpoint.dialect)
+    if dialect is None:
         findings.append(
             fail(
                 Section.CONNECTION,
@@ -53,16 +56,23 @@ def diagnose(config: Mapping[str, Any], template_out: Path | None = None) -> tup
             )
         )
         return findings, meta
-    client, wire = api.open_client(endpoint, doctor.queries)
+    queries = frozenset().union(*(check.queries for check in dialect.checks))
+    client, wire = api.open_client(endpoint, queries)
     try:
         token = connection.token(client, endpoint)
         findings.append(token)
         if token.level is Level.FAIL:
             return findings, meta
-        run = Run(config=config, client=client, reads=Reads(client), client_id=endpoint.settings.client_id)
-        findings += doctor.check(run)
+        config_findings, entries = _sections(dialect, config)
+        findings += config_findings
+        run = Run(
+            config=config, entries=entries, client=client, reads=Reads(client), client_id=endpoint.settings.client_id
+        )
+        for check in dialect.checks:
+            findings += check.check(run)
+        findings += judge(_needs(dialect, run), run.reads.evidence, run.client_id)
         if template_out is not None:
-            meta["catalogue"] = doctor.catalogue(run)
+            meta["catalogue"] = _catalogue(dialect, run, endpoint.dialect)
             findings.append(_write_catalogue(template_out, meta["catalogue"]))
         findings.append(connection.rate_limit(wire))
     finally:
@@ -70,6 +80,55 @@ def diagnose(config: Mapping[str, Any], template_out: Path | None = None) -> tup
         wire.close()
         meta["requests"] = [str(e) for e in wire.exchanges]
     return findings, meta
+
+
+def _sections(dialect: Dialect, config: Mapping[str, Any]) -> tuple[list[Finding], dict[str, Any]]:
+    """One config finding per section, as `pulumi preview` reads it, and its entries (None when they are not
+    valid: the entities' checks then look at the org alone)."""
+    readings = read_sections(dialect.sections, config.get)
+    findings: list[Finding] = []
+    entries: dict[str, Any] = {}
+    for section in dialect.sections:
+        reading = readings[section.key]
+        if reading.problems:
+            problems = "; ".join(reading.problems)
+            fix = "fix the keys named in Pulumi.<stack>.yaml; `pulumi preview` stops on the same errors"
+            findings.append(fail(Section.CONFIG, section.config_key, problems, fix))
+            entries[section.key] = None
+        elif reading.configured or section.required:
+            names = ", ".join(e.name for e in reading.entries)
+            findings.append(
+                ok(Section.CONFIG, section.config_key, f"{len(reading.entries)} {section.noun}(s) valid: {names}")
+            )
+            entries[section.key] = reading.entries
+        else:
+            entries[section.key] = []
+    return findings, entries
+
+
+def _needs(dialect: Dialect, run: Run) -> list[Need]:
+    """Every call of the program, once, with the operations of every entity that makes it."""
+    merged: dict[str, Need] = {}
+    for check in dialect.checks:
+        for need in check.needs(run):
+            known = merged.get(need.label)
+            if known is None:
+                merged[need.label] = need
+            else:
+                operations = tuple(dict.fromkeys((*known.operations, *need.operations)))
+                merged[need.label] = replace(known, operations=operations)
+    return list(merged.values())
+
+
+def _catalogue(dialect: Dialect, run: Run, name: str) -> dict[str, Any]:
+    """What the org offers for the stack's settings, every entity's part in one document."""
+    document: dict[str, Any] = {"dialect": name}
+    errors: list[str] = []
+    for check in dialect.checks:
+        part = check.catalogue(run)
+        errors += part.pop("errors", [])
+        document.update(part)
+    return {**document, "errors": errors}
 
 
 def _write_catalogue(path: Path, catalogue: dict[str, Any]) -> Finding:

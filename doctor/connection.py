@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from genesys_api import GenesysApiError, GenesysClient, NetworkError, UnauthorizedError
+from inspection.findings import Finding, Section, fail, ok, warn
 
 from . import api
-from .findings import Finding, Section, fail, ok, warn
 
 S = Section.CONNECTION
 #: Above this share of the window spent, an `up` right now may wait for the window to reset.

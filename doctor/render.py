@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .findings import Finding, Level, counts
+from inspection.findings import Finding, Level, counts
 
 _TAG = {Level.OK: "ok  ", Level.INFO: "info", Level.WARN: "warn", Level.FAIL: "FAIL"}
 

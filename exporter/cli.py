@@ -10,16 +10,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from inspection.entries import config_problems
+
 from . import report, stack_file
-from .dialects import UnknownDialectError, dialect_for
-from .genesys import ConfigurationError, GenesysApiError, client_settings, configured_dialect, open_client
+from .genesys import (
+    ConfigurationError,
+    GenesysApiError,
+    UnknownDialectError,
+    client_settings,
+    configured_dialect,
+    dialect_for,
+    open_client,
+)
 from .paths import entry_path
 from .progress import Progress
 from .selection import select
 from .stack import Stack, StackError
 from .stack_file import Mode, RefusedError
-
-TRUNKS_KEY = "trunks"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -57,9 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     started = time.monotonic()
     stack = Stack(args.stack, args.cwd.resolve())
-    key = f"{stack.namespace}:{TRUNKS_KEY}"
     config = stack.config()
     dialect = dialect_for(configured_dialect(config, os.environ))
+    export = dialect.exports[0]
+    key = f"{stack.namespace}:{export.section.key}"
     mode = Mode.FORCE if args.force else Mode.MERGE if args.merge else Mode.REFUSE
     doc = stack_file.load(stack.file)
     existing = stack_file.existing_trunks(doc, key)
@@ -68,14 +76,14 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         stack_file.plan(existing, [], mode, where=where)
 
     with open_client(client_settings(config, dict(os.environ))) as api:
-        exported = dialect.read_trunks(api, Progress(err))
+        exported = export.read(api, Progress(err))
         cost = f"{api.stats.calls.total()} API calls, {api.stats.token_fetches} token(s)"
     chosen = select(
         exported,
-        dialect.config_problems,
+        lambda entry: config_problems(entry, export.section.entry),
         globs=args.name,
         include_deleted=args.include_deleted,
-        optional_blocks=dialect.optional_blocks,
+        optional_blocks=export.optional_blocks,
     )
     if args.stdout:  # printing overwrites nothing: what --merge would add, else the whole list
         planned = stack_file.plan(existing, chosen.trunks, mode if mode is Mode.MERGE else Mode.FORCE, where=where)
@@ -87,9 +95,9 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     say = err if args.stdout else out
     target = "printed" if args.stdout else f"written to {stack.file.name}"
     listed = [t for t in exported if args.include_deleted or t.state != "deleted"]
-    summary = f"{len(planned.new)} of the org's {len(listed)} {dialect.entity}s {target}"
+    summary = f"{len(planned.new)} of the org's {len(listed)} {export.entity}s {target}"
     print(f"{summary} ({time.monotonic() - started:.1f} s, {cost})", file=say)
-    _explain(stack.name, dialect.entity, chosen.skipped, planned, printed=args.stdout, say=say)
+    _explain(stack.name, export.entity, chosen.skipped, planned, printed=args.stdout, say=say)
     return 0
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 
-from .model import ExportedTrunk
+from inspection.entries import ExportedEntry
+
 from .paths import entry_path
 
 
-def password_lines(stack: str, trunks: Sequence[ExportedTrunk], first_index: int) -> list[str]:
+def password_lines(stack: str, trunks: Sequence[ExportedEntry], first_index: int) -> list[str]:
     """Per trunk, the `pulumi config set` line of each secret the API cannot return. Without a value on the
     line the CLI asks for it (or reads stdin), so the password lands in no shell history."""
     lines = []
@@ -24,5 +25,5 @@ def password_lines(stack: str, trunks: Sequence[ExportedTrunk], first_index: int
     return lines
 
 
-def notes(trunks: Sequence[ExportedTrunk]) -> list[str]:
+def notes(trunks: Sequence[ExportedEntry]) -> list[str]:
     return [f"{trunk.name!r}: {note}" for trunk in trunks for note in trunk.notes]

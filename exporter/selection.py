@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
+from inspection.entries import ExportedEntry
+
 from . import paths
-from .model import ExportedTrunk
 
 #: (entry) -> [(path inside it, message)]: the dialect's trunk config rules.
 Rules = Callable[[dict[str, Any]], list[tuple[str, str]]]
@@ -20,13 +21,13 @@ _PLACEHOLDER = "set-by-pulumi-config"
 
 @dataclass
 class Selection:
-    trunks: list[ExportedTrunk] = field(default_factory=list)
+    trunks: list[ExportedEntry] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     """One line per trunk left out, with the reason."""
 
 
 def select(
-    exported: Sequence[ExportedTrunk],
+    exported: Sequence[ExportedEntry],
     rules: Rules,
     *,
     globs: Sequence[str] = (),
@@ -70,7 +71,7 @@ def select(
     return result
 
 
-def _problems(trunk: ExportedTrunk, rules: Rules) -> list[tuple[str, str]]:
+def _problems(trunk: ExportedEntry, rules: Rules) -> list[tuple[str, str]]:
     entry = copy.deepcopy(trunk.settings)
     for secret in trunk.secrets:
         paths.put(entry, secret.path, secret.value if secret.value is not None else _PLACEHOLDER)

@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
-from .model import ExportedTrunk
+from inspection.entries import ExportedEntry
 
 
 class Mode(Enum):
@@ -33,7 +33,7 @@ class RefusedError(RuntimeError):
 class Plan:
     """What the stack's trunks list becomes."""
 
-    new: list[ExportedTrunk]
+    new: list[ExportedEntry]
     first_index: int
     """The index of the first new entry in the stack's list (the secrets' config paths count from it)."""
     kept: int = 0
@@ -61,7 +61,7 @@ def existing_trunks(doc: CommentedMap, key: str) -> Any:
     return config.get(key) if isinstance(config, dict) else None
 
 
-def plan(existing: Any, exported: Sequence[ExportedTrunk], mode: Mode, *, where: str) -> Plan:
+def plan(existing: Any, exported: Sequence[ExportedEntry], mode: Mode, *, where: str) -> Plan:
     """Refuses to touch a stack that has trunks, unless merging (new names only) or forced (replace)."""
     if not existing or mode is Mode.FORCE:
         return Plan(new=list(exported), first_index=0)
@@ -79,7 +79,7 @@ def plan(existing: Any, exported: Sequence[ExportedTrunk], mode: Mode, *, where:
     return Plan(new=new, first_index=len(existing), kept=len(existing), already=already)
 
 
-def entry(trunk: ExportedTrunk) -> CommentedMap:
+def entry(trunk: ExportedEntry) -> CommentedMap:
     """The trunk as YAML, with its comments (a referenced entity's name beside its id)."""
     return _commented(trunk.settings, trunk.comments, "")
 
@@ -144,6 +144,6 @@ def dumps(doc: Any) -> str:
     return out.getvalue()
 
 
-def fragment(key: str, trunks: Sequence[ExportedTrunk]) -> str:
+def fragment(key: str, trunks: Sequence[ExportedEntry]) -> str:
     """The trunks as they would stand under `config:` in the stack file (for --stdout)."""
     return dumps(CommentedMap({"config": CommentedMap({key: CommentedSeq([entry(t) for t in trunks])})}))

@@ -1,14 +1,14 @@
-"""Genesys Cloud API client for the genesys-trunks providers.
+"""Genesys Cloud API client: the one face the rest of the program uses.
 
 Only this package talks HTTP: it resolves regions and credentials, caches OAuth tokens, paces and retries
-calls, maps error bodies to typed errors, and keeps every endpoint and payload in its dialect's module:
-``dialect.SeedDialect`` for the tutorial's API, the ``cloud`` subpackage for the Platform API's BYOC trunks.
+calls, maps error bodies to typed errors, and gives every entity's calls what they are made of (``Call``,
+read-model bases, pages, the field types of settings). It knows no entity: each entity's paths, bodies and
+read models live in its home (``entities/``), built on ``GenesysClient``.
 """
 
 import logging
 
 from .client import GenesysClient, close_shared_clients, shared_client
-from .dialect import Call, Dialect, EdgeDialect, SeedDialect
 from .errors import (
     ConfigurationError,
     ConflictError,
@@ -25,75 +25,108 @@ from .errors import (
     ValidationError,
     VersionConflictError,
 )
-from .models import (
-    ALLOWED_CODECS,
-    EVENT_TYPES,
-    Edge,
-    EdgeGroup,
-    EdgeSpec,
-    EntityRef,
-    Event,
-    EventActor,
-    HealthProbe,
-    HealthProbeSettings,
-    Page,
-    Registration,
-    RegistrationSpec,
-    SipProfile,
-    Webhook,
-    WebhookSpec,
+from .fields import (
+    Description,
+    EntityId,
+    Flag,
+    HeaderName,
+    HeaderValue,
+    Host,
+    Integer,
+    Password,
+    Port,
+    Settings,
+    Text,
+    TrunkName,
+    Username,
+    WaitSeconds,
+    WebhookTarget,
+    settings_of,
+    target_problem,
+    unique_codecs,
+    unique_items,
+    users_names,
 )
 from .pacing import Pacer
 from .regions import REGION_DOMAINS, Hosts, hosts_for_region
 from .retry import RetryPolicy
-from .settings import ClientSettings
+from .settings import (
+    DIALECTS,
+    ENV_API_URL,
+    ENV_REGION,
+    KEY_API_URL,
+    KEY_DIALECT,
+    KEY_REGION,
+    ClientSettings,
+    DialectName,
+    configured_dialect,
+)
 from .stats import ClientStats
+from .wire import DELETED, TOKEN_PATH, Call, Entity, EntityRef, Page, Refreshed, WireModel, paging, path_segment
 
 logging.getLogger("genesys_api").addHandler(logging.NullHandler())
 
 __all__ = [
-    "ALLOWED_CODECS",
-    "EVENT_TYPES",
+    "DELETED",
+    "DIALECTS",
+    "ENV_API_URL",
+    "ENV_REGION",
+    "KEY_API_URL",
+    "KEY_DIALECT",
+    "KEY_REGION",
     "REGION_DOMAINS",
+    "TOKEN_PATH",
     "Call",
     "ClientSettings",
     "ClientStats",
     "ConfigurationError",
     "ConflictError",
-    "Dialect",
-    "Edge",
-    "EdgeDialect",
-    "EdgeGroup",
-    "EdgeSpec",
+    "Description",
+    "DialectName",
+    "Entity",
+    "EntityId",
     "EntityRef",
     "ErrorBody",
-    "Event",
-    "EventActor",
     "FieldError",
+    "Flag",
     "ForbiddenError",
     "GenesysApiError",
     "GenesysClient",
-    "HealthProbe",
-    "HealthProbeSettings",
+    "HeaderName",
+    "HeaderValue",
+    "Host",
     "Hosts",
+    "Integer",
     "NetworkError",
     "NotFoundError",
     "OutcomeUnknownError",
     "Pacer",
     "Page",
+    "Password",
+    "Port",
     "RateLimitedError",
-    "Registration",
-    "RegistrationSpec",
+    "Refreshed",
     "RetryPolicy",
     "ServerError",
-    "SeedDialect",
-    "SipProfile",
+    "Settings",
+    "Text",
+    "TrunkName",
     "UnauthorizedError",
+    "Username",
     "ValidationError",
     "VersionConflictError",
-    "Webhook",
-    "WebhookSpec",
+    "WaitSeconds",
+    "WebhookTarget",
+    "WireModel",
     "close_shared_clients",
+    "configured_dialect",
     "hosts_for_region",
+    "paging",
+    "path_segment",
+    "settings_of",
     "shared_client",
+    "target_problem",
+    "unique_codecs",
+    "unique_items",
+    "users_names",
 ]

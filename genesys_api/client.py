@@ -1,10 +1,11 @@
-"""The public client: typed operations on the seed's edges, SIP profiles, edge groups, webhooks and events,
-and the plumbing any dialect's operations run on (``request_json``, ``paged``, ``update_versioned``).
+"""The client every entity's calls run on: ``request_json`` (one call, a typed error on failure), ``paged``
+(every page, lazily), ``update_versioned`` (PUT, re-read and PUT again on a version conflict) and ``memo``
+(a read made once per client).
 
-Providers never build URLs, parse error bodies or sleep on a 429: they call these methods (or, for the
-Platform API, ``cloud.CloudTrunkApi`` over this client). Clients are cheap
-and hold no state worth pickling; use ``shared_client(settings)`` so every resource of a provider process
-shares one token, one pacer and one connection pool.
+An entity's own calls (paths, bodies, read models) live in its home, built on these; providers never build
+URLs, parse error bodies or sleep on a 429. Clients are cheap and hold no state worth pickling; use
+``shared_client(settings)`` so every resource of a provider process shares one token, one pacer and one
+connection pool.
 """
 
 from __future__ import annotations
@@ -13,20 +14,19 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
 
 import httpx
 
 from .auth import BearerAuth, TokenProvider
-from .dialect import Call, EdgeDialect, SeedDialect
 from .errors import GenesysApiError, NotFoundError, VersionConflictError
-from .models import Edge, EdgeGroup, EdgeSpec, Event, Page, SipProfile, Webhook, WebhookSpec
 from .pacing import Pacer
 from .retry import RetryPolicy
 from .settings import ClientSettings
 from .stats import ClientStats
 from .transport import Transport
+from .wire import TOKEN_PATH, Call, Page
 
 log = logging.getLogger("genesys_api")
 
@@ -42,7 +42,6 @@ class GenesysClient:
         self,
         settings: ClientSettings,
         *,
-        dialect: EdgeDialect | None = None,
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -55,9 +54,8 @@ class GenesysClient:
         self.settings = settings
         self.sleep = sleep
         self.clock = clock
-        self.dialect: EdgeDialect = dialect or SeedDialect()
         self.stats = ClientStats()
-        self.page_size = min(page_size, self.dialect.max_page_size)
+        self.page_size = page_size
         self.version_conflict_retries = version_conflict_retries
         self._http_client = http
         self._owns_http = http is None
@@ -74,7 +72,7 @@ class GenesysClient:
             stats=self.stats,
         )
         self.auth = TokenProvider(
-            token_url=settings.login_url + self.dialect.token_path,
+            token_url=settings.login_url + TOKEN_PATH,
             client_id=settings.client_id,
             client_secret=settings.client_secret,
             http=self._http,
@@ -172,7 +170,12 @@ class GenesysClient:
                 return
             page_number += 1
 
-    def _delete(self, call: Call) -> bool:
+    def page_size_up_to(self, limit: int) -> int:
+        """The client's page size, or ``limit`` when an endpoint serves no larger pages."""
+        return min(self.page_size, limit)
+
+    def delete(self, call: Call) -> bool:
+        """Send a DELETE; False when the entity was already gone (404)."""
         try:
             self._transport.send(call)
         except NotFoundError:
@@ -210,92 +213,6 @@ class GenesysClient:
                     attempt + 2,
                 )
         raise AssertionError("unreachable")  # pragma: no cover
-
-    # ------------------------------------------------------------------------------------------ edges
-
-    def get_edge(self, edge_id: str) -> Edge:
-        """The edge; ``NotFoundError`` when it does not exist."""
-        return self.dialect.parse_edge(self.request_json(self.dialect.get_edge(edge_id)))
-
-    def list_edges(self, name: str | None = None, edge_group_id: str | None = None) -> Iterator[Edge]:
-        """All edges matching the filters (``name`` exact, case-insensitive), following every page lazily."""
-        return self.paged(
-            lambda n, size: self.dialect.list_edges(n, size, name=name, edge_group_id=edge_group_id),
-            self.dialect.parse_edge_page,
-        )
-
-    def find_edge_by_registration(self, edge_group_id: str, host: str, username: str) -> Edge | None:
-        """The live edge of ``edge_group_id`` registering as ``username`` at ``host`` (host case-insensitive):
-        the one a 409 on create or an ``OutcomeUnknownError`` points at."""
-        return next((e for e in self.list_edges(edge_group_id=edge_group_id) if e.registers_as(host, username)), None)
-
-    def create_edge(self, spec: EdgeSpec) -> Edge:
-        """Create an edge. Never sent twice blindly: ``OutcomeUnknownError`` when it may have been applied
-        (then ``find_edge_by_registration``), ``ConflictError`` when the registration already exists."""
-        return self.dialect.parse_edge(self.request_json(self.dialect.create_edge(spec)))
-
-    def update_edge(self, edge_id: str, spec: EdgeSpec, version: int | None = None) -> Edge:
-        """Replace the edge's settings: PUT with ``version`` when the caller knows it, else GET it first;
-        re-read and retry on a version conflict. A spec without a registration password keeps the stored one."""
-        return self.update_versioned(
-            "edge",
-            edge_id,
-            self.get_edge,
-            lambda v: self.dialect.parse_edge(self.request_json(self.dialect.update_edge(edge_id, spec, v))),
-            known_version=version,
-        )
-
-    def delete_edge(self, edge_id: str) -> bool:
-        """Delete the edge; False when it was already gone."""
-        return self._delete(self.dialect.delete_edge(edge_id))
-
-    # ------------------------------------------------------------------------------------------ read-only
-
-    def get_sip_profile(self, profile_id: str) -> SipProfile:
-        return self.dialect.parse_sip_profile(self.request_json(self.dialect.get_sip_profile(profile_id)))
-
-    def list_sip_profiles(self) -> Iterator[SipProfile]:
-        return self.paged(self.dialect.list_sip_profiles, self.dialect.parse_sip_profile_page)
-
-    def get_edge_group(self, group_id: str) -> EdgeGroup:
-        return self.dialect.parse_edge_group(self.request_json(self.dialect.get_edge_group(group_id)))
-
-    def list_edge_groups(self) -> Iterator[EdgeGroup]:
-        return self.paged(self.dialect.list_edge_groups, self.dialect.parse_edge_group_page)
-
-    # ------------------------------------------------------------------------------------------ webhooks
-
-    def get_webhook(self, webhook_id: str) -> Webhook:
-        return self.dialect.parse_webhook(self.request_json(self.dialect.get_webhook(webhook_id)))
-
-    def list_webhooks(self) -> Iterator[Webhook]:
-        return self.paged(self.dialect.list_webhooks, self.dialect.parse_webhook_page)
-
-    def create_webhook(self, spec: WebhookSpec) -> Webhook:
-        """Create a webhook; ``OutcomeUnknownError`` when it may have been applied (look it up by name)."""
-        return self.dialect.parse_webhook(self.request_json(self.dialect.create_webhook(spec)))
-
-    def update_webhook(self, webhook_id: str, spec: WebhookSpec, version: int | None = None) -> Webhook:
-        """Like ``update_edge``: PUT with a known version, or GET it first; retried on a version conflict."""
-        return self.update_versioned(
-            "webhook",
-            webhook_id,
-            self.get_webhook,
-            lambda v: self.dialect.parse_webhook(self.request_json(self.dialect.update_webhook(webhook_id, spec, v))),
-            known_version=version,
-        )
-
-    def delete_webhook(self, webhook_id: str) -> bool:
-        """Delete the webhook; False when it was already gone."""
-        return self._delete(self.dialect.delete_webhook(webhook_id))
-
-    # ------------------------------------------------------------------------------------------ events
-
-    def query_events(
-        self, resource_ids: Iterable[str] | None = None, event_types: Iterable[str] | None = None
-    ) -> list[Event]:
-        """Events of these resources and types, oldest first (a read-only POST: retried like a GET)."""
-        return self.dialect.parse_events(self.request_json(self.dialect.query_events(resource_ids, event_types)))
 
 
 # ---------------------------------------------------------------------------------------------- process cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
@@ -165,3 +165,24 @@ HeaderName = Annotated[str, AfterValidator(_header_name)]
 HeaderValue = Annotated[str, AfterValidator(_header_value)]
 #: Seconds to wait for a registration outcome.
 WaitSeconds = Annotated[float, BeforeValidator(_number), Field(ge=0, le=3600, allow_inf_nan=False)]
+#: The name of a trunk: any name Genesys allows (trunks made elsewhere are adopted by theirs), but no control or
+#: invisible character (newlines forge log lines, zero-width ones make look-alikes; Unicode "other" and line or
+#: paragraph separators) and no space at either end.
+TrunkName = Annotated[
+    str, Field(min_length=1, max_length=200, pattern=r"^[^\p{C}\s](?:[^\p{C}\p{Zl}\p{Zp}]*[^\p{C}\s])?$")
+]
+
+
+def unique_items(what: str) -> Callable[[list[str]], list[str]]:
+    """A validator refusing a list that names an item twice (a mistake in a preference order): it says which."""
+
+    def check(value: list[str]) -> list[str]:
+        repeated = sorted({c for i, c in enumerate(value) if c in value[:i]})
+        if repeated:
+            raise ValueError(f"{what} must be unique; repeated: {', '.join(repeated)}")
+        return value
+
+    return check
+
+
+unique_codecs = unique_items("codecs")

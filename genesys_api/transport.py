@@ -18,7 +18,6 @@ from collections.abc import Callable, Generator
 import httpx
 
 from .auth import BearerAuth
-from .dialect import Call
 from .errors import (
     ConfigurationError,
     GenesysApiError,
@@ -30,6 +29,7 @@ from .errors import (
 from .pacing import Pacer
 from .retry import RetryPolicy
 from .stats import ClientStats
+from .wire import Call
 
 log = logging.getLogger("genesys_api")
 

@@ -1,1 +1,1 @@
-../../providers/lifeline.py
+../../lifecycle/lifeline.py

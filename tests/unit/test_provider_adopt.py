@@ -8,11 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from providers.provider_errors import ProviderError
 
 from genesys_api.testing import error_body
 from providers import created_here
 from providers.edge import EdgeProvider
-from providers.provider_errors import ProviderError
 from providers.webhook import WebhookProvider
 from tests.unit.provider_fixtures import (
     EDGES,

@@ -10,16 +10,16 @@ from typing import Any
 
 import httpx
 import pytest
-from pulumi.output import Unknown
-
 from components.cloud_trunk_config import CloudTrunkConfig
 from components.trunk_config import ConfigError, parse_trunks
 from genesys_api.cloud import roll_up
 from genesys_api.cloud.models import Trunk, TrunkBase
 from genesys_api.cloud.schema import settings_from_base
+from providers.provider_errors import ProviderError
+from pulumi.output import Unknown
+
 from genesys_api.settings import configured_dialect
 from providers import client_access
-from providers.provider_errors import ProviderError
 from providers.trunk_base import TrunkBaseInputs, TrunkBaseProvider
 from providers.trunk_base_outcome import TrunkBaseOutcomeProvider, TrunkInstanceWatcher, outcome_report
 from tests.unit.cloud_fixtures import (

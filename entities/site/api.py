@@ -1,0 +1,69 @@
+"""A site (Platform API): where a BYOC trunk takes its inbound calls and its media, and whose outbound routes
+carry its calls out. The program reads sites; it never makes one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from genesys_api import Call, Entity, GenesysClient, NotFoundError, Page, paging, path_segment
+from lifecycle.catalogue import Catalog, listed
+
+EDGES = "/api/v2/telephony/providers/edges"
+SITES = f"{EDGES}/sites"
+MAX_PAGE_SIZE = 100
+
+
+class Site(Entity):
+    description: str | None = None
+    media_model: str | None = None
+    """``Cloud`` or ``Premises``."""
+    managed: bool | None = None
+    core_site: bool | None = None
+    media_regions: list[str] = Field(default_factory=list)
+
+
+def get_site(site_id: str) -> Call:
+    return Call("GET", f"{SITES}/{path_segment(site_id)}", f"{SITES}/{{id}}")
+
+
+def list_sites(page_number: int, page_size: int, name: str | None = None) -> Call:
+    return Call("GET", SITES, SITES, params=paging(page_number, page_size, name=name))
+
+
+def parse_live_site(data: object, call: Call) -> Site:
+    """The site, unless it is in state ``deleted``: then it is gone, as a 404 would say."""
+    site = Site.model_validate(data)
+    if site.deleted:
+        raise NotFoundError(f"{site.id} was deleted", status=404, method=call.method, path=call.path)
+    return site
+
+
+class SiteApi:
+    """A site's reads over a ``GenesysClient``."""
+
+    def __init__(self, client: GenesysClient) -> None:
+        self.client = client
+
+    def get(self, site_id: str) -> Site:
+        """The site; ``NotFoundError`` when it does not exist or was deleted."""
+        call = get_site(site_id)
+        return parse_live_site(self.client.request_json(call), call)
+
+    def list(self, name: str | None = None) -> Iterator[Site]:
+        """Live sites, every page lazily."""
+        pages = self.client.paged(
+            lambda n, size: list_sites(n, size, name),
+            Page[Site].model_validate,
+            self.client.page_size_up_to(MAX_PAGE_SIZE),
+        )
+        return (s for s in pages if not s.deleted)
+
+
+sites: Catalog[Site] = Catalog("site", lambda api, site_id: SiteApi(api).get(site_id), lambda api: SiteApi(api).list())
+
+
+def missing_site(api: GenesysClient, site_id: str) -> str:
+    """Why a site id was refused, naming the org's sites."""
+    return f"{site_id!r} is not a site of the org; it has: {listed(sites.known(api))}"

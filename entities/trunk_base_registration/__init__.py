@@ -1,0 +1,23 @@
+"""A trunk base's registration outcome (cloud dialect): the trunk instances the platform runs for it
+(``models``, ``api``), rolled up (``status``), polled in shared rounds (``watch``) and recorded with the base's
+audit events by the `TrunkBaseOutcome` resource (``provider``)."""
+
+from .api import TrunkInstancesApi
+from .models import AuditLogMessage, Trunk
+from .provider import TrunkBaseOutcome, TrunkBaseOutcomeProvider, outcome_report
+from .status import InstanceStatus, TrunkBaseStatus, instance_status, roll_up
+from .watch import TrunkInstanceWatcher
+
+__all__ = [
+    "AuditLogMessage",
+    "InstanceStatus",
+    "Trunk",
+    "TrunkBaseOutcome",
+    "TrunkBaseOutcomeProvider",
+    "TrunkBaseStatus",
+    "TrunkInstanceWatcher",
+    "TrunkInstancesApi",
+    "instance_status",
+    "outcome_report",
+    "roll_up",
+]

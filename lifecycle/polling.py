@@ -1,0 +1,113 @@
+"""One poller for every resource of a kind waiting on the org in this process, sharing each round.
+
+Each trunk whose registration changed waits for its outcome. Polling per trunk would cost one read per trunk
+per round; here every waiter of a kind shares each round's query, so a 50-trunk `up` spends a handful of
+reads instead of fifty. Each dialect's outcome entity says what a round reads (``PollingWatcher`` subclasses
+in their homes); this module knows nothing of what is read.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from genesys_api import GenesysClient
+
+#: Seconds between polling rounds unless a watcher says otherwise.
+ROUND_SECONDS = 0.5
+R = TypeVar("R")
+
+
+@dataclass
+class _Waiter(Generic[R]):
+    key: str
+    deadline: float
+    done_when: Callable[[R], bool]
+    """Whether a round's answer for ``key`` is the one waited for."""
+    done: threading.Event = field(default_factory=threading.Event)
+    result: R | None = None
+    error: Exception | None = None
+
+    def settle(self, answer: R, now: float) -> bool:
+        """Whether this round answers the waiter: the answer waited for, or the deadline."""
+        self.result = answer
+        return self.done_when(answer) or now >= self.deadline
+
+
+class PollingWatcher(Generic[R]):
+    """Serves `watch()` callers from many provider threads with one polling thread: each round asks
+    ``query`` once about every key still waited for (``query`` returns an answer per key; a key it leaves
+    out gets ``empty()``)."""
+
+    def __init__(
+        self,
+        query: Callable[[set[str]], Mapping[str, R]],
+        empty: Callable[[], R],
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        round_seconds: float = ROUND_SECONDS,
+    ) -> None:
+        self._query = query
+        self._empty = empty
+        self._sleep = sleep or (lambda seconds: time.sleep(seconds))
+        self._clock = clock or (lambda: time.monotonic())
+        self._round = round_seconds
+        self._lock = threading.Lock()
+        self._waiters: list[_Waiter[R]] = []
+        self._poller: threading.Thread | None = None
+
+    def watch(self, key: str, timeout: float, done_when: Callable[[R], bool]) -> R:
+        """The answer about ``key`` once ``done_when`` holds for it, or the last one when ``timeout`` passed."""
+        waiter = _Waiter(key, self._clock() + timeout, done_when)
+        with self._lock:
+            self._waiters.append(waiter)
+            if self._poller is None:
+                self._poller = threading.Thread(target=self._poll, name="registration-watch", daemon=True)
+                self._poller.start()
+        waiter.done.wait()
+        if waiter.error is not None:
+            raise waiter.error
+        return waiter.result if waiter.result is not None else self._empty()
+
+    def _poll(self) -> None:
+        while True:
+            self._sleep(self._round)
+            with self._lock:
+                waiters = list(self._waiters)
+            settled: list[tuple[_Waiter[R], Exception | None]]
+            try:
+                answers = self._query({w.key for w in waiters})
+            except Exception as exc:  # noqa: BLE001 - every waiter gets the error; none waits forever
+                settled = [(w, exc) for w in waiters]
+            else:
+                now = self._clock()
+                settled = [(w, None) for w in waiters if w.settle(answers.get(w.key) or self._empty(), now)]
+            with self._lock:
+                for waiter, error in settled:
+                    self._waiters.remove(waiter)
+                    waiter.error = error
+                    waiter.done.set()
+                if not self._waiters:
+                    self._poller = None
+                    return
+
+
+#: By watcher kind and client object: clients are process-wide (shared_client), so this stays as small as that
+#: cache.
+_watchers: dict[tuple[Callable[..., Any], GenesysClient], Any] = {}
+_watchers_lock = threading.Lock()
+W = TypeVar("W", bound=PollingWatcher[Any])
+
+
+def watcher_for(api: GenesysClient, kind: Callable[..., W], sleep: Callable[[float], None] | None = None) -> W:
+    """The process's watcher of this ``kind`` for this client (one client per settings, so in practice one),
+    made on first use as ``kind(api, sleep=sleep)`` (``sleep`` between polling rounds; ``time.sleep`` when
+    None)."""
+    with _watchers_lock:
+        watcher = _watchers.get((kind, api))
+        if watcher is None:
+            watcher = _watchers[(kind, api)] = kind(api, sleep=sleep)
+        return watcher

@@ -51,6 +51,13 @@ class SiteApi:
         call = get_site(site_id)
         return parse_live_site(self.client.request_json(call), call)
 
+    def find(self, site_id: str) -> Site | None:
+        """The site, or None when it does not exist (read now; ``sites`` reads it once per client)."""
+        try:
+            return self.get(site_id)
+        except NotFoundError:
+            return None
+
     def list(self, name: str | None = None) -> Iterator[Site]:
         """Live sites, every page lazily."""
         pages = self.client.paged(

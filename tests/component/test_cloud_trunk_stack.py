@@ -7,12 +7,10 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.cloud_trunk_config import CloudTrunkConfig
-from components.cloud_trunk_stack import CloudTrunkStack
-from components.dialects import PIECES
-from components.trunk_config import parse_trunks
-from components.trunk_stack import TrunkStack
+from components import CLOUD_TRUNKS, CloudTrunkConfig, CloudTrunkStack, TrunkConfig
+from registry import DIALECTS
 from tests.component.recording_mocks import RecordingMocks, installed
+from tests.support.stack_config import parse_entries
 
 
 class Mocks(RecordingMocks):
@@ -50,7 +48,7 @@ def config(**over: Any) -> dict[str, Any]:
 
 @pulumi.runtime.test
 def test_the_summary_has_the_seed_shape_with_the_base_and_its_instances(mocks):
-    stack = CloudTrunkStack("byoc-a", parse_trunks([config()], schema=CloudTrunkConfig)[0])
+    stack = CloudTrunkStack("byoc-a", parse_entries([config()], CLOUD_TRUNKS)[0])
 
     def check(args):
         summary, password = args
@@ -71,7 +69,7 @@ def test_the_summary_has_the_seed_shape_with_the_base_and_its_instances(mocks):
 
 @pulumi.runtime.test
 def test_settings_from_other_stacks_fill_the_carrier_and_sites(mocks):
-    trunk = parse_trunks(
+    trunk = parse_entries(
         [
             config(
                 carrier=None,
@@ -82,7 +80,7 @@ def test_settings_from_other_stacks_fill_the_carrier_and_sites(mocks):
                 },
             )
         ],
-        schema=CloudTrunkConfig,
+        CLOUD_TRUNKS,
     )[0]
     outputs = {
         "carrier.host": pulumi.Output.from_input("sip.net"),
@@ -99,6 +97,7 @@ def test_settings_from_other_stacks_fill_the_carrier_and_sites(mocks):
     return pulumi.Output.all(stack.trunk_base.carrier, stack.summary).apply(check)
 
 
-def test_each_dialect_has_its_pieces():
-    assert PIECES["cloud"].config is CloudTrunkConfig and PIECES["cloud"].stack is CloudTrunkStack
-    assert PIECES["seed"].stack is TrunkStack
+def test_each_dialect_reads_its_own_trunks():
+    cloud, seed = DIALECTS["cloud"].sections[0], DIALECTS["seed"].sections[0]
+    assert cloud.key == seed.key == "trunks"
+    assert cloud.entry is CloudTrunkConfig and seed.entry is TrunkConfig

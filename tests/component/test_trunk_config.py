@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components import ConfigError, parse_trunks
+from lifecycle.config import ConfigError
+from tests.support.stack_config import parse_entries
 
 
 def trunk(**over):
@@ -19,7 +20,7 @@ def trunk(**over):
 
 
 def test_defaults_follow_the_seed():
-    (t,) = parse_trunks([trunk()])
+    (t,) = parse_entries([trunk()])
     assert t.codecs == ["G711u", "G729", "Opus"]
     assert t.registration.type == "REGISTER" and t.registration.port == 5060
     assert t.health_probe.enabled is True and t.health_probe.interval_seconds == 30
@@ -27,7 +28,7 @@ def test_defaults_follow_the_seed():
 
 
 def test_webhook_gets_the_status_events_by_default():
-    (t,) = parse_trunks([trunk(webhook={"targetUri": "https://hooks.example.com/x"})])
+    (t,) = parse_entries([trunk(webhook={"targetUri": "https://hooks.example.com/x"})])
     assert "telephony:edge:status:changed" in t.webhook.event_type
 
 
@@ -65,31 +66,31 @@ def test_webhook_gets_the_status_events_by_default():
 )
 def test_errors_name_the_config_path(trunks, expected):
     with pytest.raises(ConfigError) as info:
-        parse_trunks(trunks)
+        parse_entries(trunks)
     assert expected in str(info.value)
 
 
 def test_digits_in_quotes_are_a_number_and_true_in_quotes_a_boolean():
-    (t,) = parse_trunks([trunk(maxConcurrentSessions="12", adopt="true")])
+    (t,) = parse_entries([trunk(maxConcurrentSessions="12", adopt="true")])
     assert t.max_concurrent_sessions == 12 and t.adopt is True
 
 
 def test_one_registration_in_two_edge_groups_is_two_trunks():
-    assert len(parse_trunks([trunk(), trunk(name="t2", edgeGroupId="g2")])) == 2
+    assert len(parse_entries([trunk(), trunk(name="t2", edgeGroupId="g2")])) == 2
 
 
 def test_a_password_is_never_echoed():
     with pytest.raises(ConfigError) as info:
-        parse_trunks([trunk(registration={"host": "h", "username": "u", "password": ["Sekr1t-Pw"]})])
+        parse_entries([trunk(registration={"host": "h", "username": "u", "password": ["Sekr1t-Pw"]})])
     assert "Sekr1t-Pw" not in str(info.value) and "trunks[0].registration.password" in str(info.value)
 
 
 @pytest.mark.parametrize("name", ['Carrier "A": Zürich', "x'; DROP TABLE edges;--", "東京 trunk", "a::b", "t1"])
 def test_names_genesys_allows_are_accepted(name):
-    assert parse_trunks([trunk(name=name)])[0].name == name
+    assert parse_entries([trunk(name=name)])[0].name == name
 
 
 @pytest.mark.parametrize("name", ["bad\u200ba", "bad\u202ea", "a\nerror: forged", " lead", "trail ", "a\tb"])
 def test_invisible_or_control_characters_in_a_name_are_refused(name):
     with pytest.raises(ConfigError, match=r"trunks\[0\]\.name: String should match pattern"):
-        parse_trunks([trunk(name=name)])
+        parse_entries([trunk(name=name)])

@@ -7,8 +7,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import TrunkStack, parse_trunks
+from components import TrunkStack
 from tests.component.recording_mocks import RecordingMocks, installed
+from tests.support.stack_config import parse_entries
 
 
 class Mocks(RecordingMocks):
@@ -53,7 +54,7 @@ def config(**over: Any) -> dict[str, Any]:
 
 @pulumi.runtime.test
 def test_webhook_is_filtered_to_its_edge_and_summary_has_the_outputs(mocks):
-    stack = TrunkStack("trunk-a", parse_trunks([config()])[0])
+    stack = TrunkStack("trunk-a", parse_entries([config()])[0])
 
     def check(args):
         summary, webhook_filter, password = args
@@ -79,7 +80,7 @@ def test_webhook_is_filtered_to_its_edge_and_summary_has_the_outputs(mocks):
 
 @pulumi.runtime.test
 def test_no_webhook_without_a_target(mocks):
-    stack = TrunkStack("trunk-b", parse_trunks([config(name="trunk-b", webhook=None)])[0])
+    stack = TrunkStack("trunk-b", parse_entries([config(name="trunk-b", webhook=None)])[0])
     assert stack.webhook is None
 
     def check(summary):
@@ -91,7 +92,7 @@ def test_no_webhook_without_a_target(mocks):
 
 @pulumi.runtime.test
 def test_settings_from_other_stacks_replace_the_configured_ones(mocks):
-    trunk = parse_trunks(
+    trunk = parse_entries(
         [
             config(
                 registration={"username": "u", "password": "pw-123456"},

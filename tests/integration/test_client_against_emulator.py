@@ -9,17 +9,20 @@ import pytest
 from pydantic import SecretStr
 
 from emulator.testing import EmulatorHandle, running_emulator
+from entities.edge.api import EdgeApi, EdgeSpec
+from entities.edge.catalogue import read_sip_profile
+from entities.edge_registration.events import read_events
+from entities.webhook.api import WebhookApi
+from entities.webhook.settings import WebhookSpec
 from genesys_api import (
     ClientSettings,
     ConflictError,
-    EdgeSpec,
     ForbiddenError,
     GenesysClient,
     NotFoundError,
     OutcomeUnknownError,
     UnauthorizedError,
     ValidationError,
-    WebhookSpec,
 )
 
 GROUP = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a01"
@@ -56,63 +59,63 @@ def spec(name: str, username: str, **over) -> EdgeSpec:
 
 def test_crud_paging_and_one_token_for_many_calls(emulator):
     client = client_for(emulator)
-    created = [client.create_edge(spec(f"cli-page-{i}", f"cli-page-{i}")) for i in range(7)]
+    created = [EdgeApi(client).create(spec(f"cli-page-{i}", f"cli-page-{i}")) for i in range(7)]
     assert created[0].version == 1 and created[0].group_id == GROUP
     client.page_size = 3  # three pages
-    names = {e.name for e in client.list_edges(edge_group_id=GROUP)}
+    names = {e.name for e in EdgeApi(client).list(edge_group_id=GROUP)}
     assert {f"cli-page-{i}" for i in range(7)} <= names
-    updated = client.update_edge(created[0].id, spec("cli-page-0-renamed", "cli-page-0"))
+    updated = EdgeApi(client).update(created[0].id, spec("cli-page-0-renamed", "cli-page-0"))
     assert updated.version == 2 and updated.name == "cli-page-0-renamed"
-    assert client.get_sip_profile(PROFILE).codecs == ["G711u", "G711a", "G729"]
+    assert read_sip_profile(client, PROFILE).codecs == ["G711u", "G711a", "G729"]
     for edge in created:
-        assert client.delete_edge(edge.id) is True
-    assert client.delete_edge(created[0].id) is False
+        assert EdgeApi(client).delete(edge.id) is True
+    assert EdgeApi(client).delete(created[0].id) is False
     with pytest.raises(NotFoundError):
-        client.get_edge(created[0].id)
+        EdgeApi(client).get(created[0].id)
     assert client.stats.token_fetches == 1
 
 
 def test_conflicts_stale_versions_and_validation(emulator):
     client = client_for(emulator)
-    edge = client.create_edge(spec("cli-conflict", "cli-conflict"))
+    edge = EdgeApi(client).create(spec("cli-conflict", "cli-conflict"))
     with pytest.raises(ConflictError):
-        client.create_edge(spec("cli-conflict-2", "cli-conflict"))
-    assert client.find_edge_by_registration(GROUP, "SIP.example.com", "cli-conflict").id == edge.id
+        EdgeApi(client).create(spec("cli-conflict-2", "cli-conflict"))
+    assert EdgeApi(client).find_by_registration(GROUP, "SIP.example.com", "cli-conflict").id == edge.id
     # Someone else changed it since our version 1: the client re-reads and retries.
     emulator.api(
         "PUT",
         f"/api/v2/telephony/providers/edges/{edge.id}",
         json={**emulator.api("GET", f"/api/v2/telephony/providers/edges/{edge.id}").json(), "name": "x"},
     )
-    updated = client.update_edge(edge.id, spec("cli-conflict", "cli-conflict"), version=1)
+    updated = EdgeApi(client).update(edge.id, spec("cli-conflict", "cli-conflict"), version=1)
     assert updated.version == 3 and client.stats.version_conflicts == 1
     with pytest.raises(ValidationError) as info:
-        client.update_edge(
+        EdgeApi(client).update(
             edge.id, spec("cli-conflict", "cli-conflict", edgeGroupId="3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a02")
         )
     assert "edgeGroupId" in str(info.value)
-    client.delete_edge(edge.id)
+    EdgeApi(client).delete(edge.id)
 
 
 def test_a_post_dropped_after_it_landed_is_outcome_unknown_and_findable(emulator):
     client = client_for(emulator)
-    client.get_sip_profile(PROFILE)  # token first: the fault is on /api/v2 only anyway
+    read_sip_profile(client, PROFILE)  # token first: the fault is on /api/v2 only anyway
     emulator.set_faults(drop_after_write_rate=1.0)
     try:
         with pytest.raises(OutcomeUnknownError):
-            client.create_edge(spec("cli-dropped", "cli-dropped"))
+            EdgeApi(client).create(spec("cli-dropped", "cli-dropped"))
     finally:
         emulator.clear_faults()
-    landed = client.find_edge_by_registration(GROUP, "sip.example.com", "cli-dropped")
+    landed = EdgeApi(client).find_by_registration(GROUP, "sip.example.com", "cli-dropped")
     assert landed is not None and landed.name == "cli-dropped"
     assert client.stats.calls["POST /api/v2/telephony/providers/edges"] == 1
-    client.delete_edge(landed.id)
+    EdgeApi(client).delete(landed.id)
 
 
 def test_events_and_webhooks(emulator):
     client = client_for(emulator)
-    edge = client.create_edge(spec("cli-events", "cli-events"))
-    hook = client.create_webhook(
+    edge = EdgeApi(client).create(spec("cli-events", "cli-events"))
+    hook = WebhookApi(client).create(
         WebhookSpec(
             name="cli hook",
             event_type=["telephony:edge:status:changed"],
@@ -120,22 +123,22 @@ def test_events_and_webhooks(emulator):
             target_uri="http://127.0.0.1:9/x",
         )
     )
-    assert client.get_webhook(hook.id).filter_criteria == f"resourceIds:[{edge.id}]"
-    events = client.query_events([edge.id], ["audit:edge:created"])
+    assert WebhookApi(client).get(hook.id).filter_criteria == f"resourceIds:[{edge.id}]"
+    events = read_events(client, [edge.id], ["audit:edge:created"])
     assert [e.event_type for e in events] == ["audit:edge:created"]
     assert events[0].actor.client_id == "genesys-trunks-dev"
-    assert client.delete_webhook(hook.id) and client.delete_edge(edge.id)
+    assert WebhookApi(client).delete(hook.id) and EdgeApi(client).delete(edge.id)
 
 
 def test_wrong_credentials_and_missing_scopes_fail_fast(emulator):
     emulator.reset_requests()
     with pytest.raises(UnauthorizedError) as info:
-        client_for(emulator, secret="not-the-secret").get_sip_profile(PROFILE)
+        read_sip_profile(client_for(emulator, secret="not-the-secret"), PROFILE)
     assert "not-the-secret" not in str(info.value)
     assert len([r for r in emulator.requests() if r["path"] == "/oauth/token"]) == 1
     readonly = client_for(emulator, client_id="genesys-trunks-readonly", secret="readonly-secret")
     with pytest.raises(ForbiddenError) as info:
-        readonly.create_edge(spec("cli-readonly", "cli-readonly"))
+        EdgeApi(readonly).create(spec("cli-readonly", "cli-readonly"))
     assert "telephony:edge:write" in str(info.value)
 
 
@@ -147,7 +150,7 @@ def test_threads_share_one_token_under_a_rate_limit(tmp_path):
         def work() -> None:
             try:
                 for _ in range(8):
-                    client.get_sip_profile(PROFILE)
+                    read_sip_profile(client, PROFILE)
             except Exception as exc:  # noqa: BLE001 - collected and asserted below
                 errors.append(exc)
 

@@ -29,7 +29,7 @@ import pytest
 from devtools.pulumi_cli import PulumiError, pulumi_binary
 from devtools.trunks_project import DEV_CLIENT_SECRET, PASSWORD_BLOCKS, TrunksProject, cloud_trunk, trunk
 from emulator.testing import EmulatorHandle, running_emulator
-from genesys_api.cloud import CODEC_MIME
+from entities.trunk_base import CODEC_MIME
 from tests.e2e.conftest import api_calls, writes
 from tests.support.processes import alive, command_line, kill_tree, process_tree
 from tests.support.report import REPORT

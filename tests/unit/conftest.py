@@ -7,9 +7,12 @@ import httpx
 import pytest
 import respx
 
+from entities.edge_registration import RegistrationWatcher
 from genesys_api import close_shared_clients
 from genesys_api.testing import TEST_BASE_URL, TEST_CLIENT_ID, TEST_CLIENT_SECRET, token_reply
-from providers import catalog, client_access, org_listings, registration_watch
+from lifecycle import client_access
+from lifecycle.listings import reset_listings
+from lifecycle.polling import watcher_for
 from tests.unit.provider_fixtures import CREATED, EVENTS, GROUP, GROUPS, SUCCESS
 
 
@@ -25,8 +28,7 @@ def registered_events(request: httpx.Request) -> httpx.Response:
 def api():
     """A respx router for the test API, with a token endpoint, and the providers' session pointed at it."""
     close_shared_clients()
-    catalog.reset_caches()
-    org_listings.reset_listings()
+    reset_listings()
     config = {
         "genesys:apiUrl": TEST_BASE_URL,
         "genesys:clientId": TEST_CLIENT_ID,
@@ -35,12 +37,11 @@ def api():
     }
     client_access.configure(config.get)
     # The watcher of this client sleeps between its event queries: not in unit tests.
-    registration_watch.watcher_for(client_access.client(), sleep=lambda _seconds: None)
+    watcher_for(client_access.client(), RegistrationWatcher, sleep=lambda _seconds: None)
     with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as router:
         router.post("/oauth/token").respond(200, json=token_reply())
         router.post(EVENTS, name="events").mock(side_effect=registered_events)
         router.get(f"{GROUPS}/{GROUP}", name="group").respond(200, json={"id": GROUP, "name": "Primary BYOC Group"})
         yield router
     close_shared_clients()
-    catalog.reset_caches()
-    org_listings.reset_listings()
+    reset_listings()

@@ -11,6 +11,8 @@ import httpx
 import pytest
 import respx
 
+from entities.edge.catalogue import all_sip_profiles, read_sip_profile
+from entities.webhook.api import WebhookApi
 from genesys_api import RateLimitedError, UnauthorizedError
 from genesys_api.testing import (
     TEST_BASE_URL,
@@ -42,7 +44,7 @@ def test_token_request_uses_basic_auth_and_client_credentials(router):
     api = router.get(f"{PROFILES}/p1").mock(return_value=httpx.Response(200, json=PROFILE))
     client = client_for_tests()
 
-    assert client.get_sip_profile("p1").name == "Carrier Standard"
+    assert read_sip_profile(client, "p1").name == "Carrier Standard"
 
     request = token.calls.last.request
     expected = base64.b64encode(f"{TEST_CLIENT_ID}:{TEST_CLIENT_SECRET}".encode()).decode()
@@ -56,7 +58,7 @@ def test_login_host_serves_the_token_for_a_region():
     with respx.mock(assert_all_called=True) as r:
         r.post("https://login.mypurecloud.ie/oauth/token").mock(return_value=httpx.Response(200, json=token_reply()))
         r.get(f"https://api.mypurecloud.ie{PROFILES}/p1").mock(return_value=httpx.Response(200, json=PROFILE))
-        client_for_tests(settings).get_sip_profile("p1")
+        read_sip_profile(client_for_tests(settings), "p1")
 
 
 def test_one_token_for_many_calls(router):
@@ -64,7 +66,7 @@ def test_one_token_for_many_calls(router):
     router.get(f"{PROFILES}/p1").mock(return_value=httpx.Response(200, json=PROFILE))
     client = client_for_tests()
     for _ in range(20):
-        client.get_sip_profile("p1")
+        read_sip_profile(client, "p1")
     assert token.call_count == 1
     assert client.stats.token_fetches == 1
 
@@ -85,7 +87,7 @@ def test_token_shared_across_8_threads_exactly_one_fetch(router):
         try:
             started.wait()
             for _ in range(5):
-                client.get_sip_profile("p1")
+                read_sip_profile(client, "p1")
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -110,12 +112,12 @@ def test_token_renewed_ahead_of_expiry(router):
     clock = FakeClock()
     client = client_for_tests(clock=clock)
 
-    client.get_sip_profile("p1")
+    read_sip_profile(client, "p1")
     clock.advance(3600 - 61)  # still more than 60 s left: keep it
-    client.get_sip_profile("p1")
+    read_sip_profile(client, "p1")
     assert token.call_count == 1
     clock.advance(2)  # within 60 s of expiry: renew before the API would refuse it
-    client.get_sip_profile("p1")
+    read_sip_profile(client, "p1")
     assert token.call_count == 2
     assert api.calls.last.request.headers["Authorization"] == "Bearer tok-2"
 
@@ -125,12 +127,12 @@ def test_short_lived_token_renewed_at_ten_percent(router):
     router.get(f"{PROFILES}/p1").mock(return_value=httpx.Response(200, json=PROFILE))
     clock = FakeClock()
     client = client_for_tests(clock=clock)
-    client.get_sip_profile("p1")
+    read_sip_profile(client, "p1")
     clock.advance(8.9)
-    client.get_sip_profile("p1")
+    read_sip_profile(client, "p1")
     assert token.call_count == 1
     clock.advance(0.2)  # past 90% of the lifetime
-    client.get_sip_profile("p1")
+    read_sip_profile(client, "p1")
     assert token.call_count == 2
 
 
@@ -151,9 +153,9 @@ def test_401_mid_run_refetches_once_then_succeeds(router):
         ]
     )
     client = client_for_tests()
-    client.get_sip_profile("p1")
-    client.get_sip_profile("p1")  # 401, fresh token, same request again
-    client.get_sip_profile("p1")
+    read_sip_profile(client, "p1")
+    read_sip_profile(client, "p1")  # 401, fresh token, same request again
+    read_sip_profile(client, "p1")
     assert token.call_count == 2
     bearer = [c.request.headers["Authorization"] for c in api.calls]
     assert bearer == ["Bearer old", "Bearer old", "Bearer new", "Bearer new"]
@@ -178,10 +180,10 @@ def test_401_on_post_refetches_and_posts_again(router):
             httpx.Response(201, json=hook),
         ]
     )
-    from genesys_api import WebhookSpec
+    from entities.webhook import WebhookSpec
 
     spec = WebhookSpec(name="n", event_type=["audit:edge:created"], target_uri="https://example.com/h")
-    assert client_for_tests().create_webhook(spec).id == "w1"
+    assert WebhookApi(client_for_tests()).create(spec).id == "w1"
     assert post.call_count == 2
 
 
@@ -191,7 +193,7 @@ def test_persistent_401_is_unauthorized_after_one_refetch(router):
         return_value=httpx.Response(401, json=error_body(401, "bad.credentials", "Invalid login credentials."))
     )
     with pytest.raises(UnauthorizedError) as info:
-        client_for_tests().get_sip_profile("p1")
+        read_sip_profile(client_for_tests(), "p1")
     assert info.value.status == 401 and info.value.code == "bad.credentials"
     assert token.call_count == 2 and api.call_count == 2
 
@@ -206,7 +208,7 @@ def test_token_rate_limit_400_is_retried_with_backoff(router):
     router.get(f"{PROFILES}/p1").mock(return_value=httpx.Response(200, json=PROFILE))
     clock = FakeClock()
     client = client_for_tests(clock=clock)
-    client.get_sip_profile("p1")
+    read_sip_profile(client, "p1")
     assert token.call_count == 3
     assert len(clock.sleeps) == 2 and all(s > 0 for s in clock.sleeps)
     assert clock.sleeps[1] > 0.5  # grows
@@ -217,7 +219,7 @@ def test_token_rate_limit_gives_up_within_attempts(router):
     token = router.post("/oauth/token").mock(return_value=throttled)
     client = client_for_tests(settings_for(max_retries=2))
     with pytest.raises(RateLimitedError):
-        client.get_sip_profile("p1")
+        read_sip_profile(client, "p1")
     assert token.call_count == 3
 
 
@@ -228,7 +230,7 @@ def test_invalid_client_is_an_immediate_clear_error(router):
     api = router.get(f"{PROFILES}/p1").mock(return_value=httpx.Response(200, json=PROFILE))
     clock = FakeClock()
     with pytest.raises(UnauthorizedError) as info:
-        client_for_tests(clock=clock).get_sip_profile("p1")
+        read_sip_profile(client_for_tests(clock=clock), "p1")
     text = str(info.value)
     assert "genesys:clientSecret" in text and "invalid_client" in text
     assert TEST_CLIENT_SECRET not in text
@@ -249,7 +251,7 @@ def test_invalid_client_with_8_threads_is_no_retry_storm(router):
     def worker() -> None:
         barrier.wait()
         try:
-            client.get_sip_profile("p1")
+            read_sip_profile(client, "p1")
         except UnauthorizedError as exc:
             failures.append(exc)
 
@@ -267,5 +269,5 @@ def test_token_endpoint_drop_is_retried(router):
         side_effect=[httpx.ConnectError("refused"), httpx.Response(200, json=token_reply())]
     )
     router.get(f"{PROFILES}").mock(return_value=httpx.Response(200, json=page([PROFILE])))
-    assert [p.id for p in client_for_tests().list_sip_profiles()] == ["p1"]
+    assert [p.id for p in all_sip_profiles(client_for_tests())] == ["p1"]
     assert token.call_count == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from genesys_api.cloud import (
+from entities.trunk_base import (
     KEY_CODECS,
     KEY_PASSWORD,
     KEY_PROTOCOL,
@@ -13,7 +13,6 @@ from genesys_api.cloud import (
     KEY_REALM,
     KEY_USERNAME,
     MappingError,
-    TrunkBase,
     TrunkBaseTemplate,
     carrier_from_properties,
     carrier_properties,
@@ -27,6 +26,7 @@ from genesys_api.cloud import (
     proxy_entry,
     template_defaults,
 )
+from entities.trunk_base.models import TrunkBase
 from tests.unit.cloud_fixtures import PASSWORD, base, template
 
 TEMPLATE = TrunkBaseTemplate.model_validate(template())

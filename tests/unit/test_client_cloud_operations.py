@@ -13,24 +13,28 @@ import pytest
 import respx
 from pydantic import SecretStr
 
-from genesys_api import (
-    GenesysApiError,
-    NotFoundError,
-    OutcomeUnknownError,
-    ValidationError,
-    VersionConflictError,
-)
-from genesys_api.cloud import (
+from entities.site import SiteApi, sites
+from entities.trunk_base import (
     KEY_CODECS,
     KEY_PASSWORD,
-    CloudTrunkApi,
     InUseError,
     NameTakenError,
+    TrunkBaseApi,
     TrunkBaseSpec,
     TrunkBaseTemplate,
     carrier_properties,
     codecs_to_wire,
     credential_properties,
+)
+from entities.trunk_base import api as trunk_base_api
+from entities.trunk_base_registration import TrunkInstancesApi, roll_up
+from genesys_api import (
+    GenesysApiError,
+    GenesysClient,
+    NotFoundError,
+    OutcomeUnknownError,
+    ValidationError,
+    VersionConflictError,
 )
 from genesys_api.testing import TEST_BASE_URL, FakeClock, client_for_tests, settings_for, token_reply
 from tests.unit.cloud_fixtures import (
@@ -79,16 +83,16 @@ def clock():
 
 @pytest.fixture
 def api(clock):
-    return CloudTrunkApi(client_for_tests(settings_for(dialect="cloud"), clock=clock))
+    return client_for_tests(settings_for(dialect="cloud"), clock=clock)
 
 
 def sent(route) -> dict:
     return json.loads(route.calls.last.request.content)
 
 
-def calls(api: CloudTrunkApi) -> dict[str, int]:
+def calls(api: GenesysClient) -> dict[str, int]:
     """API calls sent, by endpoint (the one token fetch aside)."""
-    return {k: v for k, v in api.client.stats.calls.items() if k != "POST /oauth/token"}
+    return {k: v for k, v in api.stats.calls.items() if k != "POST /oauth/token"}
 
 
 # ---------------------------------------------------------------------------------------------- catalog
@@ -96,7 +100,7 @@ def calls(api: CloudTrunkApi) -> dict[str, int]:
 
 def test_get_template_per_metabase(router, api):
     route = router.get(TEMPLATE).respond(200, json=template())
-    got = api.get_template()
+    got = TrunkBaseApi(api).get_template()
     assert route.calls.last.request.url.params["trunkMetabaseId"] == METABASE
     assert got.properties[KEY_CODECS].items["enum"][0] == "audio/opus"
     assert calls(api) == {f"GET {TEMPLATE}": 1}
@@ -105,14 +109,14 @@ def test_get_template_per_metabase(router, api):
 def test_unknown_metabase_is_the_api_error(router, api):
     router.get(TEMPLATE).respond(404, json=error(404, "Trunk metabase not found", "not.found"))
     with pytest.raises(NotFoundError):
-        api.get_template("nope.json")
+        TrunkBaseApi(api).get_template("nope.json")
 
 
 def test_list_metabases_asks_for_external(router, api):
     route = router.get(f"{BASES}/availablemetabases").respond(
         200, json=listing([{"id": METABASE, "name": "Generic BYOC Carrier", "type": "EXTERNAL"}])
     )
-    assert [m.id for m in api.list_metabases()] == [METABASE]
+    assert [m.id for m in TrunkBaseApi(api).list_metabases()] == [METABASE]
     assert route.calls.last.request.url.params["type"] == "EXTERNAL"
 
 
@@ -122,18 +126,18 @@ def test_get_and_find_site(router, api):
     )
     router.get(f"{SITES}/gone").respond(404, json=error(404, "site not found", "not.found"))
     router.get(f"{SITES}/old").respond(200, json={"id": "old", "name": "Old", "state": "deleted"})
-    assert api.get_site(SITE_ID).media_model == "Cloud"
-    assert api.find_site("gone") is None
-    assert api.find_site("old") is None
+    assert SiteApi(api).get(SITE_ID).media_model == "Cloud"
+    assert SiteApi(api).find("gone") is None
+    assert SiteApi(api).find("old") is None
     with pytest.raises(NotFoundError):
-        api.get_site("old")
+        SiteApi(api).get("old")
 
 
 def test_list_sites_filters_deleted_and_passes_the_name(router, api):
     route = router.get(SITES).respond(
         200, json=listing([{"id": "s1", "name": "A"}, {"id": "s2", "name": "B", "state": "deleted"}])
     )
-    assert [s.id for s in api.list_sites(name="A*")] == ["s1"]
+    assert [s.id for s in SiteApi(api).list(name="A*")] == ["s1"]
     assert route.calls.last.request.url.params["name"] == "A*"
 
 
@@ -142,7 +146,7 @@ def test_list_sites_filters_deleted_and_passes_the_name(router, api):
 
 def test_create_posts_the_whole_base_with_template_defaults_once(router, api):
     post = router.post(BASES).respond(200, json=base())
-    created = api.create_trunk_base(SPEC, TEMPLATE_BASE)
+    created = TrunkBaseApi(api).create(SPEC, TEMPLATE_BASE)
     assert created.id == BASE_ID and created.version == 1
     body = sent(post)
     assert body["name"] == "Carrier-A" and body["state"] == "active"
@@ -160,7 +164,7 @@ def test_create_posts_the_whole_base_with_template_defaults_once(router, api):
 
 def test_create_without_template_sends_only_the_spec(router, api):
     post = router.post(BASES).respond(200, json=base())
-    api.create_trunk_base(SPEC.model_copy(update={"site_id": "media-1"}))
+    TrunkBaseApi(api).create(SPEC.model_copy(update={"site_id": "media-1"}))
     body = sent(post)
     assert set(body["properties"]) == set(SPEC.properties)
     assert body["site"] == {"id": "media-1"}
@@ -169,10 +173,10 @@ def test_create_without_template_sends_only_the_spec(router, api):
 def test_create_whose_reply_was_lost_is_not_posted_again_and_is_found_by_name(router, api):
     post = router.post(BASES).mock(side_effect=httpx.ReadTimeout("lost"))
     with pytest.raises(OutcomeUnknownError):
-        api.create_trunk_base(SPEC, TEMPLATE_BASE)
+        TrunkBaseApi(api).create(SPEC, TEMPLATE_BASE)
     assert post.call_count == 1
     listed = router.get(BASES).respond(200, json=listing([base(name="carrier-a"), base("other", name="Carrier-A2")]))
-    found = api.find_trunk_base_by_name("Carrier-A")
+    found = TrunkBaseApi(api).find_by_name("Carrier-A")
     assert found is not None and found.id == BASE_ID
     assert listed.calls.last.request.url.params["name"] == "Carrier-A"
 
@@ -180,7 +184,7 @@ def test_create_whose_reply_was_lost_is_not_posted_again_and_is_found_by_name(ro
 def test_create_on_a_gateway_502_is_outcome_unknown(router, api):
     post = router.post(BASES).respond(502, json=error(502, "bad gateway", "bad.gateway"))
     with pytest.raises(OutcomeUnknownError):
-        api.create_trunk_base(SPEC)
+        TrunkBaseApi(api).create(SPEC)
     assert post.call_count == 1
 
 
@@ -190,7 +194,7 @@ def test_refused_create_with_a_live_base_of_that_name_says_adopt(router, api):
     )
     router.get(BASES).respond(200, json=listing([base()]))
     with pytest.raises(NameTakenError) as info:
-        api.create_trunk_base(SPEC, TEMPLATE_BASE)
+        TrunkBaseApi(api).create(SPEC, TEMPLATE_BASE)
     assert info.value.existing_id == BASE_ID
     assert "adopt" in str(info.value) and "'Carrier-A'" in str(info.value)
     assert calls(api) == {f"POST {BASES}": 1, f"GET {BASES}": 1}
@@ -200,7 +204,7 @@ def test_refused_create_without_such_a_base_is_the_api_error(router, api):
     router.post(BASES).respond(400, json=error(400, "inboundSite is required for external BYOC trunks"))
     router.get(BASES).respond(200, json=listing([base(state="deleted")]))
     with pytest.raises(ValidationError) as info:
-        api.create_trunk_base(SPEC)
+        TrunkBaseApi(api).create(SPEC)
     assert not isinstance(info.value, NameTakenError)
     assert "inboundSite is required" in str(info.value)
 
@@ -211,7 +215,7 @@ def test_the_password_never_reaches_an_error(router, api):
     router.post(BASES).respond(400, json=echo)
     router.get(BASES).respond(200, json=listing([]))
     with pytest.raises(ValidationError) as info:
-        api.create_trunk_base(SPEC)
+        TrunkBaseApi(api).create(SPEC)
     assert PASSWORD not in str(info.value) and PASSWORD not in repr(info.value)
     assert all(PASSWORD not in e.message for e in info.value.errors)
     assert PASSWORD not in repr(SPEC)
@@ -222,7 +226,7 @@ def test_the_password_never_reaches_an_error(router, api):
 
 def test_get_sends_ignore_hidden_and_reads_properties(router, api):
     route = router.get(f"{BASES}/{BASE_ID}").respond(200, json=base(**{KEY_CODECS: ["audio/pcmu"]}))
-    got = api.get_trunk_base(BASE_ID)
+    got = TrunkBaseApi(api).get(BASE_ID)
     assert route.calls.last.request.url.params["ignoreHidden"] == "true"
     assert got.instance(KEY_CODECS) == ["audio/pcmu"]
     assert got.inbound_site is not None and got.inbound_site.id == SITE_ID
@@ -231,10 +235,10 @@ def test_get_sends_ignore_hidden_and_reads_properties(router, api):
 def test_a_deleted_or_missing_base_is_gone(router, api):
     router.get(f"{BASES}/deleted").respond(200, json=base("deleted", state="deleted"))
     router.get(f"{BASES}/missing").respond(404, json=error(404, "not found", "not.found"))
-    assert api.find_trunk_base("deleted") is None
-    assert api.find_trunk_base("missing") is None
+    assert TrunkBaseApi(api).find("deleted") is None
+    assert TrunkBaseApi(api).find("missing") is None
     with pytest.raises(NotFoundError):
-        api.get_trunk_base("deleted")
+        TrunkBaseApi(api).get("deleted")
 
 
 def test_list_follows_pages_and_drops_deleted(router, api):
@@ -244,14 +248,14 @@ def test_list_follows_pages_and_drops_deleted(router, api):
             httpx.Response(200, json=listing([base("c", name="C")], 2, 2)),
         ]
     )
-    assert [b.id for b in api.list_trunk_bases()] == ["a", "c"]
+    assert [b.id for b in TrunkBaseApi(api).list()] == ["a", "c"]
     assert [c.request.url.params["pageNumber"] for c in route.calls] == ["1", "2"]
     assert route.calls.last.request.url.params["pageSize"] == "100"
 
 
 def test_find_by_name_with_a_star_lists_without_the_wildcard_filter(router, api):
     route = router.get(BASES).respond(200, json=listing([base(name="A*B"), base("x", name="AxB")]))
-    found = api.find_trunk_base_by_name("A*B")
+    found = TrunkBaseApi(api).find_by_name("A*B")
     assert found is not None and found.name == "A*B"
     assert "name" not in route.calls.last.request.url.params
 
@@ -261,7 +265,7 @@ def test_find_by_name_with_a_star_lists_without_the_wildcard_filter(router, api)
 
 def test_update_with_the_known_version_is_one_put(router, api):
     put = router.put(f"{BASES}/{BASE_ID}").respond(200, json=base(version=4))
-    assert api.update_trunk_base(BASE_ID, SPEC, version=3, template=TEMPLATE_BASE).version == 4
+    assert TrunkBaseApi(api).update(BASE_ID, SPEC, version=3, template=TEMPLATE_BASE).version == 4
     body = sent(put)
     assert body["version"] == 3 and body["properties"][KEY_PASSWORD] == {"value": {"instance": PASSWORD}}
     assert calls(api) == {f"PUT {BASES}/{{id}}": 1}
@@ -270,7 +274,7 @@ def test_update_with_the_known_version_is_one_put(router, api):
 def test_update_without_a_version_reads_it_first(router, api):
     router.get(f"{BASES}/{BASE_ID}").respond(200, json=base(version=7))
     put = router.put(f"{BASES}/{BASE_ID}").respond(200, json=base(version=8))
-    api.update_trunk_base(BASE_ID, SPEC)
+    TrunkBaseApi(api).update(BASE_ID, SPEC)
     assert sent(put)["version"] == 7
 
 
@@ -283,24 +287,24 @@ def test_version_mismatch_gets_and_puts_again(router, api, status, message):
             httpx.Response(200, json=base(version=6)),
         ]
     )
-    assert api.update_trunk_base(BASE_ID, SPEC, version=2).version == 6
+    assert TrunkBaseApi(api).update(BASE_ID, SPEC, version=2).version == 6
     assert [json.loads(c.request.content)["version"] for c in put.calls] == [2, 5]
     assert calls(api) == {f"PUT {BASES}/{{id}}": 2, f"GET {BASES}/{{id}}": 1}
-    assert api.client.stats.version_conflicts == 1
+    assert api.stats.version_conflicts == 1
 
 
 def test_version_mismatch_is_bounded(router, api):
     router.get(f"{BASES}/{BASE_ID}").respond(200, json=base(version=5))
     put = router.put(f"{BASES}/{BASE_ID}").respond(409, json=error(409, VERSION_409, "general.conflict"))
     with pytest.raises(VersionConflictError):
-        api.update_trunk_base(BASE_ID, SPEC, version=1)
-    assert put.call_count == api.client.version_conflict_retries + 1
+        TrunkBaseApi(api).update(BASE_ID, SPEC, version=1)
+    assert put.call_count == api.version_conflict_retries + 1
 
 
 def test_other_400_on_update_is_not_retried(router, api):
     put = router.put(f"{BASES}/{BASE_ID}").respond(400, json=error(400, "trunk_media_codec: invalid value"))
     with pytest.raises(ValidationError) as info:
-        api.update_trunk_base(BASE_ID, SPEC, version=1)
+        TrunkBaseApi(api).update(BASE_ID, SPEC, version=1)
     assert not isinstance(info.value, VersionConflictError)
     assert put.call_count == 1
 
@@ -310,14 +314,14 @@ def test_update_without_a_password_keeps_the_stored_one(router, api):
     no_password = SPEC.model_copy(
         update={"properties": {k: v for k, v in SPEC.properties.items() if k != KEY_PASSWORD}}
     )
-    api.update_trunk_base(BASE_ID, no_password, version=1, template=TEMPLATE_BASE)
+    TrunkBaseApi(api).update(BASE_ID, no_password, version=1, template=TEMPLATE_BASE)
     assert KEY_PASSWORD not in sent(put)["properties"]
 
 
 def test_update_of_a_deleted_base_is_not_found(router, api):
     router.get(f"{BASES}/{BASE_ID}").respond(200, json=base(state="deleted"))
     with pytest.raises(NotFoundError):
-        api.update_trunk_base(BASE_ID, SPEC)
+        TrunkBaseApi(api).update(BASE_ID, SPEC)
 
 
 # ---------------------------------------------------------------------------------------------- delete
@@ -326,15 +330,15 @@ def test_update_of_a_deleted_base_is_not_found(router, api):
 def test_delete_is_one_call_and_404_is_done(router, api):
     router.delete(f"{BASES}/{BASE_ID}").respond(204)
     router.delete(f"{BASES}/gone").respond(404, json=error(404, "not found", "not.found"))
-    assert api.delete_trunk_base(BASE_ID) is True
-    assert api.delete_trunk_base("gone") is False
+    assert TrunkBaseApi(api).delete(BASE_ID) is True
+    assert TrunkBaseApi(api).delete("gone") is False
     assert calls(api) == {f"DELETE {BASES}/{{id}}": 2}
 
 
 def test_delete_in_use_is_retried_until_it_goes(router, api, clock):
     in_use = httpx.Response(400, json=error(400, "Trunk base settings is in use by an outbound route"))
     route = router.delete(f"{BASES}/{BASE_ID}").mock(side_effect=[in_use, in_use, httpx.Response(204)])
-    assert api.delete_trunk_base(BASE_ID) is True
+    assert TrunkBaseApi(api).delete(BASE_ID) is True
     assert route.call_count == 3
     assert clock.sleeps == [5.0, 5.0]
 
@@ -344,7 +348,7 @@ def test_delete_in_use_gives_up_after_the_bound_with_a_clear_error(router, api, 
         400, json=error(400, "Trunk base settings is in use by an outbound route")
     )
     with pytest.raises(InUseError) as info:
-        api.delete_trunk_base(BASE_ID, in_use_seconds=20, interval=5)
+        TrunkBaseApi(api).delete(BASE_ID, in_use_seconds=20, interval=5)
     text = str(info.value)
     assert "in use by an outbound route" in text and "remove it there" in text and BASE_ID in text
     assert route.call_count == 5 and clock.slept == 20  # at 0, 5, 10, 15 and 20 s
@@ -359,7 +363,7 @@ def test_registration_reads_the_instances_of_the_base(router, api):
         200,
         json=listing([trunk("t1"), trunk("t2", registers=[refused]), trunk("t3", state="deleted")]),
     )
-    status = api.registration(BASE_ID)
+    status = roll_up(TrunkInstancesApi(api).trunks(BASE_ID))
     assert route.calls.last.request.url.params["trunkBase.id"] == BASE_ID
     assert status.status == "failed" and "403 Forbidden" in status.reason
     assert status.trunk_ids == ["t1", "t2"]
@@ -373,12 +377,12 @@ def test_list_trunks_pages(router, api):
             httpx.Response(200, json=listing([trunk("t2")], 2, 2)),
         ]
     )
-    assert [t.id for t in api.list_trunks(BASE_ID)] == ["t1", "t2"]
+    assert [t.id for t in TrunkInstancesApi(api).trunks(BASE_ID)] == ["t1", "t2"]
 
 
 def test_trunk_instances_of_every_external_base(router, api):
     route = router.get(TRUNKS).mock(return_value=httpx.Response(200, json=listing([trunk("t1")])))
-    assert [t.id for t in api.list_trunks(trunk_type="EXTERNAL")] == ["t1"]
+    assert [t.id for t in TrunkInstancesApi(api).trunks(trunk_type="EXTERNAL")] == ["t1"]
     params = route.calls.last.request.url.params
     assert params["trunkType"] == "EXTERNAL" and "trunkBase.id" not in params
 
@@ -390,7 +394,7 @@ def test_every_trunk_base_with_its_properties_deleted_ones_included(router, api)
             httpx.Response(200, json=listing([base("b2", state="deleted")], 2, 2)),
         ]
     )
-    found = list(api.all_trunk_bases(properties=True))
+    found = list(TrunkBaseApi(api).list_all(properties=True))
     assert [(b.id, b.state) for b in found] == [("b1", "active"), ("b2", "deleted")]
     assert found[0].properties and "********" not in repr(found[0].model_dump(exclude={"properties"}))
     params = route.calls.last.request.url.params
@@ -419,7 +423,7 @@ def test_audits_realtime_query_for_one_base(router, api):
     route = router.post(AUDITS).respond(200, json=listing([by_client, AUDIT], size=500))
     since = datetime(2026, 11, 20, tzinfo=UTC)
     until = datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)
-    events = api.audit_events(BASE_ID, since=since, until=until, filters={"Action": "Update"})
+    events = TrunkInstancesApi(api).audit_events(BASE_ID, since=since, until=until, filters={"Action": "Update"})
     body = sent(route)
     assert body["interval"] == "2026-11-20T00:00:00Z/2026-12-01T12:00:01Z"
     assert body["serviceName"] == "Telephony"
@@ -441,13 +445,13 @@ def test_audit_query_is_a_read_and_is_retried_on_a_gateway_error(router, api):
             httpx.Response(200, json=listing([AUDIT])),
         ]
     )
-    assert [e.id for e in api.audit_events(BASE_ID)] == ["a1"]
+    assert [e.id for e in TrunkInstancesApi(api).audit_events(BASE_ID)] == ["a1"]
     assert route.call_count == 2
 
 
 def test_audit_default_window_is_fourteen_days(router, api):
     route = router.post(AUDITS).respond(200, json=listing([]))
-    api.audit_events(BASE_ID)
+    TrunkInstancesApi(api).audit_events(BASE_ID)
     start, end = (datetime.fromisoformat(p) for p in sent(route)["interval"].split("/"))
     assert 14 * 86400 <= (end - start).total_seconds() <= 14 * 86400 + 2
 
@@ -455,7 +459,7 @@ def test_audit_default_window_is_fourteen_days(router, api):
 def test_forbidden_audits_name_the_error(router, api):
     router.post(AUDITS).respond(403, json=error(403, "Missing permission audits:audit:view", "missing.permissions"))
     with pytest.raises(GenesysApiError) as info:
-        api.audit_events(BASE_ID)
+        TrunkInstancesApi(api).audit_events(BASE_ID)
     assert info.value.status == 403 and "audits:audit:view" in str(info.value)
 
 
@@ -470,13 +474,13 @@ def test_no_password_in_any_log_line_of_a_create_update_and_refusal(router, api,
     router.get(BASES).respond(200, json=listing([]))
     router.put(f"{BASES}/{BASE_ID}").respond(409, json=error(409, VERSION_409, "general.conflict"))
     router.get(f"{BASES}/{BASE_ID}").respond(200, json=base(version=2))
-    api.create_trunk_base(SPEC, TEMPLATE_BASE)
+    TrunkBaseApi(api).create(SPEC, TEMPLATE_BASE)
     with pytest.raises(ValidationError):
-        api.create_trunk_base(SPEC)
+        TrunkBaseApi(api).create(SPEC)
     with pytest.raises(VersionConflictError):
-        api.update_trunk_base(BASE_ID, SPEC, version=1)
+        TrunkBaseApi(api).update(BASE_ID, SPEC, version=1)
     assert caplog.records and PASSWORD not in caplog.text
-    assert PASSWORD not in repr(api.dialect.create_trunk_base(SPEC))
+    assert PASSWORD not in repr(trunk_base_api.create_trunk_base(SPEC))
 
 
 def test_template_and_site_are_read_once_per_client_even_from_eight_threads(router, api):
@@ -493,8 +497,8 @@ def test_template_and_site_are_read_once_per_client_even_from_eight_threads(rout
 
     def worker() -> None:
         started.wait()
-        got.append(api.template())
-        got.append(api.site(SITE_ID))
+        got.append(TrunkBaseApi(api).template())
+        got.append(sites.find(api, SITE_ID))
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for t in threads:
@@ -503,7 +507,7 @@ def test_template_and_site_are_read_once_per_client_even_from_eight_threads(rout
         t.join(5)
     assert len(got) == 16
     assert route.call_count == 1 and site.call_count == 1
-    assert api.site("missing") is None and api.site("missing") is None
+    assert sites.find(api, "missing") is None and sites.find(api, "missing") is None
     assert calls(api)[f"GET {SITES}/{{id}}"] == 2
 
 
@@ -515,8 +519,8 @@ def test_a_failed_template_read_is_not_kept(router, api):
         ]
     )
     with pytest.raises(GenesysApiError):
-        api.template()
-    assert api.template().name == "Generic BYOC Carrier"
+        TrunkBaseApi(api).template()
+    assert TrunkBaseApi(api).template().name == "Generic BYOC Carrier"
     assert route.call_count == 2
 
 
@@ -524,5 +528,5 @@ def test_a_password_given_as_plain_text_is_kept_out_of_errors_too(router, api):
     plain = SPEC.model_copy(update={"properties": {**SPEC.properties, KEY_PASSWORD: PASSWORD}})
     router.put(f"{BASES}/{BASE_ID}").respond(400, json=error(400, f"{KEY_PASSWORD}={PASSWORD} is too weak"))
     with pytest.raises(ValidationError) as info:
-        api.update_trunk_base(BASE_ID, plain, version=1)
+        TrunkBaseApi(api).update(BASE_ID, plain, version=1)
     assert PASSWORD not in str(info.value) and "***" in str(info.value)

@@ -10,20 +10,21 @@ import PureCloudPlatformClientV2 as sdk
 import pytest
 from pydantic import BaseModel, SecretStr
 
-from genesys_api import ErrorBody
-from genesys_api.cloud import (
-    AuditLogMessage,
-    CloudDialect,
-    Site,
-    Trunk,
-    TrunkBase,
+from entities.site.api import Site
+from entities.trunk_base import (
     TrunkBaseSpec,
     TrunkBaseTemplate,
     carrier_properties,
     codecs_to_wire,
     credential_properties,
 )
-from genesys_api.cloud import models as wire
+from entities.trunk_base import api as trunk_base_api
+from entities.trunk_base import models as base_wire
+from entities.trunk_base.models import TrunkBase
+from entities.trunk_base_registration import api as instances_api
+from entities.trunk_base_registration import models as wire
+from entities.trunk_base_registration.models import AuditLogMessage, Trunk
+from genesys_api import EntityRef, ErrorBody, Page
 from genesys_api.errors import ErrorDetail
 from tests.unit.cloud_fixtures import SITE_ID, template
 
@@ -57,19 +58,15 @@ SPEC = TrunkBaseSpec(
 
 
 def test_create_and_update_bodies_are_trunk_bases_to_the_sdk():
-    dialect = CloudDialect()
-    create = dialect.create_trunk_base(SPEC, TrunkBaseTemplate.model_validate(template())).body
-    update = dialect.update_trunk_base("b1", SPEC, 4).body
+    create = trunk_base_api.create_trunk_base(SPEC, TrunkBaseTemplate.model_validate(template())).body
+    update = trunk_base_api.update_trunk_base("b1", SPEC, 4).body
     assert sdk_round_trip(create, "TrunkBase") == create
     assert sdk_round_trip(update, "TrunkBase") == update
 
 
 def test_the_audit_query_is_an_audit_realtime_query_request_to_the_sdk():
-    body = (
-        CloudDialect()
-        .query_audits("b1", datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 8, tzinfo=UTC), 1, 500)
-        .body
-    )
+    since, until = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 8, tzinfo=UTC)
+    body = instances_api.query_audits("b1", since, until, 1, 500).body
     assert sdk_round_trip(body, "AuditRealtimeQueryRequest") == body
 
 
@@ -78,11 +75,11 @@ def test_the_audit_query_is_an_audit_realtime_query_request_to_the_sdk():
     [
         (TrunkBase, "TrunkBase"),
         (TrunkBaseTemplate, "TrunkBase"),
-        (wire.TrunkBaseEntityListing, "TrunkBaseEntityListing"),
-        (wire.Metabase, "Metabase"),
-        (wire.TrunkMetabaseEntityListing, "TrunkMetabaseEntityListing"),
+        (base_wire.TrunkBaseEntityListing, "TrunkBaseEntityListing"),
+        (base_wire.Metabase, "Metabase"),
+        (base_wire.TrunkMetabaseEntityListing, "TrunkMetabaseEntityListing"),
         (Site, "Site"),
-        (wire.SiteEntityListing, "SiteEntityListing"),
+        (Page[Site], "SiteEntityListing"),
         (Trunk, "Trunk"),
         (wire.TrunkEntityListing, "TrunkEntityListing"),
         (wire.TrunkConnectedStatus, "TrunkConnectedStatus"),
@@ -91,7 +88,7 @@ def test_the_audit_query_is_an_audit_realtime_query_request_to_the_sdk():
         (wire.TrunkIpStatus, "TrunkMetricsNetworkTypeIp"),
         (wire.TrunkErrorInfo, "TrunkErrorInfo"),
         (wire.ErrorDetails, "TrunkErrorInfoDetails"),
-        (wire.DomainEntityRef, "DomainEntityRef"),
+        (EntityRef, "DomainEntityRef"),
         (AuditLogMessage, "AuditLogMessage"),
         (wire.AuditUser, "DomainEntityRef"),
         (wire.AuditClient, "AddressableEntityRef"),

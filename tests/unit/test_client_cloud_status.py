@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from genesys_api.cloud import Trunk, instance_status, roll_up
+from entities.trunk_base_registration.models import Trunk
+from entities.trunk_base_registration.status import instance_status, roll_up
 from tests.unit.cloud_fixtures import trunk
 
 OK_REGISTER = {"proxyAddress": "sip.carrier.example:5060", "registerState": True}

@@ -8,9 +8,9 @@ import httpx
 import pytest
 import respx
 
+from entities.edge.api import EdgeApi, EdgeSpec
 from genesys_api import (
     ConflictError,
-    EdgeSpec,
     FieldError,
     ForbiddenError,
     GenesysApiError,
@@ -95,7 +95,7 @@ def test_validation_error_carries_field_errors(router):
     )
     router.post(EDGES).mock(return_value=httpx.Response(400, json=body))
     with pytest.raises(ValidationError) as info:
-        client_for_tests().create_edge(SPEC)
+        EdgeApi(client_for_tests()).create(SPEC)
     err = info.value
     assert err.errors == [FieldError(message=body["errors"][0]["message"], code="bad.request", field_name="codecs[1]")]
     assert "G722" in str(err)
@@ -106,7 +106,7 @@ def test_duplicate_edge_is_conflict(router):
     message = "An edge with registration host sip.example.com and username u1 already exists in edge group g1"
     router.post(EDGES).mock(return_value=httpx.Response(409, json=error_body(409, "general.conflict", message)))
     with pytest.raises(ConflictError) as info:
-        client_for_tests().create_edge(SPEC)
+        EdgeApi(client_for_tests()).create(SPEC)
     assert not isinstance(info.value, VersionConflictError)
     assert "already exists" in str(info.value)
 
@@ -115,13 +115,13 @@ def test_forbidden_names_the_scope(router):
     message = "Missing any of the permissions: telephony:edge:write"
     router.post(EDGES).mock(return_value=httpx.Response(403, json=error_body(403, "missing.any.permissions", message)))
     with pytest.raises(ForbiddenError, match="telephony:edge:write"):
-        client_for_tests().create_edge(SPEC)
+        EdgeApi(client_for_tests()).create(SPEC)
 
 
 def test_errors_never_show_token_or_request(router):
     router.get(f"{EDGES}/e1").mock(return_value=httpx.Response(404, json=error_body(404, "not.found", "no")))
     with pytest.raises(NotFoundError) as info:
-        client_for_tests().get_edge("e1")
+        EdgeApi(client_for_tests()).get("e1")
     err = info.value
     for text in (str(err), repr(err), str(err.__dict__)):
         assert "tok-SECRET-123" not in text and "Bearer" not in text and "Authorization" not in text
@@ -148,7 +148,7 @@ def test_errors_pickle_with_their_fields():
 def test_max_retries_zero_means_one_attempt(router):
     get = router.get(f"{EDGES}/e1").mock(return_value=httpx.Response(503, json=error_body(503, "x", "y")))
     with pytest.raises(ServerError):
-        client_for_tests(settings_for(max_retries=0)).get_edge("e1")
+        EdgeApi(client_for_tests(settings_for(max_retries=0))).get("e1")
     assert get.call_count == 1
 
 

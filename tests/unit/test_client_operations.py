@@ -9,13 +9,16 @@ import pydantic
 import pytest
 import respx
 
+from entities.edge.api import EdgeApi, EdgeSpec
+from entities.edge.catalogue import all_edge_groups, all_sip_profiles, read_edge_group, read_sip_profile
+from entities.edge_registration.events import read_events
+from entities.webhook.api import WebhookApi
+from entities.webhook.settings import WebhookSpec
 from genesys_api import (
     ClientSettings,
-    EdgeSpec,
     GenesysClient,
     NotFoundError,
     VersionConflictError,
-    WebhookSpec,
     close_shared_clients,
     shared_client,
 )
@@ -87,7 +90,7 @@ def test_list_edges_follows_all_three_pages(router):
         side_effect=lambda request: httpx.Response(200, json=pages[request.url.params["pageNumber"]])
     )
     client = client_for_tests()
-    assert [e.id for e in client.list_edges(edge_group_id=GROUP_ID, name="trunk")] == ["a", "b", "c", "d", "e"]
+    assert [e.id for e in EdgeApi(client).list(edge_group_id=GROUP_ID, name="trunk")] == ["a", "b", "c", "d", "e"]
     assert route.call_count == 3
     params = [dict(c.request.url.params) for c in route.calls]
     assert [p["pageNumber"] for p in params] == ["1", "2", "3"]
@@ -102,13 +105,13 @@ def test_paging_without_page_count_stops_on_a_short_page(router):
     ]
     route = router.get(EDGES).mock(side_effect=[httpx.Response(200, json=r) for r in replies])
     client = client_for_tests(page_size=2)
-    assert [e.id for e in client.list_edges()] == ["a", "b", "c"]
+    assert [e.id for e in EdgeApi(client).list()] == ["a", "b", "c"]
     assert route.call_count == 2
 
 
 def test_read_model_parses_the_wire_shape(router):
     router.get(f"{EDGES}/e1").mock(return_value=httpx.Response(200, json=edge()))
-    got = client_for_tests().get_edge("e1")
+    got = EdgeApi(client_for_tests()).get("e1")
     assert got.edge_group_id == GROUP_ID and got.group_id == GROUP_ID
     assert got.registration.host == "sip.carrier.example.com" and got.registration.port == 5060
     assert got.health_probe.interval_seconds == 30
@@ -120,18 +123,18 @@ def test_get_missing_edge_raises(router):
     router.get(f"{EDGES}/gone").mock(return_value=httpx.Response(404, json=error_body(404, "not.found", "gone")))
     client = client_for_tests()
     with pytest.raises(NotFoundError):
-        client.get_edge("gone")
+        EdgeApi(client).get("gone")
 
 
 def test_ids_cannot_escape_their_path_segment(router):
     route = router.get(url__regex=rf"{EDGES}/.+").mock(return_value=httpx.Response(200, json=edge()))
-    client_for_tests().get_edge("../webhooks?x=1")
+    EdgeApi(client_for_tests()).get("../webhooks?x=1")
     assert route.calls.last.request.url.raw_path.decode() == f"{EDGES}/..%2Fwebhooks%3Fx%3D1"
 
 
 def test_create_edge_sends_camel_case_and_the_password(router):
     post = router.post(EDGES).mock(return_value=httpx.Response(201, json=edge()))
-    created = client_for_tests().create_edge(spec())
+    created = EdgeApi(client_for_tests()).create(spec())
     body = json.loads(post.calls.last.request.content)
     assert body == {
         "name": "trunk-e1",
@@ -166,14 +169,14 @@ def test_find_edge_by_registration(router):
         )
     )
     client = client_for_tests()
-    assert client.find_edge_by_registration(GROUP_ID, "sip.carrier.example.com", "u1").id == "y"
-    assert client.find_edge_by_registration(GROUP_ID, "sip.carrier.example.com", "u2") is None
+    assert EdgeApi(client).find_by_registration(GROUP_ID, "sip.carrier.example.com", "u1").id == "y"
+    assert EdgeApi(client).find_by_registration(GROUP_ID, "sip.carrier.example.com", "u2") is None
 
 
 def test_update_edge_gets_the_version_and_puts_it(router):
     router.get(f"{EDGES}/e1").mock(return_value=httpx.Response(200, json=edge(version=4)))
     put = router.put(f"{EDGES}/e1").mock(return_value=httpx.Response(200, json=edge(version=5)))
-    updated = client_for_tests().update_edge("e1", spec(password=None))
+    updated = EdgeApi(client_for_tests()).update("e1", spec(password=None))
     body = json.loads(put.calls.last.request.content)
     assert body["version"] == 4
     assert "password" not in body["registration"]  # kept by the server
@@ -185,7 +188,7 @@ def test_update_edge_retries_a_version_conflict(router):
     stale = httpx.Response(409, json=error_body(409, "version.mismatch", "The version number ... must match"))
     put = router.put(f"{EDGES}/e1").mock(side_effect=[stale, httpx.Response(200, json=edge(version=3))])
     client = client_for_tests()
-    assert client.update_edge("e1", spec()).version == 3
+    assert EdgeApi(client).update("e1", spec()).version == 3
     assert get.call_count == 2 and put.call_count == 2
     assert [json.loads(c.request.content)["version"] for c in put.calls] == [1, 2]
     assert client.stats.version_conflicts == 1
@@ -196,7 +199,7 @@ def test_update_edge_gives_up_after_a_few_conflicts(router):
     stale = httpx.Response(409, json=error_body(409, "version.mismatch", "stale"))
     put = router.put(f"{EDGES}/e1").mock(return_value=stale)
     with pytest.raises(VersionConflictError):
-        client_for_tests(version_conflict_retries=2).update_edge("e1", spec())
+        EdgeApi(client_for_tests(version_conflict_retries=2)).update("e1", spec())
     assert put.call_count == 3
 
 
@@ -205,8 +208,8 @@ def test_delete_edge_true_then_false_when_gone(router):
         side_effect=[httpx.Response(204), httpx.Response(404, json=error_body(404, "not.found", "gone"))]
     )
     client = client_for_tests()
-    assert client.delete_edge("e1") is True
-    assert client.delete_edge("e1") is False
+    assert EdgeApi(client).delete("e1") is True
+    assert EdgeApi(client).delete("e1") is False
 
 
 def test_sip_profiles_and_edge_groups(router):
@@ -225,10 +228,10 @@ def test_sip_profiles_and_edge_groups(router):
         return_value=httpx.Response(200, json={"id": GROUP_ID, "name": "Primary BYOC Group"})
     )
     client = client_for_tests()
-    assert [p.codecs for p in client.list_sip_profiles()] == [["G711u"]]
-    assert client.get_sip_profile(PROFILE_ID).name == "Carrier Standard"
-    assert [g.name for g in client.list_edge_groups()] == ["Primary BYOC Group"]
-    assert client.get_edge_group(GROUP_ID).id == GROUP_ID
+    assert [p.codecs for p in all_sip_profiles(client)] == [["G711u"]]
+    assert read_sip_profile(client, PROFILE_ID).name == "Carrier Standard"
+    assert [g.name for g in all_edge_groups(client)] == ["Primary BYOC Group"]
+    assert read_edge_group(client, GROUP_ID).id == GROUP_ID
 
 
 def test_webhook_lifecycle(router):
@@ -255,7 +258,7 @@ def test_webhook_lifecycle(router):
         target_uri="http://127.0.0.1:9000/hook",
         headers={"X-Genesys-Event": "true"},
     )
-    assert client.create_webhook(desired).id == "w1"
+    assert WebhookApi(client).create(desired).id == "w1"
     assert json.loads(post.calls.last.request.content) == {
         "name": "Trunk-Status-Monitor",
         "apiVersion": "v2",
@@ -265,11 +268,11 @@ def test_webhook_lifecycle(router):
         "headers": {"X-Genesys-Event": "true"},
         "enabled": True,
     }
-    assert [w.id for w in client.list_webhooks()] == ["w1"]
-    assert client.get_webhook("w1").target_uri == "http://127.0.0.1:9000/hook"
-    assert client.update_webhook("w1", desired).version == 2
+    assert [w.id for w in WebhookApi(client).list()] == ["w1"]
+    assert WebhookApi(client).get("w1").target_uri == "http://127.0.0.1:9000/hook"
+    assert WebhookApi(client).update("w1", desired).version == 2
     assert json.loads(put.calls.last.request.content)["version"] == 1
-    assert client.delete_webhook("w1") is True
+    assert WebhookApi(client).delete("w1") is True
 
 
 def test_query_events_builds_the_filter(router):
@@ -285,7 +288,7 @@ def test_query_events_builds_the_filter(router):
     route = router.post("/api/v2/analytics/events/query").mock(
         return_value=httpx.Response(200, json={"events": [event]})
     )
-    events = client_for_tests().query_events(["e1", "e2"], ["telephony:edge:registration:success"])
+    events = read_events(client_for_tests(), ["e1", "e2"], ["telephony:edge:registration:success"])
     assert json.loads(route.calls.last.request.content) == {
         "type": "events",
         "filter": "resourceIds:[e1,e2] AND eventTypes:[telephony:edge:registration:success]",
@@ -299,7 +302,7 @@ def test_stats_count_calls_by_template(router):
     router.get(url__regex=rf"{EDGES}/e\d").mock(return_value=httpx.Response(200, json=edge()))
     client = client_for_tests()
     for i in range(3):
-        client.get_edge(f"e{i}")
+        EdgeApi(client).get(f"e{i}")
     snap = client.stats.snapshot()
     assert snap["calls"] == {"POST /oauth/token": 1, f"GET {EDGES}/{{id}}": 3}
     assert snap["token_fetches"] == 1 and snap["retries"] == 0 and snap["rate_limited"] == 0

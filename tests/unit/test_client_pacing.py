@@ -6,6 +6,7 @@ import httpx
 import pytest
 import respx
 
+from entities.edge.catalogue import read_edge_group
 from genesys_api import Pacer
 from genesys_api.testing import (
     TEST_BASE_URL,
@@ -115,10 +116,10 @@ def test_client_slows_down_when_headers_say_budget_is_nearly_spent(router):
 
     get = router.get(f"{GROUPS}/g1").mock(side_effect=reply)
     client = client_for_tests(clock=clock)
-    client.get_edge_group("g1")  # learns: 4 left, 40 s to reset
+    read_edge_group(client, "g1")  # learns: 4 left, 40 s to reset
     assert clock.sleeps == []
     for _ in range(4):
-        client.get_edge_group("g1")
+        read_edge_group(client, "g1")
     assert get.call_count == 5
     assert len(clock.sleeps) == 3 and all(s == pytest.approx(10, abs=0.5) for s in clock.sleeps)
     assert clock() <= window_end  # the last call still fits in the window: paced, never throttled
@@ -134,7 +135,7 @@ def test_client_does_not_pace_with_plenty_of_budget(router):
     clock = FakeClock()
     client = client_for_tests(clock=clock)
     for _ in range(50):
-        client.get_edge_group("g1")
+        read_edge_group(client, "g1")
     assert clock.sleeps == []
 
 
@@ -145,7 +146,7 @@ def test_429_holds_back_other_calls_for_retry_after(router):
     router.get(f"{GROUPS}/g1").mock(side_effect=[too_many, httpx.Response(200, json=GROUP)])
     clock = FakeClock()
     client = client_for_tests(clock=clock)
-    client.get_edge_group("g1")
+    read_edge_group(client, "g1")
     # The pacer now knows the window was exhausted until t0+9: another thread's call would wait too.
     assert client.pacer.acquire() == 0.0  # ...but the retry already waited out the Retry-After
     assert clock.slept >= 9

@@ -7,13 +7,9 @@ import httpx
 import pytest
 import respx
 
-from genesys_api import (
-    EdgeSpec,
-    NetworkError,
-    OutcomeUnknownError,
-    RateLimitedError,
-    ServerError,
-)
+from entities.edge.api import EdgeApi, EdgeSpec
+from entities.edge_registration.events import read_events
+from genesys_api import NetworkError, OutcomeUnknownError, RateLimitedError, ServerError
 from genesys_api.testing import (
     TEST_BASE_URL,
     FakeClock,
@@ -67,7 +63,7 @@ def test_429_storm_honours_retry_after(router):
     )
     clock = FakeClock()
     client = client_for_tests(clock=clock)
-    assert client.get_edge("e1").id == "e1"
+    assert EdgeApi(client).get("e1").id == "e1"
     assert get.call_count == 5
     retry_sleeps = [s for s in clock.sleeps if s >= 1.0]
     assert len(retry_sleeps) == 4
@@ -81,7 +77,7 @@ def test_429_exhausts_attempts_then_raises_rate_limited(router):
     get = router.get(f"{EDGES}/e1").mock(return_value=too_many(1))
     client = client_for_tests(settings_for(max_retries=3))
     with pytest.raises(RateLimitedError) as info:
-        client.get_edge("e1")
+        EdgeApi(client).get("e1")
     assert get.call_count == 4
     assert info.value.status == 429 and info.value.retry_after == 1.0
 
@@ -92,7 +88,7 @@ def test_retry_budget_bounds_total_time(router):
     client = client_for_tests(settings_for(max_retries=100, retry_budget_seconds=100), clock=clock)
     start = clock()
     with pytest.raises(RateLimitedError):
-        client.get_edge("e1")
+        EdgeApi(client).get("e1")
     assert clock() - start <= 100
     assert get.call_count == 4  # 3 waits of ~30 s fit in 100 s; a fourth would not
 
@@ -101,14 +97,14 @@ def test_retry_after_longer_than_budget_fails_fast(router):
     router.get(f"{EDGES}/e1").mock(return_value=too_many(600))
     clock = FakeClock()
     with pytest.raises(RateLimitedError):
-        client_for_tests(settings_for(retry_budget_seconds=60), clock=clock).get_edge("e1")
+        EdgeApi(client_for_tests(settings_for(retry_budget_seconds=60), clock=clock)).get("e1")
     assert clock.slept < 1
 
 
 def test_429_without_retry_after_backs_off_exponentially(router):
     router.get(f"{EDGES}/e1").mock(side_effect=[too_many(None)] * 4 + [httpx.Response(200, json=EDGE)])
     clock = FakeClock()
-    client_for_tests(clock=clock).get_edge("e1")
+    EdgeApi(client_for_tests(clock=clock)).get("e1")
     assert len(clock.sleeps) == 4
     assert clock.sleeps[-1] > clock.sleeps[0]
 
@@ -116,7 +112,7 @@ def test_429_without_retry_after_backs_off_exponentially(router):
 @pytest.mark.parametrize("status", [502, 503, 504])
 def test_gateway_errors_on_get_are_retried(router, status):
     get = router.get(f"{EDGES}/e1").mock(side_effect=[unavailable(status), httpx.Response(200, json=EDGE)])
-    client_for_tests().get_edge("e1")
+    EdgeApi(client_for_tests()).get("e1")
     assert get.call_count == 2
 
 
@@ -125,7 +121,7 @@ def test_500_is_not_retried(router):
         return_value=httpx.Response(500, json=error_body(500, "internal.server.error", "boom"))
     )
     with pytest.raises(ServerError):
-        client_for_tests().get_edge("e1")
+        EdgeApi(client_for_tests()).get("e1")
     assert get.call_count == 1
 
 
@@ -141,7 +137,7 @@ def test_500_is_not_retried(router):
 def test_dropped_get_is_retried(router, failure):
     get = router.get(f"{EDGES}/e1").mock(side_effect=[failure, failure, httpx.Response(200, json=EDGE)])
     client = client_for_tests()
-    assert client.get_edge("e1").id == "e1"
+    assert EdgeApi(client).get("e1").id == "e1"
     assert get.call_count == 3
     assert client.stats.network_errors == 2
 
@@ -149,7 +145,7 @@ def test_dropped_get_is_retried(router, failure):
 def test_dropped_get_gives_up_as_network_error(router):
     router.get(f"{EDGES}/e1").mock(side_effect=httpx.ReadError("connection reset"))
     with pytest.raises(NetworkError) as info:
-        client_for_tests(settings_for(max_retries=2)).get_edge("e1")
+        EdgeApi(client_for_tests(settings_for(max_retries=2))).get("e1")
     assert "ReadError" in str(info.value)
 
 
@@ -166,7 +162,7 @@ def test_dropped_post_is_outcome_unknown_and_never_resent(router, failure):
     post = router.post(EDGES).mock(side_effect=[failure, httpx.Response(201, json=EDGE)])
     client = client_for_tests()
     with pytest.raises(OutcomeUnknownError) as info:
-        client.create_edge(SPEC)
+        EdgeApi(client).create(SPEC)
     assert post.call_count == 1
     assert client.stats.calls[f"POST {EDGES}"] == 1
     assert "may have been applied" in str(info.value)
@@ -177,19 +173,19 @@ def test_dropped_post_is_outcome_unknown_and_never_resent(router, failure):
 def test_gateway_error_on_post_is_outcome_unknown(router, status):
     post = router.post(EDGES).mock(side_effect=[unavailable(status), httpx.Response(201, json=EDGE)])
     with pytest.raises(OutcomeUnknownError) as info:
-        client_for_tests().create_edge(SPEC)
+        EdgeApi(client_for_tests()).create(SPEC)
     assert post.call_count == 1 and info.value.status == status
 
 
 def test_503_on_post_is_retried(router):
     post = router.post(EDGES).mock(side_effect=[unavailable(503), httpx.Response(201, json=EDGE)])
-    assert client_for_tests().create_edge(SPEC).id == "e1"
+    assert EdgeApi(client_for_tests()).create(SPEC).id == "e1"
     assert post.call_count == 2
 
 
 def test_429_on_post_is_retried(router):
     post = router.post(EDGES).mock(side_effect=[too_many(2), httpx.Response(201, json=EDGE)])
-    assert client_for_tests().create_edge(SPEC).id == "e1"
+    assert EdgeApi(client_for_tests()).create(SPEC).id == "e1"
     assert post.call_count == 2
 
 
@@ -197,7 +193,7 @@ def test_429_on_post_is_retried(router):
 def test_connect_failure_on_post_is_retried(router, failure):
     """Nothing was sent: the create cannot have happened."""
     post = router.post(EDGES).mock(side_effect=[failure, httpx.Response(201, json=EDGE)])
-    assert client_for_tests().create_edge(SPEC).id == "e1"
+    assert EdgeApi(client_for_tests()).create(SPEC).id == "e1"
     assert post.call_count == 2
 
 
@@ -205,7 +201,7 @@ def test_read_only_analytics_post_is_retried_after_a_drop(router):
     query = router.post("/api/v2/analytics/events/query").mock(
         side_effect=[httpx.ReadError("reset"), httpx.Response(200, json={"events": []})]
     )
-    assert client_for_tests().query_events(["e1"], ["audit:edge:updated"]) == []
+    assert read_events(client_for_tests(), ["e1"], ["audit:edge:updated"]) == []
     assert query.call_count == 2
 
 
@@ -216,15 +212,15 @@ def test_dropped_put_and_delete_are_retried(router):
     )
     delete = router.delete(f"{EDGES}/e1").mock(side_effect=[httpx.ReadTimeout("timed out"), httpx.Response(204)])
     client = client_for_tests()
-    assert client.update_edge("e1", SPEC).version == 2
-    assert client.delete_edge("e1") is True
+    assert EdgeApi(client).update("e1", SPEC).version == 2
+    assert EdgeApi(client).delete("e1") is True
     assert put.call_count == 2 and delete.call_count == 2
 
 
 def test_retry_is_logged_without_secrets(router, caplog):
     router.get(f"{EDGES}/e1").mock(side_effect=[too_many(1), httpx.Response(200, json=EDGE)])
     caplog.set_level("DEBUG", logger="genesys_api")
-    client_for_tests().get_edge("e1")
+    EdgeApi(client_for_tests()).get("e1")
     retry_lines = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
     assert retry_lines == [retry_lines[0]]
     assert "GET /api/v2/telephony/providers/edges/e1" in retry_lines[0] and "429" in retry_lines[0]

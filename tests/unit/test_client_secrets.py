@@ -8,14 +8,9 @@ import httpx
 import pytest
 import respx
 
-from genesys_api import (
-    EdgeSpec,
-    GenesysApiError,
-    OutcomeUnknownError,
-    SeedDialect,
-    UnauthorizedError,
-    ValidationError,
-)
+from entities.edge import api as edge_api
+from entities.edge.api import EdgeApi, EdgeSpec
+from genesys_api import GenesysApiError, OutcomeUnknownError, UnauthorizedError, ValidationError
 from genesys_api.testing import (
     TEST_BASE_URL,
     TEST_CLIENT_SECRET,
@@ -49,7 +44,7 @@ def test_password_hidden_in_spec_repr_and_dumps():
     assert_clean(repr(SPEC))
     assert_clean(str(SPEC.model_dump()))
     assert_clean(SPEC.model_dump_json())
-    call = SeedDialect().create_edge(SPEC)
+    call = edge_api.create_edge(SPEC)
     assert call.body["registration"]["password"] == PASSWORD  # on the wire, and only there
     assert_clean(repr(call))
 
@@ -90,9 +85,9 @@ def test_whole_flow_logs_and_errors_stay_clean(caplog):
         )
         client = client_for_tests()
         for action in (
-            lambda: client.create_edge(SPEC),
-            lambda: client.create_edge(SPEC),
-            lambda: client.get_edge("e1"),
+            lambda: EdgeApi(client).create(SPEC),
+            lambda: EdgeApi(client).create(SPEC),
+            lambda: EdgeApi(client).get("e1"),
         ):
             with pytest.raises(GenesysApiError) as info:
                 action()
@@ -117,6 +112,6 @@ def test_invalid_client_error_names_the_keys_not_the_secret():
             return_value=httpx.Response(401, json={"error": "invalid_client", "description": "Bad client"})
         )
         with pytest.raises(UnauthorizedError) as info:
-            client_for_tests().get_edge("e1")
+            EdgeApi(client_for_tests()).get("e1")
     assert_clean(str(info.value))
     assert "genesys:clientId" in str(info.value)

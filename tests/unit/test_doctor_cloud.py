@@ -8,11 +8,14 @@ from typing import Any
 import pytest
 
 from doctor import render
-from doctor.dialects.cloud import _password, _proxies, _topics, template_keys
-from doctor.findings import Level
-from doctor.reads import Outcome
+from entities.trunk_base import TrunkBaseTemplate
+from entities.trunk_base.doctor import _password, _proxies, template_keys
+from entities.trunk_base.models import TrunkBase
+from entities.trunk_base_registration.doctor import _topics
 from genesys_api import ForbiddenError
-from genesys_api.cloud import TrunkBase, TrunkBaseTemplate
+from inspection.findings import Level
+from inspection.reads import Outcome
+from tests.support.stack_config import parse_entries
 from tests.unit.cloud_fixtures import base, template
 
 PASSWORD_KEY = "trunk_sip_authentication_credentials_password"
@@ -81,19 +84,20 @@ def test_template_keys_as_a_table():
 
 
 def test_settings_from_other_stacks_are_named_not_checked():
-    from doctor import catalogue
-    from doctor.dialects import cloud_config
+    from components import CLOUD_TRUNKS
+    from inspection import catalogue
 
-    trunks, problems = cloud_config.read(
+    trunks = parse_entries(
         [
             {
                 "name": "from-net",
                 "fromStacks": {"inboundSiteId": {"stack": "org/network/prod", "output": "siteId"}},
                 "carrier": {"host": "sip.example.com"},
             }
-        ]
+        ],
+        CLOUD_TRUNKS,
     )
-    assert problems == [] and trunks[0].inbound_site_id is None
+    assert trunks[0].inbound_site_id is None
     found = catalogue.from_other_stacks(trunks, ("inboundSiteId", "siteId"))
     assert [(f.subject, f.level, f.message) for f in found] == [
         (
@@ -103,7 +107,7 @@ def test_settings_from_other_stacks_are_named_not_checked():
         )
     ]
     assert "trunks[0].inboundSiteId" in (found[0].fix or "")
-    assert list(cloud_config.sent(trunks[0])) == [
+    assert list(trunks[0].sent()) == [
         "trunk_media_codec",
         "trunk_transport_serverProxyList",
         "trunk_transport_protocolVariant",

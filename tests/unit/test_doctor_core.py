@@ -6,11 +6,11 @@ import httpx
 import pytest
 
 from doctor import api, cli, connection, render
-from doctor.findings import Level, Section, exit_status, fail, info, ok, ordered, warn
-from doctor.permissions import Need, judge
-from doctor.reads import Outcome
 from emulator.testing import free_port
 from genesys_api import Call, ConfigurationError, ForbiddenError, NotFoundError, ServerError
+from inspection.findings import Level, Section, exit_status, fail, info, ok, ordered, warn
+from inspection.permissions import Need, judge
+from inspection.reads import Outcome, QueryRefused, Reads
 
 CREDENTIALS = {"genesys:clientId": "cid", "genesys:clientSecret": "shh"}
 
@@ -81,8 +81,8 @@ def test_the_wire_sends_the_queries_a_dialect_names_and_no_other_post():
         wire.close()
     client, own_wire = api.open_client(api.resolve({**CREDENTIALS, "genesys:apiUrl": "http://127.0.0.1:9"}, {}))
     try:
-        with pytest.raises(api.WriteRefused, match="it is not a read-only query"):
-            api.query(client, Call("POST", "/api/v2/x", "/api/v2/x", body={}))
+        with pytest.raises(QueryRefused, match="it is not a read-only query"):
+            Reads(client).query(Call("POST", "/api/v2/x", "/api/v2/x", body={}))
     finally:
         client.close()
         own_wire.close()
@@ -226,7 +226,7 @@ def test_pages_of_one_list_are_not_repeats():
 
 
 def test_a_dialect_without_checks_fails_before_any_request(monkeypatch):
-    monkeypatch.setattr(cli, "for_dialect", lambda name: None)
+    monkeypatch.setattr(cli, "dialect_named", lambda name: None)
     findings, meta = cli.diagnose({**CREDENTIALS, "genesys:region": "eu-west-1"})
     assert [(f.subject, f.level) for f in findings] == [("endpoint", Level.OK), ("dialect", Level.FAIL)]
     assert findings[1].message == "the doctor has no checks for the 'cloud' dialect"

@@ -8,15 +8,22 @@ from pathlib import Path
 import pytest
 import yaml
 
+from components import CLOUD_TRUNKS, TRUNKS
 from exporter import paths, report, stack_file
-from exporter.dialects import UnknownDialectError, dialect_for
-from exporter.dialects.cloud import CloudDialect
-from exporter.dialects.seed import SeedDialect
-from exporter.genesys import client_settings
-from exporter.model import ExportedTrunk, SecretSetting
+from exporter.genesys import UnknownDialectError, client_settings, dialect_for
 from exporter.progress import Progress
 from exporter.selection import select
 from exporter.stack_file import Mode, RefusedError
+from inspection.entries import ExportedEntry, SecretSetting, config_problems
+
+
+def seed_rules(entry):
+    return config_problems(entry, TRUNKS.entry)
+
+
+def cloud_rules(entry):
+    return config_problems(entry, CLOUD_TRUNKS.entry)
+
 
 KEY = "genesys-trunks:trunks"
 STACK_FILE = """\
@@ -33,7 +40,7 @@ config:
 """
 
 
-def exported(name: str, entity_id: str = "e1", *, state: str = "active", **over) -> ExportedTrunk:
+def exported(name: str, entity_id: str = "e1", *, state: str = "active", **over) -> ExportedEntry:
     settings = {
         "name": name,
         "edgeGroupId": "g1",
@@ -43,7 +50,7 @@ def exported(name: str, entity_id: str = "e1", *, state: str = "active", **over)
         "adopt": True,
         **over,
     }
-    return ExportedTrunk(
+    return ExportedEntry(
         name=name,
         entity_id=entity_id,
         settings=settings,
@@ -72,12 +79,10 @@ def test_selection_filters_by_glob_and_state_and_keeps_names_unique():
         exported("gone", "e4", state="deleted"),
         exported("other", "e5"),
     ]
-    chosen = select(trunks, SeedDialect().config_problems, globs=["carrier-*", "GONE"])
+    chosen = select(trunks, seed_rules, globs=["carrier-*", "GONE"])
     assert [(t.name, t.entity_id) for t in chosen.trunks] == [("carrier-a", "e1"), ("Carrier-B", "e2")]
     assert len(chosen.skipped) == 1 and "'CARRIER-A' (e3): its name is also the name of e1" in chosen.skipped[0]
-    assert [
-        t.name for t in select(trunks, SeedDialect().config_problems, globs=["gone"], include_deleted=True).trunks
-    ] == ["gone"]
+    assert [t.name for t in select(trunks, seed_rules, globs=["gone"], include_deleted=True).trunks] == ["gone"]
 
 
 def test_selection_drops_an_optional_block_the_config_refuses_and_skips_a_refused_trunk():
@@ -85,7 +90,7 @@ def test_selection_drops_an_optional_block_the_config_refuses_and_skips_a_refuse
     with_hook = exported("with-hook", webhook=webhook)
     with_hook.secrets.append(SecretSetting('webhook.headers["X-Key"]', "header", "k"))
     bad_codec = exported("bad-codec", "e2", codecs=["G722"])
-    chosen = select([with_hook, bad_codec], SeedDialect().config_problems, optional_blocks=("webhook",))
+    chosen = select([with_hook, bad_codec], seed_rules, optional_blocks=("webhook",))
     assert [t.name for t in chosen.trunks] == ["with-hook"]
     assert "webhook" not in with_hook.settings and [s.path for s in with_hook.secrets] == ["registration.password"]
     assert "webhook not exported" in with_hook.notes[0] and "targetUri" in with_hook.notes[0]
@@ -145,17 +150,20 @@ def test_the_dialect_is_the_client_settings_own():
         credentials = {"genesys:clientId": "c", "genesys:clientSecret": "s", **config}
         return dialect_for(client_settings(credentials.get, {}).dialect)
 
-    assert isinstance(dialect({"genesys:apiUrl": "http://127.0.0.1:8787"}), SeedDialect)
-    assert isinstance(dialect({"genesys:dialect": "seed", "genesys:region": "eu-west-1"}), SeedDialect)
-    assert isinstance(dialect({"genesys:region": "eu-west-1"}), CloudDialect)
-    assert isinstance(dialect({"genesys:apiUrl": "http://127.0.0.1:8787", "genesys:dialect": "cloud"}), CloudDialect)
+    assert dialect({"genesys:apiUrl": "http://127.0.0.1:8787"}).exports[0].section is TRUNKS
+    assert dialect({"genesys:dialect": "seed", "genesys:region": "eu-west-1"}).exports[0].section is TRUNKS
+    assert dialect({"genesys:region": "eu-west-1"}).exports[0].section is CLOUD_TRUNKS
+    cloud = {"genesys:apiUrl": "http://127.0.0.1:8787", "genesys:dialect": "cloud"}
+    assert dialect(cloud).exports[0].section is CLOUD_TRUNKS
     with pytest.raises(UnknownDialectError, match="genesys:dialect 'sip': the exporter speaks cloud, seed"):
         dialect_for("sip")
 
 
 def test_seed_entry_takes_the_one_webhook_the_stack_would_recognise():
-    from exporter.dialects.seed import trunk_entry, webhooks_by_edge
-    from exporter.genesys import Edge, Webhook
+    from entities.edge.api import Edge
+    from entities.edge.export import trunk_entry
+    from entities.webhook.api import Webhook
+    from entities.webhook.export import webhooks_by_edge
 
     edge = Edge.model_validate(
         {
@@ -267,7 +275,7 @@ CLOUD_TEMPLATE = {
 
 
 def _cloud_base(**props: object) -> object:
-    from genesys_api.cloud import TrunkBase
+    from entities.trunk_base.models import TrunkBase
 
     values = {
         "trunk_media_codec": ["audio/pcmu", "audio/g722"],
@@ -296,8 +304,8 @@ def _cloud_base(**props: object) -> object:
 
 
 def test_cloud_entry_is_in_the_configs_names_with_only_the_chosen_properties():
-    from exporter.dialects.cloud import trunk_entry
-    from genesys_api.cloud import TrunkBaseTemplate
+    from entities.trunk_base import TrunkBaseTemplate
+    from entities.trunk_base.export import trunk_entry
 
     template = TrunkBaseTemplate.model_validate(CLOUD_TEMPLATE)
     trunk = trunk_entry(_cloud_base(), {"s1": "Inbound"}, {"external_sip_pcv_byoc_carrier.json": "BYOC"}, template)
@@ -318,19 +326,19 @@ def test_cloud_entry_is_in_the_configs_names_with_only_the_chosen_properties():
     assert [s.path for s in trunk.secrets] == ["credentials.password"] and trunk.secrets[0].value is None
     assert trunk.notes == ["property 'trunk_made_up' is not in its metabase's template: left out"]
     assert "********" not in str(trunk.settings)
-    assert select([trunk], CloudDialect().config_problems).trunks == [trunk]  # with a placeholder password
+    assert select([trunk], cloud_rules).trunks == [trunk]  # with a placeholder password
     assert "'Yes'" in stack_file.dumps(stack_file.entry(trunk))  # a YAML 1.1 boolean word stays a string
 
 
 def test_cloud_entry_with_a_proxy_list_carrier_cannot_hold_is_left_out_with_the_reason():
-    from exporter.dialects.cloud import trunk_entry
-    from genesys_api.cloud import TrunkBaseTemplate
+    from entities.trunk_base import TrunkBaseTemplate
+    from entities.trunk_base.export import trunk_entry
 
     template = TrunkBaseTemplate.model_validate(CLOUD_TEMPLATE)
     base = _cloud_base(trunk_transport_serverProxyList=["a.example.com", "b.example.com:5060"])
     trunk = trunk_entry(base, {}, {}, template)
 
-    chosen = select([trunk], CloudDialect().config_problems)
+    chosen = select([trunk], cloud_rules)
     assert chosen.trunks == [] and len(chosen.skipped) == 1
     assert chosen.skipped[0].startswith(
         "'Yes' (b1): its proxy list ['a.example.com', 'b.example.com:5060'] does not fit a trunk's carrier"

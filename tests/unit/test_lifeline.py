@@ -1,4 +1,4 @@
-"""providers/lifeline.py with real processes: a parent starts a child bound to it, the parent is SIGKILLed, and
+"""lifecycle/lifeline.py with real processes: a parent starts a child bound to it, the parent is SIGKILLed, and
 the child must be gone within a second, by each of the module's ways (pidfd, parent-pid polling, PDEATHSIG)."""
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ PARENT = textwrap.dedent(
 
 CHILDREN = {
     # Polling so slow that only the pidfd can end the child within the test's second.
-    "pidfd": "from providers import lifeline\nlifeline.POLL_SECONDS = 60\nlifeline.exit_with_parent()\n",
+    "pidfd": "from lifecycle import lifeline\nlifeline.POLL_SECONDS = 60\nlifeline.exit_with_parent()\n",
     "polling the parent pid": (
-        "from providers import lifeline\nlifeline._pidfd = lambda pid: None\nlifeline.exit_with_parent()\n"
+        "from lifecycle import lifeline\nlifeline._pidfd = lambda pid: None\nlifeline.exit_with_parent()\n"
     ),
     "PR_SET_PDEATHSIG": (
-        "import os\nfrom providers import lifeline\nlifeline._kill_me_with_my_parent()\nassert os.getppid() != 1\n"
+        "import os\nfrom lifecycle import lifeline\nlifeline._kill_me_with_my_parent()\nassert os.getppid() != 1\n"
     ),
 }
 
@@ -62,7 +62,7 @@ def test_the_child_goes_with_its_parent(way: str) -> None:
 
 def test_a_second_watch_in_one_process_is_refused() -> None:
     code = (
-        "from providers import lifeline\n"
+        "from lifecycle import lifeline\n"
         "import importlib.util, sys\n"
         "spec = importlib.util.spec_from_file_location('lifeline', 'scripts/pulumi_plugins/lifeline.py')\n"
         "copy = importlib.util.module_from_spec(spec); spec.loader.exec_module(copy)\n"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from providers.org_listings import Listing
+from lifecycle.listings import Listing
 
 API = object()  # the listing passes the client through to its reader untouched
 

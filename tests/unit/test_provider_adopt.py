@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from providers.provider_errors import ProviderError
 
+from entities.edge import EdgeProvider
+from entities.webhook import WebhookProvider
 from genesys_api.testing import error_body
-from providers import created_here
-from providers.edge import EdgeProvider
-from providers.webhook import WebhookProvider
+from lifecycle import created_here
+from lifecycle.errors import ProviderError
 from tests.unit.provider_fixtures import (
     EDGES,
     GROUP,

@@ -8,11 +8,11 @@ import json
 import dill
 import httpx
 import pytest
-from providers.provider_errors import ProviderError
 from pulumi.output import Unknown
 
+from entities.edge import EdgeProvider
 from genesys_api.testing import error_body
-from providers.edge import EdgeProvider
+from lifecycle.errors import ProviderError
 from tests.unit.provider_fixtures import (
     EDGES,
     GROUP,

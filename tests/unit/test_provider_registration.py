@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pulumi.output import Unknown
 
+from entities.edge_registration import RegistrationProvider
 from genesys_api.testing import error_body
-from providers.registration import RegistrationProvider
 from tests.unit.provider_fixtures import EVENTS
 
 provider = RegistrationProvider()

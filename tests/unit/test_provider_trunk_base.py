@@ -10,18 +10,19 @@ from typing import Any
 
 import httpx
 import pytest
-from components.cloud_trunk_config import CloudTrunkConfig
-from components.trunk_config import ConfigError, parse_trunks
-from genesys_api.cloud import roll_up
-from genesys_api.cloud.models import Trunk, TrunkBase
-from genesys_api.cloud.schema import settings_from_base
-from providers.provider_errors import ProviderError
 from pulumi.output import Unknown
 
-from genesys_api.settings import configured_dialect
-from providers import client_access
-from providers.trunk_base import TrunkBaseInputs, TrunkBaseProvider
-from providers.trunk_base_outcome import TrunkBaseOutcomeProvider, TrunkInstanceWatcher, outcome_report
+from components import CLOUD_TRUNKS
+from entities.trunk_base import TrunkBaseInputs, TrunkBaseProvider, settings_from_base
+from entities.trunk_base.models import TrunkBase
+from entities.trunk_base_registration import TrunkBaseOutcomeProvider, TrunkInstanceWatcher, outcome_report
+from entities.trunk_base_registration.models import Trunk
+from entities.trunk_base_registration.status import roll_up
+from genesys_api import configured_dialect
+from lifecycle import client_access
+from lifecycle.config import ConfigError
+from lifecycle.errors import ProviderError
+from tests.support.stack_config import parse_entries
 from tests.unit.cloud_fixtures import (
     BASE_ID,
     BASES,
@@ -334,7 +335,7 @@ def test_the_config_refuses_the_seed_settings_by_path_and_gsm():
         }
     ]
     with pytest.raises(ConfigError) as exc:
-        parse_trunks(raw, schema=CloudTrunkConfig)
+        parse_entries(raw, CLOUD_TRUNKS)
     text = str(exc.value)
     assert "trunks[0].codecs[1]: Genesys Cloud does not offer GSM" in text
     assert "trunks[0].edgeGroupId: is a setting of the seed dialect" in text
@@ -345,10 +346,10 @@ def test_the_config_takes_settings_from_other_stacks():
     raw = [
         {"name": "c1", "fromStacks": {p: {"stack": "o/p/s", "output": "x"} for p in ("inboundSiteId", "carrier.host")}}
     ]
-    trunk = parse_trunks(raw, schema=CloudTrunkConfig)[0]
+    trunk = parse_entries(raw, CLOUD_TRUNKS)[0]
     assert trunk.trunk_base_inputs()["inboundSiteId"] is None and "carrier" not in trunk.trunk_base_inputs()
     with pytest.raises(ConfigError, match=r"trunks\[0\]: carrier.host is required"):
-        parse_trunks([{"name": "c1", "inboundSiteId": SITE_ID}], schema=CloudTrunkConfig)
+        parse_entries([{"name": "c1", "inboundSiteId": SITE_ID}], CLOUD_TRUNKS)
 
 
 def test_inputs_need_a_password_with_credentials():

@@ -7,9 +7,9 @@ import json
 import httpx
 import pytest
 
+from entities.webhook import WebhookProvider
 from genesys_api.fields import target_problem
-from providers import created_here
-from providers.webhook import WebhookProvider
+from lifecycle import created_here
 from tests.unit.provider_fixtures import WEBHOOKS, page
 
 provider = WebhookProvider()

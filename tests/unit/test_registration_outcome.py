@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import httpx
-from providers.registration_outcome import registration_report, wait_for_events
-from providers.registration_watch import EdgeRegistration, RegistrationWatcher
 
-from genesys_api import Edge
-from providers import client_access
+from entities.edge.api import Edge
+from entities.edge_registration.report import registration_report, wait_for_events
+from entities.edge_registration.watch import EdgeRegistration, RegistrationWatcher
+from lifecycle import client_access
 from tests.unit.provider_fixtures import CREATED, EVENTS, FAILURE, SUCCESS, edge_entity, event
 
 REREGISTER = event("telephony:edge:status:changed", "2026-11-28T14:00:00.000Z", status="registering")

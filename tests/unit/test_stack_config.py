@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.stack_config import config_values, pulumi_cli
+from inspection.stack import config_values, pulumi_cli
 
 
 def fake_cli(folder: Path) -> Path:

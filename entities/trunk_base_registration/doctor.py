@@ -36,9 +36,8 @@ class RegistrationCheck:
     def check(self, run: Run) -> list[Finding]:
         bases = Org(run).bases()
         sample = sample_base(run)
-        instances = run.reads.all(
-            api.list_trunks(1, 1, trunk_type=EXTERNAL), lambda: TrunkInstancesApi(run.client).trunks(trunk_type=EXTERNAL)
-        )
+        every = TrunkInstancesApi(run.client)
+        instances = run.reads.all(api.list_trunks(1, 1, trunk_type=EXTERNAL), lambda: every.trunks(trunk_type=EXTERNAL))
         until = datetime.now(UTC).replace(microsecond=0)
         base_id = sample.id if sample else NO_ENTITY
         run.reads.query(api.query_audits(base_id, until - timedelta(days=1), until, 1, 1))

@@ -21,6 +21,7 @@ PROGRAM_FILES = (
     "requirements.txt",
     "components",
     "entities",
+    "inspection",
     "lifecycle",
     "providers",
     "genesys_api",

@@ -64,10 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     started = time.monotonic()
     stack = Stack(args.stack, args.cwd.resolve())
+    namespace = stack.namespace  # the project file first: a wrong folder is said before the CLI is asked
     config = stack.config()
     dialect = dialect_for(configured_dialect(config, os.environ))
     export = dialect.exports[0]
-    key = f"{stack.namespace}:{export.section.key}"
+    key = f"{namespace}:{export.section.key}"
     mode = Mode.FORCE if args.force else Mode.MERGE if args.merge else Mode.REFUSE
     doc = stack_file.load(stack.file)
     existing = stack_file.existing_trunks(doc, key)

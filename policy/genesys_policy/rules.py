@@ -106,9 +106,7 @@ def _carrier_only(props: Mapping[str, Any], _config: Config) -> list[Violation |
         for i, entry in enumerate(allow):
             if isinstance(entry, Unknown):
                 return [Undecided(Unknown(("properties", ACL_ALLOW_LIST, i)))]
-    opened = (
-        f" (its properties.{ACL_ALLOW_LIST} lets every address in)" if isinstance(allow, list) and allow else ""
-    )
+    opened = f" (its properties.{ACL_ALLOW_LIST} lets every address in)" if isinstance(allow, list) and allow else ""
     return [
         Violation(
             f"trunk {props.get('name')!r} accepts calls from anyone: it has neither digest `credentials` nor an "
@@ -122,8 +120,8 @@ CARRIER_ONLY = ResourceRule(
     description="A cloud trunk accepts calls only from its carrier: digest credentials, an ACL allow-list, or both.",
     remediation=(
         "set `credentials` on the trunk (username, and the password with `pulumi config set --secret --path "
-        f"'trunks[N].credentials.password'`), or list the carrier's signalling addresses in `properties.{ACL_ALLOW_LIST}`, "
-        "or both"
+        "'trunks[N].credentials.password'`), or list the carrier's signalling addresses in "
+        f"`properties.{ACL_ALLOW_LIST}`, or both"
     ),
     level=everywhere("mandatory"),
     types=frozenset({TRUNK_BASE}),
@@ -245,7 +243,9 @@ def _trunk_name(resource: Resource) -> str:
 
 def _distinct_trunks(resources: Sequence[Resource], _config: Config) -> list[Violation]:
     # In a stable order (the engine's is not), so the same trunk is named the duplicate on every run.
-    trunks = sorted((r for r in resources if r.type in (TRUNK_BASE, EDGE)), key=lambda r: (str(r.props.get("name")), r.urn))
+    trunks = sorted(
+        (r for r in resources if r.type in (TRUNK_BASE, EDGE)), key=lambda r: (str(r.props.get("name")), r.urn)
+    )
     violations = []
     terminations: dict[str, Resource] = {}
     accounts: dict[tuple[str, str], Resource] = {}

@@ -59,6 +59,7 @@ class StackWatch(grpc.ServerInterceptor):
         if handler is None or handler.unary_unary is None:
             return handler
         method = handler_call_details.method
+        before: Callable[[Any, grpc.ServicerContext], None]
         if method == CONFIGURE_STACK:
             before = self._stack_recorded
         elif method == CONFIGURE:
@@ -77,7 +78,7 @@ class StackWatch(grpc.ServerInterceptor):
             response_serializer=handler.response_serializer,
         )
 
-    def _stack_recorded(self, request: Any, _context: grpc.ServicerContext) -> None:
+    def _stack_recorded(self, request: Any, context: grpc.ServicerContext) -> None:
         record(request)
         self._on_stack(request.stack)
 

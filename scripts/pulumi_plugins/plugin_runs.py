@@ -15,7 +15,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from pulumi.runtime.proto import language_pb2
 
@@ -72,9 +72,9 @@ def start(request: language_pb2.RunPluginRequest, host_pid: int) -> subprocess.P
 
 def stream(process: subprocess.Popen[bytes]) -> Iterator[language_pb2.RunPluginResponse]:
     """Each piece of the plugin's stdout and stderr as it comes, then its exit status."""
-    pieces: queue.Queue[tuple[str, bytes | None]] = queue.Queue()
+    pieces: queue.Queue[tuple[Literal["stdout", "stderr"], bytes | None]] = queue.Queue()
 
-    def pump(pipe: IO[bytes] | None, kind: str) -> None:
+    def pump(pipe: IO[bytes] | None, kind: Literal["stdout", "stderr"]) -> None:
         if pipe is None:
             pieces.put((kind, None))
             return
@@ -83,15 +83,17 @@ def stream(process: subprocess.Popen[bytes]) -> Iterator[language_pb2.RunPluginR
                 pieces.put((kind, chunk))
         pieces.put((kind, None))
 
-    for pipe, kind in ((process.stdout, "stdout"), (process.stderr, "stderr")):
-        threading.Thread(target=pump, args=(pipe, kind), name=f"plugin-{kind}", daemon=True).start()
+    threading.Thread(target=pump, args=(process.stdout, "stdout"), name="plugin-stdout", daemon=True).start()
+    threading.Thread(target=pump, args=(process.stderr, "stderr"), name="plugin-stderr", daemon=True).start()
     open_pipes = 2
     while open_pipes:
         kind, chunk = pieces.get()
         if chunk is None:
             open_pipes -= 1
+        elif kind == "stdout":
+            yield language_pb2.RunPluginResponse(stdout=chunk)
         else:
-            yield language_pb2.RunPluginResponse(**{kind: chunk})
+            yield language_pb2.RunPluginResponse(stderr=chunk)
     code = process.wait()
     # Killed by a signal (the engine cancelled the call): reported as a shell would.
     yield language_pb2.RunPluginResponse(exitcode=code if code >= 0 else 128 - code)

@@ -109,10 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", required=True)
     parser.add_argument("--always", action="store_true", help="run the project's pack even if the stack names none")
     parser.add_argument("--explain", action="store_true", help="print the choice as JSON and run nothing")
+    parser.add_argument("--project", type=Path, default=PROJECT, help="where Pulumi.<stack>.yaml is (default: here)")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- pulumi preview ...")
     args = parser.parse_args(argv)
     try:
-        choice = choose(args.stack, args.always)
+        choice = choose(args.stack, args.always, args.project.resolve())
     except PolicySettingError as exc:
         if args.explain:
             print(json.dumps({"error": str(exc)}))

@@ -23,7 +23,8 @@ from components.stack_config import pulumi_cli
 from devtools.trunks_project import REPO
 from emulator.testing import free_port
 
-VIOLATION = re.compile(r"^\s*- \[(mandatory|advisory)\]\s+(\S+)\s+\((\S+): (\S+)\)\s*$", re.MULTILINE)
+#: `[mandatory]  rule-id  (type: resource-name)` as `pulumi preview --diff` lists a policy violation.
+VIOLATION = re.compile(r"\[(mandatory|advisory)\]\s+(\S+)\s+\((\S+): ([^)\s]+)\)")
 
 
 def path_with_only(cli: Path, under: Path) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -229,3 +230,20 @@ def test_the_webhook_and_emergency_rules_on_stand_ins_of_their_types(tmp_path):
     ], proc.stdout
     assert "webhook 'a status' delivers trunk events to http://hooks.example.com without TLS" in proc.stdout
     assert "site site-1: the stack takes over its route(s) 'Default Outbound Route' (adopt: true)" in proc.stdout
+
+
+def test_a_pack_without_its_virtualenv_fails_saying_how_to_make_it(emulator, new_project, tmp_path):
+    bare = tmp_path / "pack"
+    bare.mkdir()
+    for name in ("PulumiPolicy.yaml", "__main__.py", "genesys_policy"):
+        source = PACK / name
+        if source.is_dir():
+            shutil.copytree(source, bare / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, bare / name)
+    project = new_project([trunk("pp-novenv")])
+    proc = no_writes_during(emulator, lambda: project.preview("--policy-pack", str(bare), check=False))
+    assert proc.returncode != 0
+    said = output(proc)
+    assert f"{bare / '.venv' / 'bin' / 'python'} does not exist" in said, said
+    assert "`make policy-venv`" in said and "Traceback" not in said

@@ -95,6 +95,12 @@ def test_a_trunk_open_to_anyone_fails_preview_naming_trunk_rule_and_remediation(
     assert "Remediation: set `credentials` on the trunk" in proc.stdout
     assert "Traceback" not in output(proc)
 
+    # `pulumi up` previews first: the same violation stops it before anything is made.
+    up = no_writes_during(
+        emulator, lambda: project.run("up", "--yes", "--stack", project.stack, "--policy-pack", str(PACK), check=False)
+    )
+    assert up.returncode != 0 and "trunk-accepts-only-its-carrier" in up.stdout, output(up)
+
 
 def test_credentials_over_udp_fail_a_prod_stack_warn_elsewhere_and_the_packs_config_changes_the_level(
     emulator, new_project, tmp_path

@@ -20,11 +20,11 @@ export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
 # once than the CLI's default of 4 per core.
 export PULUMI_PARALLEL ?= 32
 
-.PHONY: help venv toolchain stack up preview refresh destroy outputs doctor export emulator emulator-bg test lint bench
+.PHONY: help venv policy-venv toolchain stack up preview refresh destroy outputs doctor export emulator emulator-bg test lint bench
 
 help:
 	@echo "make up        create or update the '$(STACK)' stack (starts the local emulator when the stack targets it)"
-	@echo "make preview   show what 'make up' would change"
+	@echo "make preview   show what 'make up' would change (POLICY=1: with the policy pack, on any stack)"
 	@echo "make refresh   read the real state of every resource into the stack"
 	@echo "make destroy   delete every trunk (edge or trunk base) and webhook of the stack"
 	@echo "make outputs   print the stack outputs"
@@ -44,6 +44,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt emulator/requirements.
 
 venv: $(VENV)/.installed
 
+# The policy pack's own virtualenv (policy/.venv): the policy SDK pins a protobuf the program's cannot share.
+policy-venv: venv
+	@$(PY) scripts/policy_venv.py
+
 toolchain: venv
 	@bash scripts/bootstrap-pulumi.sh
 
@@ -54,12 +58,16 @@ stack: toolchain
 emulator-bg: venv
 	@$(PY) scripts/ensure_emulator.py --stack $(STACK)
 
+# A stack whose config names a policy pack (genesys-trunks:policyPack) runs it on every preview and up;
+# POLICY=1 runs the project's pack on any stack (scripts/with_policy.py).
+WITH_POLICY = $(PY) scripts/with_policy.py --stack $(STACK) $(if $(filter-out 0,$(POLICY)),--always) --
+
 up: stack emulator-bg
-	pulumi up --yes --stack $(STACK)
+	$(WITH_POLICY) pulumi up --yes --stack $(STACK)
 	@$(MAKE) --no-print-directory outputs
 
-preview: stack emulator-bg
-	pulumi preview --stack $(STACK) --diff
+preview: stack emulator-bg $(if $(filter-out 0,$(POLICY)),policy-venv)
+	$(WITH_POLICY) pulumi preview --stack $(STACK) --diff
 
 refresh: stack emulator-bg
 	pulumi refresh --yes --stack $(STACK)
@@ -81,14 +89,15 @@ emulator: venv
 	$(PY) -m emulator --host 127.0.0.1 --port 8787 --db .emulator/genesys.db
 
 # Lint first: a type error fails in seconds, before the end-to-end tests' minutes.
-test: toolchain lint
+test: toolchain lint policy-venv
 	$(PY) -m pytest
 
-lint: venv
+lint: venv policy-venv
 	$(PY) scripts/requirements.py --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	cd policy && $(PY) -m mypy --config-file ../pyproject.toml --python-executable .venv/bin/python --explicit-package-bases __main__.py genesys_policy tests
 	cd bench/floor_project && $(PY) -m mypy --config-file ../../pyproject.toml --explicit-package-bases __main__.py noop_provider.py
 
 bench: toolchain

@@ -19,7 +19,7 @@ from inspection.stack import StackConfigError, load
 from lifecycle.config import read_sections
 from registry import Dialect, dialect_named
 
-from . import api, connection, render
+from . import api, connection, policy_pack, render
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -149,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         meta: dict[str, Any] = {}
     else:
         findings, meta = diagnose(config, args.template_out)
+        findings += policy_pack.check(args.stack)
     findings = ordered(findings)
     status = exit_status(findings)
     written = meta.pop("catalogue", None)  # in its file; as a table for a person

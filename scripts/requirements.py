@@ -16,9 +16,11 @@ HEADER = "# Written by `python scripts/requirements.py` from pyproject.toml: edi
 
 
 def expected(pyproject: dict) -> dict[Path, str]:
-    """Each requirements file's text: the runtime's, the emulator's, and the developers' (which takes both)."""
+    """Each requirements file's text: the runtime's, the emulator's, the developers' (which takes both), and
+    the policy pack's (its own virtualenv: the policy SDK and the same pulumi SDK pin as the program's)."""
     project = pyproject["project"]
     extras = project["optional-dependencies"]
+    pulumi_pin = [d for d in project["dependencies"] if d.startswith("pulumi==")]
 
     def text(lines: list[str]) -> str:
         return HEADER + "".join(f"{line}\n" for line in lines)
@@ -27,6 +29,7 @@ def expected(pyproject: dict) -> dict[Path, str]:
         ROOT / "requirements.txt": text(project["dependencies"]),
         ROOT / "emulator" / "requirements.txt": text(extras["emulator"]),
         ROOT / "requirements-dev.txt": text(["-r requirements.txt", "-r emulator/requirements.txt", *extras["dev"]]),
+        ROOT / "policy" / "requirements.txt": text([*pulumi_pin, *extras["policy"]]),
     }
 
 

@@ -3,7 +3,9 @@
 The official host (`pulumi-language-python`, a Go program) is not served by the Go module
 proxy this project builds its CLI from, so this small gRPC server takes its place. It speaks
 the engine's LanguageRuntime protocol with the stubs the pulumi Python SDK ships, and runs
-each program in a child interpreter (the project's virtualenv) via `run_program.py`.
+each program in a child interpreter (the project's virtualenv) via `run_program.py`, and each
+Python plugin folder the engine asks it to run, such as a policy pack (`--policy-pack DIR`), in the
+plugin's own virtualenv via `run_plugin.py` (plugin_runs.py).
 
 The engine starts it as `pulumi-language-python [flags] ENGINE_ADDRESS`, reads the port it
 prints on stdout, and kills it when the operation ends. Nothing it starts outlives it: the program
@@ -26,6 +28,7 @@ from typing import Any
 
 import grpc
 import lifeline
+import plugin_runs
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
 
 #: Exit code by which a program says it has already shown the user an actionable error.
@@ -57,17 +60,18 @@ def entry_point(request: language_pb2.RunRequest) -> str:
 
 
 class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
-    """Only what the engine needs to run a program; the rest answers UNIMPLEMENTED, which
+    """Only what the engine needs to run a program or a plugin; the rest answers UNIMPLEMENTED, which
     the engine treats as 'not supported by this host' and works around."""
 
     def __init__(self, engine_address: str, version: str) -> None:
         self.engine_address = engine_address
         self.version = version
+        #: Programs and plugins running, ended with the host.
         self._runners: set[subprocess.Popen[bytes]] = set()
         self._lock = threading.Lock()
 
     def kill_runners(self) -> None:
-        """End every program still running (the host is leaving: nobody would read their results)."""
+        """End every program and plugin still running (the host is leaving: nobody would read their results)."""
         with self._lock:
             runners = list(self._runners)
         for runner in runners:
@@ -141,6 +145,18 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             return language_pb2.RunResponse(bail=True)
         return language_pb2.RunResponse(error=f"Program exited with non-zero exit code: {code}")
 
+    def RunPlugin(self, request, context):  # noqa: N802
+        """A Python plugin folder (a policy pack), e.g. for `pulumi preview --policy-pack DIR`."""
+        yield from plugin_runs.run(request, context.add_callback, os.getpid(), self._started, self._ended)
+
+    def _started(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._runners.add(process)
+
+    def _ended(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._runners.discard(process)
+
 
 def plugin_version() -> str:
     """The version the launcher script was installed at (the CLI's), else that of the installed SDK."""
@@ -152,7 +168,8 @@ def main(argv: list[str]) -> None:
     if not positional:
         sys.exit("usage: pulumi-language-python [flags] ENGINE_ADDRESS")
     host = LanguageHost(positional[-1], plugin_version())
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    # A running program or plugin holds a worker for its whole life.
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     language_pb2_grpc.add_LanguageRuntimeServicer_to_server(host, server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()

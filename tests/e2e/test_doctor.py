@@ -125,7 +125,8 @@ def test_a_healthy_stack_is_all_ok_before_and_after_its_first_up(emulator, new_p
     assert password["level"] == "ok" and password["message"].startswith("absent: GET of edge 'doc-ok-")
     group = finding(report, "unknowns", "edge group on GET of an edge")
     assert group["level"] == "ok" and "edgeGroupId and edgeGroup.id" in group["message"]
-    assert {f["subject"] for f in by_level(report, "info")} == UNCHECKABLE
+    # Beside them, one fact: the stack names no policy pack (doctor/policy_pack.py).
+    assert {f["subject"] for f in by_level(report, "info")} == UNCHECKABLE | {"policy pack"}
 
     # Another stack that would register as the same carrier account in the same group: `up` would stop.
     twin = new_project([trunk("doc-twin", registration={"username": "user-doc-ok-a"})])

@@ -456,6 +456,7 @@ def role(cmdline: str) -> str:
     for marker, name in (
         ("language_host.py", "language host"),
         ("run_program.py", "program runner"),
+        ("run_plugin.py", "policy pack"),
         ("dynamic_provider.py", "provider process"),
         ("pulumi.dynamic", "provider process"),
     ):

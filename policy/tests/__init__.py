@@ -1,0 +1,1 @@
+"""Unit tests of the policy pack, run in its own virtualenv."""

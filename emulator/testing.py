@@ -68,6 +68,8 @@ class EmulatorHandle:
         self.db = Path(db)
         self.host = host
         self.port = port or free_port(host)
+        #: Whether the port was picked here (then another may be picked if someone takes it first).
+        self._picked_port = port is None
         self.options = dict(options or {})
         self.client_id: str = self.options.get("client_id", DEFAULT_CLIENT_ID)
         self.client_secret: str = self.options.get("client_secret", DEFAULT_CLIENT_SECRET)
@@ -95,6 +97,21 @@ class EmulatorHandle:
         return cmd
 
     def start(self) -> EmulatorHandle:
+        """Start the emulator and wait until it answers. A free port picked here can be taken by another
+        process before the emulator binds it (tests run in parallel): then it starts on another one, unless it
+        has run before (a restart keeps its URL)."""
+        for _attempt in range(5):
+            try:
+                return self._start()
+            except EmulatorError as exc:
+                if not (self._picked_port and self._started_once is False and "address already in use" in str(exc)):
+                    raise
+                self.port = free_port(self.host)
+        return self._start()
+
+    _started_once = False
+
+    def _start(self) -> EmulatorHandle:
         if self.process is not None and self.process.poll() is None:
             return self
         self.db.parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +128,7 @@ class EmulatorHandle:
             )
         self._http = httpx.Client(base_url=self.url, timeout=10.0, trust_env=False)
         self._wait_ready()
+        self._started_once = True
         return self
 
     def _wait_ready(self) -> None:
@@ -120,7 +138,8 @@ class EmulatorHandle:
             if self.process.poll() is not None:
                 raise EmulatorError(f"emulator exited with {self.process.returncode}:\n{self.log_tail()}")
             try:
-                if self._http.get("/_emulator/health", timeout=1.0).status_code == 200:
+                reply = self._http.get("/_emulator/health", timeout=1.0)
+                if reply.status_code == 200 and reply.json().get("pid") == self.process.pid:
                     return
             except httpx.TransportError:
                 pass

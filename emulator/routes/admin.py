@@ -5,6 +5,7 @@ No authentication, but only loopback callers are served (403 otherwise), even wi
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -35,8 +36,9 @@ def _problems(exc: ValueError) -> ApiError:
 
 
 @router.get("/health")
-async def health() -> dict[str, str]:
-    return {"status": "ok"}
+async def health() -> dict[str, str | int]:
+    """Up, and which process answers (a test that started an emulator checks it answers, not another one)."""
+    return {"status": "ok", "pid": os.getpid()}
 
 
 @router.get("/requests")

@@ -19,7 +19,7 @@ from .helpers import EDGES, field_names
 
 
 def test_health(emu: EmulatorHandle) -> None:
-    assert emu.http.get("/_emulator/health").json() == {"status": "ok"}
+    assert emu.http.get("/_emulator/health").json() == {"status": "ok", "pid": emu.process.pid}
 
 
 def test_request_log_records_and_resets(emu: EmulatorHandle) -> None:
@@ -193,4 +193,4 @@ def test_admin_api_refuses_remote_callers(tmp_path: Path) -> None:
     remote = asyncio.run(call("192.0.2.7", "/_emulator/health"))
     assert remote.status_code == 403 and remote.json()["code"] == "forbidden"
     assert asyncio.run(call("192.0.2.7", EDGES)).status_code == 401  # the API itself is served (auth applies)
-    assert asyncio.run(call("127.0.0.1", "/_emulator/health")).json() == {"status": "ok"}
+    assert asyncio.run(call("127.0.0.1", "/_emulator/health")).json() == {"status": "ok", "pid": os.getpid()}

@@ -21,7 +21,7 @@ def test_error_rate_one_gives_503(clean_faults: EmulatorHandle) -> None:
     assert reply.status_code == 503
     assert reply.json()["code"] == "service.unavailable"
     assert "inin-ratelimit-count" in reply.headers
-    assert emu.health() == {"status": "ok"}  # the admin API is never faulted
+    assert emu.health()["status"] == "ok"  # the admin API is never faulted
     assert emu.token()  # nor is the token endpoint
     emu.clear_faults()
     assert emu.api("GET", EDGES, token=token).status_code == 200

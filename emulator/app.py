@@ -12,11 +12,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from . import __version__
-from .cloud import routes as cloud
 from .errors import ERROR_SHAPE, ApiError, error_body, error_response
 from .gateway import ApiGateway
 from .requestlog import RequestLogMiddleware
-from .routes import admin, analytics, edges, oauth, webhooks
+from .routes import admin, analytics, audits, edges, oauth, sites, topics, trunk_bases, trunks, webhooks
 from .services import build_services
 from .settings import Settings
 
@@ -50,8 +49,11 @@ def build_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
-    routers = (oauth.router, cloud.router, edges.router, webhooks.router, analytics.router)
-    for router in (*routers, admin.router, cloud.admin_router):
+    # The Platform API's routes before the seed's `/edges/{edge_id}`, which would take `trunkbasesettings`,
+    # `sites` or `trunks` for an edge id.
+    platform = (trunk_bases.router, sites.router, trunks.router, audits.router, topics.router)
+    seed = (edges.router, webhooks.router, analytics.router)
+    for router in (oauth.router, *platform, *seed, admin.router, trunk_bases.admin_router):
         app.include_router(router)
 
     @app.exception_handler(ApiError)

@@ -9,16 +9,16 @@ from .auth import ClientRegistry, TokenService
 from .cloud.audits import AuditLog
 from .cloud.trunkbases import TrunkBaseService
 from .cloud.trunks import REGISTRATION_KIND, TrunkInstances
-from .delivery import DeliveryQueue
-from .edges import EdgeService
-from .events import EventLog
 from .faults import FaultConfig, Faults
 from .ratelimit import RateLimiter
 from .registration import RegistrationScheduler
 from .requestlog import RequestLog
+from .seed.delivery import DeliveryQueue
+from .seed.edges import EdgeService
+from .seed.events import EventLog
+from .seed.webhooks import WebhookService
 from .settings import RuntimeSettings, Settings
 from .store import Store
-from .webhooks import WebhookService
 
 
 @dataclass

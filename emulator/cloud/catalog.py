@@ -7,7 +7,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalog import seeded
+from ..documents import seeded
 
 EDGES_PATH = "/api/v2/telephony/providers/edges"
 SITES_PATH = f"{EDGES_PATH}/sites"

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 
 from ..auth import EVENTS_QUERY, Principal
 from ..errors import FieldError, bad_request
-from ..filters import FilterSyntaxError, parse_filter
+from ..seed.filters import FilterSyntaxError, parse_filter
 from .common import read_json, require_scope, services
 
 router = APIRouter()

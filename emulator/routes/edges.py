@@ -13,9 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from .. import catalog
 from ..auth import EDGE_READ, EDGE_WRITE, SIP_PROFILE_READ, Principal
 from ..paging import parse_page
+from ..seed import catalog
 from .common import require_scope, services
 from .entities import add_entity_routes, add_seeded_routes
 

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..settings import RuntimeSettings, is_loopback_host
+from ..store import Store, Tx
+from ..worker import DueWorker
 from .filters import EventFilter, FilterSyntaxError, parse_filter
-from .settings import RuntimeSettings, is_loopback_host
-from .store import Store, Tx
-from .worker import DueWorker
 
 log = logging.getLogger("emulator.delivery")
 

@@ -11,13 +11,14 @@ import sqlite3
 import uuid
 from typing import Any
 
+from ..documents import new_doc
+from ..errors import ApiError, FieldError, bad_request, not_found, version_mismatch
+from ..paging import Page
+from ..registration import RegistrationScheduler, carrier_outcome
+from ..store import Store, Tx
+from ..timeutil import now_iso
 from . import catalog
-from .errors import ApiError, FieldError, bad_request, not_found, version_mismatch
 from .events import EventLog
-from .paging import Page
-from .registration import RegistrationScheduler, carrier_outcome
-from .store import Store, Tx
-from .timeutil import now_iso
 from .validation import EdgeInput, validate_edge
 
 EDGES_PATH = "/api/v2/telephony/providers/edges"
@@ -100,7 +101,7 @@ class EdgeService:
                 "registrationStatusReason": None,
                 "registrationStatusChangedAt": now,
             }
-            doc = catalog.new_doc(edge_id, EDGES_PATH, now, {**_config_doc(edge), **registering})
+            doc = new_doc(edge_id, EDGES_PATH, now, {**_config_doc(edge), **registering})
             password = edge.registration.password
             try:
                 tx.execute(

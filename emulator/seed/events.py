@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from ..store import Store, Tx
+from ..timeutil import now_iso
 from .filters import EventFilter
-from .store import Store, Tx
-from .timeutil import now_iso
 
 
 class DeliverySink(Protocol):

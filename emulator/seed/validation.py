@@ -23,11 +23,11 @@ from pydantic import (
     model_validator,
 )
 
+from ..bodies import json_type, parse_body, problem, problems, required_hint
+from ..errors import FieldError
+from ..settings import is_loopback_host
 from . import catalog
-from .bodies import json_type, parse_body, problem, problems, required_hint
-from .errors import FieldError
 from .filters import EVENT_TYPES, FilterSyntaxError, parse_filter
-from .settings import is_loopback_host
 
 ALLOWED_CODECS: tuple[str, ...] = ("G711u", "G711a", "G729", "Opus", "GSM")
 REGISTRATION_TYPES: tuple[str, ...] = ("REGISTER", "STATIC")

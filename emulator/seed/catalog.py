@@ -5,27 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SEEDED_AT = "2026-01-01T00:00:00.000Z"
+from ..documents import seeded
+
 EDGE_GROUPS_PATH = "/api/v2/telephony/providers/edges/edgegroups"
 SIP_PROFILES_PATH = "/api/v2/telephony/providers/sipprofiles"
-
-
-def new_doc(entity_id: str, path: str, created_at: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """The read shape of an entity as it is first stored: its own fields plus the ones every entity has."""
-    return {
-        "id": entity_id,
-        **fields,
-        "version": 1,
-        "state": "active",
-        "dateCreated": created_at,
-        "dateModified": created_at,
-        "selfUri": f"{path}/{entity_id}",
-    }
-
-
-def seeded(entity_id: str, name: str, path: str, **fields: Any) -> dict[str, Any]:
-    """The read shape of a seeded entity: its own fields plus the ones every entity has."""
-    return new_doc(entity_id, path, SEEDED_AT, {"name": name, **fields})
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ import json
 import uuid
 from typing import Any
 
-from .catalog import new_doc
-from .errors import bad_request, not_found, version_mismatch
+from ..documents import new_doc
+from ..errors import bad_request, not_found, version_mismatch
+from ..paging import Page
+from ..store import Store, Tx
+from ..timeutil import now_iso
 from .events import EventLog
-from .paging import Page
-from .store import Store, Tx
-from .timeutil import now_iso
 from .validation import WebhookInput, validate_webhook
 
 WEBHOOKS_PATH = "/api/v2/webhooks"

@@ -23,12 +23,15 @@ UNREACHABLE = "carrier host unreachable"
 REJECTED = "carrier rejected credentials"
 
 
-def carrier_outcome(host: str, password: str | None) -> tuple[str, str | None]:
-    """What the simulated carrier answers: ("registered", None) or ("failed", reason)."""
+def carrier_outcome(host: str, password: str | None, *, username: str | None = None) -> tuple[str, str | None]:
+    """What the simulated carrier answers: ("registered", None) or ("failed", reason). A digest username
+    without a password is refused, as a carrier that expects credentials refuses a request without them."""
     if host.rstrip(".").lower().endswith(".invalid"):
         return "failed", UNREACHABLE
     if password is not None and (password in REJECTED_PASSWORDS or len(password) < MIN_PASSWORD_LENGTH):
         return "failed", REJECTED
+    if username and not password:
+        return "failed", f"{REJECTED}: no password"
     return "registered", None
 
 

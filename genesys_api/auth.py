@@ -70,6 +70,10 @@ class TokenProvider:
         with self._state_lock:
             if self._token is not None and self._clock() < self._renew_at:
                 return self._token
+            if isinstance(self._failure, UnauthorizedError):
+                # The login refused these credentials: they stay refused for this process (however late a
+                # thread comes to ask), so a wrong secret costs one request, not one per thread.
+                raise copy.copy(self._failure)
             generation = self._generation
         with self._fetch_lock:
             with self._state_lock:

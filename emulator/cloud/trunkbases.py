@@ -121,7 +121,7 @@ class TrunkBaseService:
     # -- writes -------------------------------------------------------------------------------
     def create(self, raw: Any, client_id: str | None) -> dict[str, Any]:
         body = read_body(TrunkBaseBody, raw)
-        metabase, values = self._check(body, stored=None)
+        metabase, values = self._check(body)
         with self._store.transaction() as tx:
             self._check_name(tx, body.name, exclude_id=None)
             now = now_iso()
@@ -157,7 +157,7 @@ class TrunkBaseService:
             old, old_values = json.loads(row["doc"]), json.loads(row["properties"])
             if body.trunk_metabase.id != old["trunkMetabase"]["id"]:
                 raise bad_request([FieldError("trunkMetabase.id", "cannot be changed; create a new trunk base")])
-            metabase, values = self._check(body, stored=old_values)
+            metabase, values = self._check(body)
             if body.version is None:
                 raise bad_request([FieldError("version", "is required on update; send the version read by GET")])
             if body.version < old["version"]:
@@ -214,7 +214,7 @@ class TrunkBaseService:
             self._in_use_until[base_id] = time.time() + seconds
 
     # -- helpers ------------------------------------------------------------------------------
-    def _check(self, body: TrunkBaseBody, stored: dict[str, Any] | None) -> tuple[Metabase, dict[str, Any]]:
+    def _check(self, body: TrunkBaseBody) -> tuple[Metabase, dict[str, Any]]:
         """Everything the models cannot say alone: metabase, sites, trunk type and the template's rules."""
         metabase = catalog.metabase(body.trunk_metabase.id)
         if metabase is None:
@@ -244,7 +244,7 @@ class TrunkBaseService:
             if ref is not None and catalog.site(ref.id) is None:
                 known = ", ".join(f"{s.id} ({s.name})" for s in catalog.SITES)
                 errors.append(FieldError(path, f"unknown site {ref.id!r}; known: {known}", "not.found"))
-        values, problems = properties.parse(metabase, body.properties or {}, stored)
+        values, problems = properties.parse(metabase, body.properties or {})
         errors += problems
         if errors:
             raise bad_request(errors)

@@ -59,12 +59,13 @@ def _instance_status(values: dict[str, Any], now: str, settled: bool) -> dict[st
     """The status fields of a ``Trunk``: registering until ``settled``, then the carrier's answer per proxy."""
     proxies = [p for p in values.get(PROXY_KEY) or [] if isinstance(p, str)]
     password = values.get(PASSWORD_KEY) or None
-    registers = bool(values.get(USERNAME_KEY) or password)
+    username = values.get(USERNAME_KEY) or None
+    registers = bool(username or password)
     enabled = values.get(ENABLED_KEY) is not False
     options, registrations, connected = [], [], settled and bool(proxies)
     for proxy in proxies:
         host = _proxy_host(proxy)
-        status, reason = carrier_outcome(host, password) if settled else ("registering", None)
+        status, reason = carrier_outcome(host, password, username=username) if settled else ("registering", None)
         reachable = settled and reason != UNREACHABLE
         option = {"proxyAddress": proxy, "optionState": reachable, "optionStateTime": now}
         if settled and not reachable:

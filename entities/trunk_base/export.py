@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic.alias_generators import to_camel
+
 from entities.site import SiteApi
 from genesys_api import GenesysApiError, GenesysClient
 from inspection.entries import ExportedEntry, SecretSetting, Track
@@ -73,9 +75,10 @@ def trunk_entry(
         settings["trunkMetabaseId"] = metabase.id
         trunk.comments["trunkMetabaseId"] = metabases.get(metabase.id) or metabase.name or ""
     for setting in NAMED:
-        value = _present(read[setting.name])
+        name = to_camel(setting.field)
+        value = _present(read[name])
         if value:
-            settings[setting.name] = value
+            settings[name] = value
     _fit_carrier(trunk, values)
     credentials = settings.get("credentials")
     if credentials:

@@ -129,18 +129,14 @@ class TrunkBaseProvider(AdoptingProvider[TrunkBaseInputs, ApiTrunkBase]):
         return self._rewrite(api, found.id, desired) if found is not None else None
 
     def _rewrite(
-        self,
-        api: GenesysClient,
-        base_id: str,
-        desired: TrunkBaseInputs,
-        version: int | None = None,
-        *,
-        with_password: bool = True,
+        self, api: GenesysClient, base_id: str, desired: TrunkBaseInputs, version: int | None = None
     ) -> ApiTrunkBase:
-        """The settings written over the base: one PUT at ``version`` when it is known (else read first). The
-        password goes too unless told otherwise."""
+        """The settings written over the base: one PUT at ``version`` when it is known (else read first). A PUT
+        replaces the whole base, so the password goes on every one that has it, from the state's secret: the
+        API does not say whether it keeps a stored password a PUT leaves out, and losing it would break the
+        trunk's authentication on any unrelated change. It is never read back, so it is never a diff."""
         bases = TrunkBaseApi(api)
-        spec = desired.spec(desired.credentials_password if with_password else None)
+        spec = desired.spec(desired.credentials_password)
         written = bases.update(base_id, spec, version, bases.template(desired.trunk_metabase_id))
         trunk_bases.remember(ALL, written)
         return written
@@ -151,9 +147,7 @@ class TrunkBaseProvider(AdoptingProvider[TrunkBaseInputs, ApiTrunkBase]):
     def api_update(
         self, api: GenesysClient, entity_id: str, olds: dict[str, Any], desired: TrunkBaseInputs
     ) -> ApiTrunkBase:
-        # The API does not return the password: it is sent only when it changed.
-        changed = olds.get("credentialsPassword") != desired.credentials_password
-        return self._rewrite(api, entity_id, desired, known_version(olds), with_password=changed)
+        return self._rewrite(api, entity_id, desired, known_version(olds))
 
     def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
         deleted = TrunkBaseApi(api).delete(entity_id)

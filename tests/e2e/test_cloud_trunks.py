@@ -100,7 +100,9 @@ def test_dev_cloud_stack_create_noop_destroy(emulator, tmp_path: Path):
     assert live_bases(emulator) == []
 
 
-def test_update_sends_the_password_only_when_it_changed(emulator, new_project):
+def test_every_update_keeps_the_password_and_a_rotated_one_reaches_the_org(emulator, new_project):
+    """The emulator's PUT replaces the whole base (a password left out is cleared, and its carrier then refuses
+    the trunk): an update of the codecs alone keeps the trunk registered, so the password went with it."""
     trunks = [cloud_trunk("cl-upd")]
     project = new_project(trunks, dialect="cloud")
     project.up()
@@ -114,7 +116,8 @@ def test_update_sends_the_password_only_when_it_changed(emulator, new_project):
     assert [(r["method"], r["path"]) for r in writes(emulator.requests())] == [("PUT", f"{BASES}/{base_id}")]
     assert instance(base(emulator, base_id), CODECS) == ["audio/g722", "audio/pcma"]
     update = [a for a in audits(emulator, base_id) if a["action"] == "Update"][-1]
-    assert PASSWORD_KEY not in {c["property"] for c in update.get("propertyChanges") or []}
+    assert PASSWORD_KEY not in {c["property"] for c in update.get("propertyChanges") or []}  # the same one
+    assert project.trunks_output()["cl-upd"]["registrationStatus"] == "registered"
 
     trunks[0]["credentials"]["password"] = "a-rotated-carrier-pw"
     project.set_trunks(trunks)

@@ -219,13 +219,15 @@ def test_a_base_deleted_after_it_was_listed_is_created_again(cloud):
     assert put.call_count == 1 and post.call_count == 1
 
 
-def test_update_sends_the_password_only_when_it_changed(cloud):
+def test_every_update_sends_the_password_from_the_state(cloud):
+    """A PUT replaces the whole base: one that left the password out could clear it, so every PUT has it."""
     put = cloud.put(f"{BASES}/{BASE_ID}", name="put").respond(200, json=base(version=3))
     provider = TrunkBaseProvider()
     olds = {**checked(provider, inputs()).inputs, "version": 2.0}
     provider.update(BASE_ID, olds, checked(provider, inputs(codecs=["Opus"])).inputs)
     body = json.loads(put.calls.last.request.content)
-    assert body["version"] == 2 and "trunk_sip_authentication_credentials_password" not in body["properties"]
+    assert body["version"] == 2
+    assert body["properties"]["trunk_sip_authentication_credentials_password"]["value"]["instance"] == PASSWORD
     provider.update(BASE_ID, olds, checked(provider, inputs(credentialsPassword="a-new-password")).inputs)
     body = json.loads(put.calls.last.request.content)
     assert body["properties"]["trunk_sip_authentication_credentials_password"]["value"]["instance"] == "a-new-password"

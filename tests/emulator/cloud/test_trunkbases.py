@@ -298,7 +298,6 @@ def _bad(props: dict[str, object] | None = None, **attrs: object) -> models.Trun
             "properties.trunk_media_dtmf_payload.value.instance",
             "must be from 96 to 127",
         ),
-        (_bad({PROXIES: []}), f"properties.{PROXIES}.value.instance", "is required"),
         (_bad(name=""), "name", "at least 1 character"),
         (_bad(state="retired"), "state", "'active' or 'inactive'"),
     ],
@@ -386,3 +385,38 @@ def test_body_must_be_a_json_object(emu: EmulatorHandle, raw: bytes) -> None:
     )
     assert reply.status_code == 400
     assert [d["fieldName"] for d in reply.json()["details"]] == ["body"]
+
+
+def test_a_byoc_base_with_no_properties_takes_the_templates_defaults(sdk: Sdk) -> None:
+    """What CX-as-Code's acceptance test posts to real orgs: name, metabase, inbound site and no properties."""
+    body = byoc_base()
+    body.properties = None
+    created = sdk.telephony.post_telephony_providers_edges_trunkbasesettings(body)
+    sdk.check("TrunkBase")
+    assert instance_of(created, "trunk_maxDialTimeout") == "2m"
+    assert instance_of(created, "trunk_media_disconnectOnIdleRTP") is True
+    assert instance_of(created, CODECS) == ["audio/opus", "audio/pcmu", "audio/pcma"]
+    assert instance_of(created, PROXIES) in (None, [])
+
+
+def test_a_put_replaces_the_properties_and_a_password_left_out_is_cleared(sdk: Sdk, emu: EmulatorHandle) -> None:
+    """The stricter of what the real API may do with a full-object PUT that leaves a property out."""
+    created = sdk.telephony.post_telephony_providers_edges_trunkbasesettings(
+        byoc_base(trunk_maxDialTimeout="3m", trunk_custom_flag="kept")
+    )
+    created.properties = instances({PROXIES: ["sip.carrier.example.com"], USERNAME: "acct-x"})
+    updated = sdk.telephony.put_telephony_providers_edges_trunkbasesetting(created.id, created)
+    assert instance_of(updated, "trunk_maxDialTimeout") == "2m"  # the template's default again
+    assert "trunk_custom_flag" not in updated.properties
+    changes = emu.api(
+        "POST",
+        "/api/v2/audits/query/realtime",
+        json={
+            "interval": "2020-01-01T00:00:00Z/2100-01-01T00:00:00Z",
+            "serviceName": "Telephony",
+            "filters": [{"property": "EntityId", "value": created.id}],
+        },
+    ).json()["entities"]
+    changes = next(a for a in changes if a["action"] == "Update")["propertyChanges"]
+    cleared = next(c for c in changes if c["property"] == PASSWORD_KEY)
+    assert cleared["oldValues"] == ["********"] and cleared["newValues"] == []

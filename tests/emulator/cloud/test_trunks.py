@@ -87,11 +87,11 @@ def test_rejected_password_fails_then_a_fix_registers(sdk: Sdk) -> None:
     assert all(t.options_status[0].option_state is True for t in failed)  # reachable, but refused
     assert all(t.registers_status[0].register_state is False for t in failed)
 
-    # a PUT without the password keeps the stored (bad) one: still refused
+    # a PUT replaces the whole base: one without the password clears it, and the carrier refuses the username
     base.properties = instances({PROXIES: ["sip.carrier.example.com"], USERNAME: "acct-2"})
     base = sdk.telephony.put_telephony_providers_edges_trunkbasesetting(base.id, base)
     assert all(not t.connected_status.connected for t in _instances(sdk, base.id))
-    assert all(_errors(t) == {"carrier rejected credentials"} for t in _settled(sdk, base.id))
+    assert all(_errors(t) == {"carrier rejected credentials: no password"} for t in _settled(sdk, base.id))
 
     base.properties = instances({PROXIES: ["sip.carrier.example.com"], USERNAME: "acct-2", PASSWORD_KEY: "short"})
     base = sdk.telephony.put_telephony_providers_edges_trunkbasesetting(base.id, base)

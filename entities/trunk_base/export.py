@@ -75,7 +75,7 @@ def trunk_entry(
         settings["trunkMetabaseId"] = metabase.id
         trunk.comments["trunkMetabaseId"] = metabases.get(metabase.id) or metabase.name or ""
     for setting in NAMED:
-        name = to_camel(setting.field)
+        name = to_camel(setting.attribute)
         value = _present(read[name])
         if value:
             settings[name] = value

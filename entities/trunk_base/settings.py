@@ -94,7 +94,7 @@ class CredentialsBase(Settings):
 class NamedSetting:
     """A trunk setting with a name of its own, kept in template properties."""
 
-    field: str
+    attribute: str
     """Its field of the settings (``codecs``; the config writes it by its camelCase alias)."""
     keys: Mapping[str, str]
     """Each template key it fills in, and the config path that key comes from (``trunk_media_codec`` -> ``codecs``)."""
@@ -192,7 +192,7 @@ class TrunkBaseBase(Settings):
         when given (an update without it keeps the stored one)."""
         values: dict[str, Any] = dict(self.properties)
         for setting in NAMED:
-            value = getattr(self, setting.field, None)
+            value = getattr(self, setting.attribute, None)
             if value is not None:
                 values.update(setting.write(value))
         if password is not None and getattr(self, "credentials", None) is not None:
@@ -231,7 +231,7 @@ def settings_from_base(base: TrunkBase, properties: list[str]) -> dict[str, Any]
     return {
         "name": base.name,
         "trunkMetabaseId": base.trunk_metabase.id if base.trunk_metabase else None,
-        **{to_camel(setting.field): setting.read(values) for setting in NAMED},
+        **{to_camel(setting.attribute): setting.read(values) for setting in NAMED},
         "properties": json_numbers({key: values.get(key) for key in properties}),
         "description": base.description or None,  # a base without one may read back as ""
         "inboundSiteId": base.inbound_site.id if base.inbound_site else None,

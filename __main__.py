@@ -14,6 +14,7 @@ import pulumi
 
 from components import ConfigError, parse_trunks
 from components.dialects import PIECES
+from components.stack_refs import check_stack_references
 from providers.genesys_api import ConfigurationError
 from providers.genesys_api.settings import configured_dialect
 
@@ -40,6 +41,7 @@ def main() -> None:
     try:
         pieces = PIECES[configured_dialect(config_value)]
         trunks: list[Any] = parse_trunks(config.get_object("trunks"), schema=pieces.config)
+        check_stack_references(trunks, pulumi.get_organization())
     except (ConfigError, ConfigurationError) as exc:
         raise pulumi.RunError(str(exc)) from None
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from providers.genesys_api import ConfigurationError
 
-from . import api, connection, render
+from . import api, backend, connection, render
 from .dialect import Run
 from .dialects import for_dialect
 from .findings import Finding, Level, Section, exit_status, fail, info, ordered
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         meta: dict[str, Any] = {}
     else:
         findings, meta = diagnose(config, args.template_out)
-    findings = ordered(findings)
+    findings = ordered(findings + backend.check(args.stack))
     status = exit_status(findings)
     written = meta.pop("catalogue", None)  # in its file; as a table for a person
     if args.json:

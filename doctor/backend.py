@@ -26,7 +26,7 @@ CLOUD_URL = "https://api.pulumi.com"
 
 
 def configured_backend(environ: Mapping[str, str], project_dir: Path) -> tuple[str | None, str]:
-    """(URL, where it came from), in the CLI's order; (None, ...) when the CLI would ask to log in."""
+    """(URL, where it came from), in the CLI's order; (None, ...) when the CLI would ask to log in to Pulumi Cloud."""
     if environ.get("PULUMI_BACKEND_URL"):
         return environ["PULUMI_BACKEND_URL"], "PULUMI_BACKEND_URL"
     project = _project_file(project_dir)
@@ -40,6 +40,8 @@ def configured_backend(environ: Mapping[str, str], project_dir: Path) -> tuple[s
         current = None
     if current:
         return str(current), f"`pulumi login` ({home / 'credentials.json'})"
+    if environ.get("PULUMI_ACCESS_TOKEN"):
+        return CLOUD_URL, "PULUMI_ACCESS_TOKEN (with no other backend, the CLI logs in to Pulumi Cloud with it)"
     return None, "nothing: no PULUMI_BACKEND_URL, no backend.url in Pulumi.yaml, no `pulumi login`"
 
 

@@ -166,7 +166,10 @@ def test_the_backend_is_found_as_the_cli_finds_it(project, tmp_path):
     assert backend.configured_backend(env, project) == ("file://~/state", "backend.url in Pulumi.yaml")
     env["PULUMI_BACKEND_URL"] = "s3://from-env"
     assert backend.configured_backend(env, project) == ("s3://from-env", "PULUMI_BACKEND_URL")
-    assert backend.configured_backend({"PULUMI_HOME": str(tmp_path / "none")}, tmp_path / "elsewhere")[0] is None
+    nowhere = {"PULUMI_HOME": str(tmp_path / "none")}
+    assert backend.configured_backend(nowhere, tmp_path / "elsewhere")[0] is None
+    token = {**nowhere, "PULUMI_ACCESS_TOKEN": "pul-0"}
+    assert backend.configured_backend(token, tmp_path / "elsewhere")[0] == "https://api.pulumi.com"
 
 
 def test_a_free_file_backend_is_all_ok(project, tmp_path):

@@ -29,6 +29,8 @@ export AWS_ACCESS_KEY_ID = $(call state_server_value,AWS_ACCESS_KEY_ID)
 export AWS_SECRET_ACCESS_KEY = $(call state_server_value,AWS_SECRET_ACCESS_KEY)
 export AWS_REGION = $(call state_server_value,AWS_REGION)
 export AWS_EC2_METADATA_DISABLED := true
+# Every state write sends the whole state: gzipped, a tenth of the bytes (the CLI reads either form).
+export PULUMI_DIY_BACKEND_GZIP ?= true
 BACKEND_SERVER := state-server
 else ifneq ($(BACKEND),file)
 $(error BACKEND=$(BACKEND): use BACKEND=file (the default: .pulumi-state/) or BACKEND=s3 (the bundled S3 server))

@@ -12,6 +12,7 @@ writes every object in the bucket is read: no secret in plaintext.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import pwd
@@ -201,7 +202,7 @@ def test_a_stacks_whole_life_on_the_s3_backend(scenario, s3):
 
 
 def test_two_ups_at_once_from_two_checkouts_one_applies_the_other_stops(scenario, s3, tmp_path):
-    emu = scenario.start(registration_delay=2.0)  # the first `up` waits for its carriers: it holds the lock a while
+    emu = scenario.start(registration_delay=3.0)  # the first `up` waits for its carriers: it holds the lock a while
     trunks = [SEED.trunk(f"race-{i}") for i in range(4)]
     first = s3_project(scenario, s3, trunks, stack="race")
     second = second_checkout(first, tmp_path / "checkout-2")
@@ -415,7 +416,7 @@ def test_make_state_server_and_make_up_with_backend_s3_on_a_fresh_clone(tmp_path
         values = dict(line.split("=", 1) for line in backend_env.read_text().splitlines())
         creds = Credentials(values["AWS_ACCESS_KEY_ID"], values["AWS_SECRET_ACCESS_KEY"])
         bucket = StateServer(clone / ".state-server", ports=_ports(clone), credentials=creds)
-        checkpoint = bucket.objects()[f".pulumi/stacks/{PROJECT}/dev.json"].decode()
+        checkpoint = gzip.decompress(bucket.objects()[f".pulumi/stacks/{PROJECT}/dev.json.gz"]).decode()
         assert all(name in checkpoint for name in outputs["trunks"])
         assert DEV_CLIENT_SECRET not in checkpoint
 

@@ -41,7 +41,7 @@ def main() -> None:
     try:
         pieces = PIECES[configured_dialect(config_value)]
         trunks: list[Any] = parse_trunks(config.get_object("trunks"), schema=pieces.config)
-        check_stack_references(trunks, pulumi.get_organization())
+        check_stack_references({"trunks": trunks}, pulumi.get_organization())
     except (ConfigError, ConfigurationError) as exc:
         raise pulumi.RunError(str(exc)) from None
 

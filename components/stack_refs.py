@@ -9,24 +9,14 @@ to write; this check names both, at preview, with nothing created.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .trunk_config import ConfigError
 
 #: The one organization of a self-managed backend (what `pulumi.get_organization()` returns there).
 SELF_MANAGED_ORGANIZATION = "organization"
 SELF_MANAGED = "a self-managed backend (file://, s3://, azblob://, gs://)"
-
-
-class _Reference(Protocol):
-    @property
-    def stack(self) -> str: ...
-
-
-class _Trunk(Protocol):
-    @property
-    def from_stacks(self) -> Mapping[str, _Reference]: ...
 
 
 def reference_problem(stack: str, organization: str) -> str | None:
@@ -46,22 +36,24 @@ def reference_problem(stack: str, organization: str) -> str | None:
     return None
 
 
-def reference_problems(trunks: Sequence[_Trunk], organization: str) -> list[str]:
-    """One line per reference of the wrong form, each with its config path."""
+def reference_problems(sections: Mapping[str, Sequence[Any]], organization: str) -> list[str]:
+    """One line per reference of the wrong form, each with its config path (`<section>[i].fromStacks.<setting>`);
+    ``sections``: each config section's parsed entries, e.g. ``{"trunks": [...]}``."""
     lines = []
-    for i, trunk in enumerate(trunks):
-        for setting, ref in trunk.from_stacks.items():
-            problem = reference_problem(ref.stack, organization)
-            if problem:
-                lines.append(f"trunks[{i}].fromStacks.{setting}.stack: {problem}")
+    for section, entries in sections.items():
+        for i, entry in enumerate(entries):
+            for setting, ref in (getattr(entry, "from_stacks", None) or {}).items():
+                problem = reference_problem(ref.stack, organization)
+                if problem:
+                    lines.append(f"{section}[{i}].fromStacks.{setting}.stack: {problem}")
     return lines
 
 
-def check_stack_references(trunks: Iterable[Any], organization: str | None) -> None:
+def check_stack_references(sections: Mapping[str, Sequence[Any]], organization: str | None) -> None:
     """Raise a ConfigError naming every `fromStacks` reference this backend cannot resolve; ``organization``
     is `pulumi.get_organization()` (None outside a deployment: nothing to check against)."""
     if not organization:
         return
-    problems = reference_problems(list(trunks), organization)
+    problems = reference_problems(sections, organization)
     if problems:
         raise ConfigError("invalid stack config:\n  " + "\n  ".join(problems))

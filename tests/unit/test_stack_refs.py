@@ -11,6 +11,11 @@ from components.stack_refs import check_stack_references, reference_problem
 from devtools.trunks_project import cloud_trunk, trunk
 
 
+def sections(*stacks: str):
+    """One seed trunk per referenced stack, as the `trunks` section."""
+    return {"trunks": seed_trunks(*stacks)}
+
+
 def seed_trunks(*stacks: str):
     return parse_trunks(
         [
@@ -21,7 +26,7 @@ def seed_trunks(*stacks: str):
 
 
 def test_a_self_managed_backend_takes_the_organization_form():
-    check_stack_references(seed_trunks("organization/network/prod"), "organization")
+    check_stack_references(sections("organization/network/prod"), "organization")
 
 
 def test_another_organization_on_a_self_managed_backend_names_the_path_and_the_form():
@@ -35,7 +40,7 @@ def test_another_organization_on_a_self_managed_backend_names_the_path_and_the_f
     parsed = parse_trunks([trunk("plain"), referring])
 
     with pytest.raises(ConfigError) as caught:
-        check_stack_references(parsed, "organization")
+        check_stack_references({"trunks": parsed}, "organization")
 
     message = str(caught.value)
     lines = message.splitlines()[1:]
@@ -63,20 +68,20 @@ def test_every_wrong_reference_is_named_in_the_cloud_dialect_too():
         schema=CloudTrunkConfig,
     )
     with pytest.raises(ConfigError) as caught:
-        check_stack_references(parsed, "organization")
+        check_stack_references({"trunks": parsed}, "organization")
     paths = [line.strip().split(":", 1)[0] for line in str(caught.value).splitlines()[1:]]
     assert paths == ["trunks[1].fromStacks.carrier.host.stack", "trunks[2].fromStacks.inboundSiteId.stack"]
 
 
 def test_on_pulumi_cloud_the_self_managed_form_names_the_stacks_own_organization():
     with pytest.raises(ConfigError, match=r"trunks\[0\]\.fromStacks\.registration\.host\.stack: .*write 'acme/n/p'"):
-        check_stack_references(seed_trunks("organization/n/p"), "acme")
+        check_stack_references(sections("organization/n/p"), "acme")
     # Another organization on Pulumi Cloud is the user's to name (a stack of another org they belong to).
-    check_stack_references(seed_trunks("acme/n/p", "partner/n/p"), "acme")
+    check_stack_references(sections("acme/n/p", "partner/n/p"), "acme")
 
 
 def test_outside_a_deployment_there_is_nothing_to_check_against():
-    check_stack_references(seed_trunks("acme/n/p"), None)
+    check_stack_references(sections("acme/n/p"), None)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +96,11 @@ def test_outside_a_deployment_there_is_nothing_to_check_against():
 )
 def test_reference_problem(stack, organization, wrong):
     assert (reference_problem(stack, organization) is not None) is wrong
+
+
+def test_any_section_is_checked_and_an_entry_without_references_is_skipped():
+    class Route:
+        from_stacks = {"trunkBaseId": type("Ref", (), {"stack": "acme/trunks/prod"})()}
+
+    with pytest.raises(ConfigError, match=r"outboundRoutes\[1\]\.fromStacks\.trunkBaseId\.stack: 'acme/trunks/prod'"):
+        check_stack_references({"trunks": [], "outboundRoutes": [object(), Route()]}, "organization")

@@ -53,7 +53,7 @@ help:
 	@echo "make emulator  run the local Genesys Cloud emulator in the foreground"
 	@echo "make test      run every test (unit, emulator, end-to-end)"
 	@echo "make bench     measure API calls, time and state per trunk"
-	@echo "make state-server  start the bundled S3 server (built once) and print its backend URL"
+	@echo "make state-server  start the bundled S3 server (built once) and print its backend URL (state-server-stop)"
 	@echo "STACK=name selects another stack (default: dev, the seed dialect; dev-cloud: the Platform API's"
 	@echo "               BYOC trunks, against the same local emulator)."
 	@echo "BACKEND=s3 keeps the stack's state in the bundled S3 server's bucket instead of .pulumi-state/."

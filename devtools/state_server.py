@@ -337,6 +337,9 @@ def main(argv: list[str] | None = None) -> int:
             os.kill(running, signal.SIGTERM)
             print(f"state server: stopped (pid {running})")
         return 0
+    if args.action == "status" and not (folder / "server.json").exists():
+        print(f"state server: never started in {folder} (make state-server)")
+        return 1
     recorded = Recorded.load_or_new(folder, args.port, args.bucket)
     server = StateServer(folder, recorded.ports, recorded.credentials, recorded.bucket)
     if args.action == "status":

@@ -16,11 +16,31 @@ export PULUMI_CONFIG_PASSPHRASE ?= genesys-trunks-dev
 export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
+# BACKEND=s3: the stack's state in the bundled S3 server's bucket (`make state-server`), as a team keeps it
+# in its own bucket (then set PULUMI_BACKEND_URL and the AWS credentials instead: README, A team's state).
+BACKEND ?= file
+STATE_SERVER_DIR := $(CURDIR)/.state-server
+STATE_SERVER_PORT ?= 8333
+ifeq ($(BACKEND),s3)
+# Read when a recipe runs, after `state-server` (a prerequisite of `stack`) has written the file.
+state_server_value = $(patsubst $(1)=%,%,$(filter $(1)=%,$(file <$(STATE_SERVER_DIR)/backend.env)))
+export PULUMI_BACKEND_URL = $(call state_server_value,PULUMI_BACKEND_URL)
+export AWS_ACCESS_KEY_ID = $(call state_server_value,AWS_ACCESS_KEY_ID)
+export AWS_SECRET_ACCESS_KEY = $(call state_server_value,AWS_SECRET_ACCESS_KEY)
+export AWS_REGION = $(call state_server_value,AWS_REGION)
+export AWS_EC2_METADATA_DISABLED := true
+# Every state write sends the whole state: gzipped, a tenth of the bytes (the CLI reads either form).
+export PULUMI_DIY_BACKEND_GZIP ?= true
+BACKEND_SERVER := state-server
+else ifneq ($(BACKEND),file)
+$(error BACKEND=$(BACKEND): use BACKEND=file (the default: .pulumi-state/) or BACKEND=s3 (the bundled S3 server))
+endif
+
 # Trunk operations wait on the network and on carrier registration, not on CPU: run more at
 # once than the CLI's default of 4 per core.
 export PULUMI_PARALLEL ?= 32
 
-.PHONY: help venv policy-venv toolchain stack up preview refresh destroy outputs doctor export emulator emulator-bg test lint bench
+.PHONY: help venv policy-venv toolchain state-server state-server-binary state-server-stop stack up preview refresh destroy outputs doctor export emulator emulator-bg test lint bench
 
 help:
 	@echo "make up        create or update the '$(STACK)' stack (starts the local emulator when the stack targets it)"
@@ -33,8 +53,10 @@ help:
 	@echo "make emulator  run the local Genesys Cloud emulator in the foreground"
 	@echo "make test      run every test (unit, emulator, end-to-end)"
 	@echo "make bench     measure API calls, time and state per trunk"
+	@echo "make state-server  start the bundled S3 server (built once) and print its backend URL (state-server-stop)"
 	@echo "STACK=name selects another stack (default: dev, the seed dialect; dev-cloud: the Platform API's"
 	@echo "               BYOC trunks, against the same local emulator)."
+	@echo "BACKEND=s3 keeps the stack's state in the bundled S3 server's bucket instead of .pulumi-state/."
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt emulator/requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -51,7 +73,17 @@ policy-venv: venv
 toolchain: venv
 	@bash scripts/bootstrap-pulumi.sh
 
-stack: toolchain
+# The bundled S3 server (SeaweedFS, built from its Go module once per machine): a team's state on one machine.
+state-server-binary:
+	@bash scripts/bootstrap-seaweedfs.sh >/dev/null
+
+state-server: venv state-server-binary
+	@$(PY) -m devtools.state_server start --dir $(STATE_SERVER_DIR) --port $(STATE_SERVER_PORT)
+
+state-server-stop: venv
+	@$(PY) -m devtools.state_server stop --dir $(STATE_SERVER_DIR)
+
+stack: toolchain $(BACKEND_SERVER)
 	@mkdir -p .pulumi-state
 	@pulumi stack select $(STACK) 2>/dev/null || pulumi stack init $(STACK) --secrets-provider passphrase
 
@@ -89,7 +121,7 @@ emulator: venv
 	$(PY) -m emulator --host 127.0.0.1 --port 8787 --db .emulator/genesys.db
 
 # Lint first: a type error fails in seconds, before the end-to-end tests' minutes.
-test: toolchain lint policy-venv
+test: toolchain state-server-binary lint policy-venv
 	$(PY) -m pytest
 
 lint: venv policy-venv

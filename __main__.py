@@ -14,6 +14,7 @@ import pulumi
 
 from genesys_api import ConfigurationError, configured_dialect
 from lifecycle.config import ConfigError, build_sections, parse_sections
+from lifecycle.stack_references import check_stack_references
 from registry import DIALECTS
 
 
@@ -34,6 +35,7 @@ def main() -> None:
     try:
         dialect = DIALECTS[configured_dialect(config_value)]
         entries = parse_sections(dialect.sections, config_object)
+        check_stack_references(entries, pulumi.get_organization())
     except (ConfigError, ConfigurationError) as exc:
         raise pulumi.RunError(str(exc)) from None
     build_sections(dialect.sections, entries)

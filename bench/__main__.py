@@ -26,7 +26,7 @@ from devtools.pulumi_cli import pulumi_binary
 from devtools.trunks_project import PROGRAM_FILES, REPO
 from emulator.testing import running_emulator
 
-from . import report
+from . import backends, report
 from .naive_baseline import SEED_SLEEP_SECONDS
 from .runner import Runner
 
@@ -83,6 +83,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="pass --parallel N to every pulumi command (default: PULUMI_PARALLEL, 32 as `make` sets it)",
     )
     ap.add_argument("--latency-ms", type=int, default=0, help="emulator latency per /api/v2 request (default 0)")
+    ap.add_argument(
+        "--state-backends",
+        action="store_true",
+        help="instead: the create of the largest size (default 50) on the bundled S3 server against the file backend",
+    )
+    ap.add_argument("--rounds", type=int, default=2, help="creates per backend for --state-backends (default 2)")
     ap.add_argument("--results-dir", type=Path, default=REPO / "bench" / "results")
     ap.add_argument("--workdir", type=Path, help="where projects, state and emulators go (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
@@ -131,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="genesys-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.state_backends:
+        return _state_backends(args, max(args.sizes or (50,)), work, started)
     runner = Runner(work, parallel=args.parallel)
     emulator_opts: dict[str, Any] = {"log_level": "warning", "latency_ms": args.latency_ms or None}
     meta: dict[str, Any] = {
@@ -198,6 +206,20 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nJSON: {path.relative_to(REPO) if path.is_relative_to(REPO) else path}   (total {meta['total_seconds']} s)"
     )
+    return 1 if doc["failed"] else 0
+
+
+def _state_backends(args: argparse.Namespace, trunks: int, work: Path, started: datetime) -> int:
+    """`--state-backends`: the file and S3 backends' creates (bench/backends.py), printed and written as JSON."""
+    try:
+        doc = backends.run(work, trunks, args.rounds, parallel=args.parallel)
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    doc["meta"] = {"started": started.isoformat(timespec="seconds"), "cpus": os.cpu_count(), "git": _git_describe()}
+    print(backends.render(doc))
+    path = report.write_json(doc, args.results_dir, f"bench-{started.strftime('%Y%m%dT%H%M%SZ')}-state-backends.json")
+    print(f"\nJSON: {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
     return 1 if doc["failed"] else 0
 
 

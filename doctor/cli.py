@@ -19,7 +19,7 @@ from inspection.stack import StackConfigError, load
 from lifecycle.config import read_sections
 from registry import Dialect, dialect_named
 
-from . import api, connection, policy_pack, render
+from . import api, backend, connection, policy_pack, render
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         findings, meta = diagnose(config, args.template_out)
         findings += policy_pack.check(args.stack)
-    findings = ordered(findings)
+    findings = ordered(findings + backend.check(args.stack))
     status = exit_status(findings)
     written = meta.pop("catalogue", None)  # in its file; as a table for a person
     if args.json:

@@ -22,6 +22,7 @@ class Section(StrEnum):
     PERMISSIONS = "permissions"
     CATALOGUE = "catalogue"
     UNKNOWNS = "unknowns"
+    STATE = "state"
 
 
 SECTION_ORDER = list(Section)

@@ -79,3 +79,22 @@ def test_settings_from_another_stack_and_outputs_to_a_consumer(emulator, new_pro
         "sipHosts": ["sip.from-network-stack.example.com"],
         "registered": ["ref-a"],
     }
+
+
+def test_a_reference_naming_another_organization_fails_preview_on_the_file_backend(emulator, new_project):
+    """On a self-managed backend every stack is in the organization `organization`: the preview stops before any
+    trunk is checked, naming the setting and the form to write, not with Pulumi's own resolution error."""
+    project = new_project(
+        [
+            trunk("org-ok"),
+            trunk("org-bad", fromStacks={"registration.host": {"stack": "acme/network/prod", "output": "sipHost"}}),
+        ]
+    )
+    emulator.reset_requests()
+    refused = project.preview(check=False)
+    text = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert "trunks[1].fromStacks.registration.host.stack: 'acme/network/prod' names the organization 'acme'" in text
+    assert "write 'organization/network/prod'" in text
+    assert "organization name must be 'organization'" not in text and "Traceback" not in text
+    assert [r for r in emulator.requests() if r["path"].startswith("/api/v2")] == []

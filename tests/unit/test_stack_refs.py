@@ -4,11 +4,11 @@ self-managed one, `<org>/<project>/<stack>` on Pulumi Cloud; a wrong one names i
 from __future__ import annotations
 
 import pytest
-from components.cloud_trunk_config import CloudTrunkConfig
 
-from components import ConfigError, parse_trunks
 from devtools.trunks_project import cloud_trunk, trunk
+from lifecycle.config import ConfigError
 from lifecycle.stack_references import check_stack_references, reference_problem
+from tests.support.stack_config import parse_entries
 
 
 def sections(*stacks: str):
@@ -17,7 +17,7 @@ def sections(*stacks: str):
 
 
 def seed_trunks(*stacks: str):
-    return parse_trunks(
+    return parse_entries(
         [
             trunk(f"t{i}", fromStacks={"registration.host": {"stack": stack, "output": "sipHost"}})
             for i, stack in enumerate(stacks)
@@ -37,7 +37,7 @@ def test_another_organization_on_a_self_managed_backend_names_the_path_and_the_f
             "edgeGroupId": {"stack": "organization/network/prod", "output": "group"},
         },
     )
-    parsed = parse_trunks([trunk("plain"), referring])
+    parsed = parse_entries([trunk("plain"), referring])
 
     with pytest.raises(ConfigError) as caught:
         check_stack_references({"trunks": parsed}, "organization")
@@ -51,7 +51,7 @@ def test_another_organization_on_a_self_managed_backend_names_the_path_and_the_f
 
 
 def test_every_wrong_reference_is_named_in_the_cloud_dialect_too():
-    parsed = parse_trunks(
+    parsed = parse_entries(
         [
             cloud_trunk("a"),
             cloud_trunk(
@@ -65,7 +65,7 @@ def test_every_wrong_reference_is_named_in_the_cloud_dialect_too():
                 fromStacks={"inboundSiteId": {"stack": "platform/sites/prod", "output": "site"}},
             ),
         ],
-        schema=CloudTrunkConfig,
+        CLOUD_TRUNKS,
     )
     with pytest.raises(ConfigError) as caught:
         check_stack_references({"trunks": parsed}, "organization")

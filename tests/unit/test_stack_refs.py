@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from components import CLOUD_TRUNKS
 from devtools.trunks_project import cloud_trunk, trunk
 from lifecycle.config import ConfigError
 from lifecycle.stack_references import check_stack_references, reference_problem

@@ -14,6 +14,7 @@ from components import CLOUD_TRUNKS, TRUNKS
 from entities.edge import doctor as edge_doctor
 from entities.edge import export as edge_export
 from entities.edge_registration import doctor as edge_registration_doctor
+from entities.outbound_route import NO_OUTBOUND_ROUTES, OUTBOUND_ROUTES
 from entities.trunk_base import doctor as trunk_base_doctor
 from entities.trunk_base import export as trunk_base_export
 from entities.trunk_base_registration import doctor as trunk_base_registration_doctor
@@ -48,12 +49,12 @@ class Dialect:
 
 DIALECTS: dict[DialectName, Dialect] = {
     "seed": Dialect(
-        sections=(TRUNKS,),
+        sections=(TRUNKS, NO_OUTBOUND_ROUTES),
         checks=(edge_doctor.CHECK, webhook_doctor.CHECK, edge_registration_doctor.CHECK),
         exports=(Export(TRUNKS, edge_export.read_trunks, edge_export.ENTITY, edge_export.OPTIONAL_BLOCKS),),
     ),
     "cloud": Dialect(
-        sections=(CLOUD_TRUNKS,),
+        sections=(CLOUD_TRUNKS, OUTBOUND_ROUTES),
         checks=(trunk_base_doctor.CHECK, trunk_base_registration_doctor.CHECK),
         exports=(Export(CLOUD_TRUNKS, trunk_base_export.read_trunks, trunk_base_export.ENTITY),),
     ),

@@ -167,6 +167,11 @@ class CloudTrunkStack(pulumi.ComponentResource):
         ).apply(cloud_trunk_summary)
         self.register_outputs({})
 
+    @property
+    def trunk_base_id(self) -> pulumi.Output[str]:
+        """What an outbound route names this trunk by."""
+        return self.trunk_base.trunkBaseId
+
     def _warn_on_failure(self, trunk_name: str, status: str | None) -> None:
         if status == RegistrationStatus.FAILED:
             pulumi.log.warn(

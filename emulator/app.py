@@ -15,7 +15,19 @@ from . import __version__
 from .errors import ERROR_SHAPE, ApiError, error_body, error_response
 from .gateway import ApiGateway
 from .requestlog import RequestLogMiddleware
-from .routes import admin, analytics, audits, edges, oauth, sites, topics, trunk_bases, trunks, webhooks
+from .routes import (
+    admin,
+    analytics,
+    audits,
+    edges,
+    oauth,
+    outbound_routes,
+    sites,
+    topics,
+    trunk_bases,
+    trunks,
+    webhooks,
+)
 from .services import build_services
 from .settings import Settings
 
@@ -51,7 +63,7 @@ def build_app(settings: Settings) -> FastAPI:
     app.state.services = services
     # The Platform API's routes before the seed's `/edges/{edge_id}`, which would take `trunkbasesettings`,
     # `sites` or `trunks` for an edge id.
-    platform = (trunk_bases.router, sites.router, trunks.router, audits.router, topics.router)
+    platform = (trunk_bases.router, outbound_routes.router, sites.router, trunks.router, audits.router, topics.router)
     seed = (edges.router, webhooks.router, analytics.router)
     for router in (oauth.router, *platform, *seed, admin.router, trunk_bases.admin_router):
         app.include_router(router)

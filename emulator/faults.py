@@ -28,6 +28,9 @@ class FaultConfig:
     #: When set, ``latencyMs`` delays only the next this many POST/PUT/PATCH/DELETE requests: a spike that
     #: meets given writes however fast or slow the machine runs the client.
     latencyWrites: int | None = None  # noqa: N815
+    #: When set, the writes after this many are held (not served) until the faults change: a scenario that must
+    #: catch writes in flight (a CLI killed mid-`up`) finds them there however fast or slow the machine runs.
+    holdWritesAfter: int | None = None  # noqa: N815
     seed: int | None = None
 
     @classmethod
@@ -61,6 +64,10 @@ class FaultConfig:
         if writes is not None and (isinstance(writes, bool) or not isinstance(writes, int) or writes < 0):
             problems.append(("latencyWrites", "must be a whole number of write requests (0 or more) or null"))
         values["latencyWrites"] = writes
+        hold = body.get("holdWritesAfter")
+        if hold is not None and (isinstance(hold, bool) or not isinstance(hold, int) or hold < 0):
+            problems.append(("holdWritesAfter", "must be a whole number of write requests (0 or more) or null"))
+        values["holdWritesAfter"] = hold
         seed = body.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             problems.append(("seed", "must be an integer or null"))
@@ -81,6 +88,7 @@ class FaultPlan:
     drop: bool = False
     error: bool = False
     drop_after_write: bool = False
+    hold: bool = False
 
 
 class Faults:
@@ -91,6 +99,10 @@ class Faults:
         self._config = FaultConfig()
         self._rng = random.Random()
         self._slow_writes_left = 0
+        self._writes_seen = 0
+        self._generation = 0
+        self.held = 0
+        """Writes held right now (``holdWritesAfter``)."""
         self.configure(config or FaultConfig())
 
     @property
@@ -102,7 +114,18 @@ class Faults:
             self._config = config
             self._rng = random.Random(config.seed)
             self._slow_writes_left = config.latencyWrites or 0
+            self._writes_seen = 0
+            self._generation += 1
         return config
+
+    def holding(self, generation: int) -> bool:
+        """Whether a write held under configuration ``generation`` is still to be held."""
+        with self._lock:
+            return self._generation == generation
+
+    def generation(self) -> int:
+        with self._lock:
+            return self._generation
 
     def plan(self, method: str) -> FaultPlan:
         with self._lock:
@@ -112,6 +135,9 @@ class Faults:
                 slow = method.upper() in WRITE_METHODS and self._slow_writes_left > 0
                 self._slow_writes_left -= slow
                 latency = latency if slow else 0.0
+            write = method.upper() in WRITE_METHODS
+            self._writes_seen += write
+            hold = write and cfg.holdWritesAfter is not None and self._writes_seen > cfg.holdWritesAfter
             drop = cfg.dropRate > 0 and self._rng.random() < cfg.dropRate
             error = not drop and cfg.errorRate > 0 and self._rng.random() < cfg.errorRate
             after_write = (
@@ -121,7 +147,7 @@ class Faults:
                 and cfg.dropAfterWriteRate > 0
                 and self._rng.random() < cfg.dropAfterWriteRate
             )
-        return FaultPlan(latency, drop, error, after_write)
+        return FaultPlan(latency, drop, error, after_write, hold)
 
 
 class DropConnection(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -20,6 +21,8 @@ from .faults import Faults, drop_connection
 from .ratelimit import RateLimiter
 from .requestlog import LOG_KEY
 
+#: The longest a held write waits for the faults to change (a scenario that forgets to release it ends anyway).
+HOLD_SECONDS = 120.0
 API_PREFIX = "/api/v2"
 PRINCIPAL_KEY = "emulator.principal"
 ANONYMOUS = "anonymous"
@@ -80,7 +83,17 @@ class ApiGateway:
             return
         scope[PRINCIPAL_KEY] = principal
 
+        generation = self.faults.generation()
         plan = self.faults.plan(scope["method"])
+        if plan.hold:
+            entry["fault"] = "held"
+            self.faults.held += 1
+            try:
+                deadline = time.monotonic() + HOLD_SECONDS
+                while self.faults.holding(generation) and time.monotonic() < deadline:
+                    await asyncio.sleep(0.02)
+            finally:
+                self.faults.held -= 1
         if plan.latency_s > 0:
             await asyncio.sleep(plan.latency_s)
         if plan.drop:

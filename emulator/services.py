@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .auth import ClientRegistry, TokenService
 from .cloud.audits import AuditLog
+from .cloud.outbound_routes import OutboundRoutes
 from .cloud.trunkbases import TrunkBaseService
 from .cloud.trunks import REGISTRATION_KIND, TrunkInstances
 from .faults import FaultConfig, Faults
@@ -42,6 +43,7 @@ class Services:
     audits: AuditLog
     trunkbases: TrunkBaseService
     trunks: TrunkInstances
+    outbound_routes: OutboundRoutes
 
     def registration_completers(self) -> dict[str, Callable[[str], None]]:
         """Who settles a registration that falls due, by the kind of entity that registers."""
@@ -60,6 +62,9 @@ def build_services(settings: Settings) -> Services:
     faults = Faults(
         FaultConfig(latencyMs=settings.latency_ms, errorRate=settings.error_rate, dropRate=settings.drop_rate)
     )
+    trunkbases = TrunkBaseService(store, audits, trunks)
+    outbound_routes = OutboundRoutes(store, audits, trunkbases.live)
+    trunkbases.named_by = outbound_routes.named_by
     return Services(
         settings=settings,
         runtime=runtime,
@@ -76,6 +81,7 @@ def build_services(settings: Settings) -> Services:
         edges=EdgeService(store, events, registrations),
         webhooks=WebhookService(store, events),
         audits=audits,
-        trunkbases=TrunkBaseService(store, audits, trunks),
+        trunkbases=trunkbases,
         trunks=trunks,
+        outbound_routes=outbound_routes,
     )

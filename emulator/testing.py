@@ -253,6 +253,10 @@ class EmulatorHandle:
         """Replace the faults: ``set_faults(error_rate=1.0)`` or ``set_faults(errorRate=1.0)``."""
         return self.http.put("/_emulator/faults", json=_camel_keys(faults)).raise_for_status().json()
 
+    def faults(self) -> dict[str, Any]:
+        """The faults in force, and ``heldWrites``: the writes ``holdWritesAfter`` holds right now."""
+        return self.http.get("/_emulator/faults").raise_for_status().json()
+
     def clear_faults(self) -> dict[str, Any]:
         return self.http.delete("/_emulator/faults").raise_for_status().json()
 

@@ -29,6 +29,8 @@ class AdoptingProvider(EntityProvider[InputsT, EntityT]):
     listing: ClassVar[Listing[Any]]
     #: Errors by which the API refuses a create as a duplicate of an existing entity.
     duplicate_errors: ClassVar[tuple[type[GenesysApiError], ...]] = ()
+    #: The output that says whether the entity was taken over (when the resource declares it).
+    adopted_output: ClassVar[str] = ADOPTED
 
     # -- what a subclass supplies ---------------------------------------------------------------
 
@@ -93,4 +95,4 @@ class AdoptingProvider(EntityProvider[InputsT, EntityT]):
         return written, {**self._adopted(True), **self.takeover_outputs(existing)}
 
     def _adopted(self, adopted: bool) -> dict[str, Any]:
-        return {ADOPTED: adopted} if ADOPTED in self.provider_outputs() else {}
+        return {self.adopted_output: adopted} if self.adopted_output in self.provider_outputs() else {}

@@ -102,6 +102,11 @@ class Section:
     required: bool = False
     """Whether a stack must have entries (a missing optional section is an empty one, and has no output)."""
     rules: tuple[Rule, ...] = ()
+    """Stack-wide rules: each problem fails preview."""
+    notices: tuple[Rule, ...] = ()
+    """Stack-wide observations that do not stop anything: each is a warning of preview and `up`."""
+    refused: str | None = None
+    """Why this dialect has no such section: a stack that configures it fails preview saying so."""
     noun: str = "entry"
     """What one entry is, for messages (``trunk``)."""
     output_key: Callable[[Any, Sequence[Any]], str] = field(default=lambda entry, _entries: entry.name)
@@ -113,6 +118,8 @@ class Section:
 
     def parse(self, raw: Any) -> tuple[list[Any], list[str]]:
         """The entries as the schema reads them, or one line per problem, each naming its path."""
+        if raw is not None and self.refused is not None:
+            return [], [f"{self.key}: {self.refused}"]
         if raw is None:
             if self.required:
                 where = f"`{self.config_key}` in Pulumi.<stack>.yaml"
@@ -193,30 +200,36 @@ def parse_sections(sections: Sequence[Section], get: Callable[[str], Any]) -> di
 
 
 class StackContext:
-    """What an entry's component is built with: the settings it takes from other stacks, and the components
-    the sections before it built (by section key, then output key)."""
+    """What an entry's component is built with: every section's entries, the settings it takes from other
+    stacks, and the components the sections before it built (by section key, then output key)."""
 
-    def __init__(self) -> None:
+    def __init__(self, entries: Mapping[str, Sequence[Any]]) -> None:
+        self.entries = entries
         self.built: dict[str, dict[str, Component]] = {}
         self._references: dict[str, pulumi.StackReference] = {}
 
     def stack_outputs(self, from_stacks: Mapping[Any, StackOutputRef]) -> dict[str, pulumi.Output[Any]]:
-        """By config path, the settings an entry takes from other stacks' outputs; one StackReference per stack."""
-        values: dict[str, pulumi.Output[Any]] = {}
-        for path, ref in from_stacks.items():
-            if ref.stack not in self._references:
-                self._references[ref.stack] = pulumi.StackReference(ref.stack.replace("/", "-"), stack_name=ref.stack)
-            values[path] = self._references[ref.stack].require_output(ref.output)
-        return values
+        """By config path, the settings an entry takes from other stacks' outputs."""
+        return {path: self.stack_output(ref) for path, ref in from_stacks.items()}
+
+    def stack_output(self, ref: StackOutputRef) -> pulumi.Output[Any]:
+        """Another stack's output; one StackReference per stack."""
+        if ref.stack not in self._references:
+            self._references[ref.stack] = pulumi.StackReference(ref.stack.replace("/", "-"), stack_name=ref.stack)
+        return self._references[ref.stack].require_output(ref.output)
 
 
 def build_sections(sections: Sequence[Section], entries: Mapping[str, Sequence[Any]]) -> StackContext:
-    """Each section's components, in order (a later section may use an earlier one's), and its output."""
-    context = StackContext()
+    """Each section's components, in order (a later section may use an earlier one's), and its output; each
+    section's notices are warnings of the run."""
+    context = StackContext(entries)
     for section in sections:
         section_entries = entries[section.key]
         if not section_entries and not section.required:
             continue
+        for notice in section.notices:
+            for line in notice(section_entries, entries):
+                pulumi.log.warn(line)
         built = {section.output_key(e, section_entries): section.build(e, context) for e in section_entries}
         context.built[section.key] = built
         pulumi.export(section.key, {key: component.summary for key, component in built.items()})

@@ -72,13 +72,14 @@ class EntityProvider(ValidatedProvider[InputsT], Generic[InputsT, EntityT]):
         """The entity a create whose outcome is unknown made, as ``desired`` wants it, or None when it made none."""
         raise NotImplementedError
 
-    def api_get(self, api: GenesysClient, entity_id: str) -> EntityT:
+    def api_get(self, api: GenesysClient, entity_id: str, props: dict[str, Any]) -> EntityT:
+        """The entity (``props``: its recorded properties, for an entity addressed by more than its id)."""
         raise NotImplementedError
 
     def api_update(self, api: GenesysClient, entity_id: str, olds: dict[str, Any], desired: InputsT) -> EntityT:
         raise NotImplementedError
 
-    def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
+    def api_delete(self, api: GenesysClient, entity_id: str, props: dict[str, Any]) -> bool:
         raise NotImplementedError
 
     def extra_outputs(self, entity: EntityT) -> dict[str, Any]:
@@ -161,7 +162,7 @@ class EntityProvider(ValidatedProvider[InputsT], Generic[InputsT, EntityT]):
     @concise_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
-            entity = self.api_get(client_access.client(), id_)
+            entity = self.api_get(client_access.client(), id_, user_inputs(props))
         except NotFoundError:
             return ReadResult(id_="", outs={})  # deleted out of band: the next up recreates it
         inputs = self.entity_inputs(entity, user_inputs(props))
@@ -176,5 +177,5 @@ class EntityProvider(ValidatedProvider[InputsT], Generic[InputsT, EntityT]):
         return UpdateResult(outs={**inputs, **extra, **self.entity_outputs(entity)})
 
     @concise_errors
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        self.api_delete(client_access.client(), id_)
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self.api_delete(client_access.client(), id_, user_inputs(props))

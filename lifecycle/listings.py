@@ -83,6 +83,17 @@ class Listing(Generic[T]):
                 fresh = self._listed[key] = _Listed(started, entities)
                 return _first(fresh, match)
 
+    def entities(self, api: GenesysClient, key: str) -> list[T]:
+        """Every entity under ``key``: as listed once in this process (with its writes since), read on first
+        use."""
+        with self._key_lock(key), self._lock:
+            listed = self._listed.get(key)
+            if listed is not None:
+                return list(listed.entities.values())
+        self.find(api, key, lambda _entity: False)
+        with self._lock:
+            return list(self._listed[key].entities.values())
+
     def remember(self, key: str, entity: T) -> None:
         """An entity this process has just written, as the API returned it."""
         self._record(entity.id, key, entity)

@@ -25,29 +25,42 @@ PULUMI_VERSION="${PULUMI_VERSION:-$(pinned_sdk)}"
 
 cli_version() { "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
 
+# Put $2 (a file's content on stdin when $2 is -) at $1 by a rename, and only when it differs: the engine may be
+# running the old one at that moment (another `make` or test on this machine), and a file being rewritten in
+# place cannot be executed ("text file busy") or may be read half-written.
+install_file() {
+    local target="$1" source="$2" tmp
+    tmp="$(mktemp "$target.XXXXXX")"
+    if [ "$source" = - ]; then cat >"$tmp"; else cp "$source" "$tmp"; fi
+    chmod "${3:-644}" "$tmp"
+    if cmp -s "$tmp" "$target"; then rm -f "$tmp"; else mv -f "$tmp" "$target"; fi
+}
+
 install_plugin_scripts() {
     # Plugins the engine finds on PATH beside the CLI. They hold no path of this checkout:
     # each picks the interpreter from PULUMI_PYTHON_CMD, else the project's ./.venv (the
-    # engine starts plugins in the project directory), else python3. Rewritten on every
+    # engine starts plugins in the project directory), else python3. Installed on every
     # run, so an update of the language host lands with the next `make`.
     rm -rf "$TOOLS_DIR/langhost"  # an older layout
     mkdir -p "$TOOLS_DIR/pulumi_plugins"
-    cp "$PROJECT_DIR"/scripts/pulumi_plugins/*.py "$TOOLS_DIR/pulumi_plugins/"
+    local source
+    for source in "$PROJECT_DIR"/scripts/pulumi_plugins/*.py; do
+        install_file "$TOOLS_DIR/pulumi_plugins/$(basename "$source")" "$source"
+    done
     local pick='py="${PULUMI_PYTHON_CMD:-}"; [ -n "$py" ] || { [ -x .venv/bin/python ] && py=.venv/bin/python; } || py=python3'
-    cat >"$TOOLS_DIR/pulumi-resource-pulumi-python" <<SH
+    install_file "$TOOLS_DIR/pulumi-resource-pulumi-python" - 755 <<SH
 #!/bin/sh
 # Dynamic-provider plugin: serves pulumi.dynamic providers with the project's Python
 # (see scripts/pulumi_plugins/dynamic_provider.py in genesys-trunks).
 $pick
 exec "\$py" -u "$TOOLS_DIR/pulumi_plugins/dynamic_provider.py" "\$@"
 SH
-    cat >"$TOOLS_DIR/pulumi-language-python" <<SH
+    install_file "$TOOLS_DIR/pulumi-language-python" - 755 <<SH
 #!/bin/sh
 # Python language host (see scripts/pulumi_plugins/language_host.py in genesys-trunks).
 $pick
 PULUMI_LANGUAGE_HOST_VERSION=$PULUMI_VERSION exec "\$py" -u "$TOOLS_DIR/pulumi_plugins/language_host.py" "\$@"
 SH
-    chmod +x "$TOOLS_DIR/pulumi-resource-pulumi-python" "$TOOLS_DIR/pulumi-language-python"
 }
 
 want="v$PULUMI_VERSION"

@@ -19,7 +19,14 @@ SERVICE = "Telephony"
 ORG_ID = "8d2b6f3a-0c4e-4a1b-9f7d-2e3c4b5a6d01"
 ACTIONS = ("Create", "Update", "Delete")
 # what each query may ask for: the audits this emulator writes
-SERVICE_MAPPING = {"services": [{"name": SERVICE, "entities": [{"name": "TrunkBase", "actions": list(ACTIONS)}]}]}
+SERVICE_MAPPING = {
+    "services": [
+        {
+            "name": SERVICE,
+            "entities": [{"name": name, "actions": list(ACTIONS)} for name in ("TrunkBase", "OutboundRoute")],
+        }
+    ]
+}
 QUERY_RUN_SECONDS = 0.3  # how long an asynchronous query stays Running before it has Succeeded
 FILTER_COLUMNS = {
     "EntityId": "entity_id",

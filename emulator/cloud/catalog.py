@@ -15,6 +15,9 @@ METABASES_PATH = f"{EDGES_PATH}/trunkbasesettings/availablemetabases"
 BYOC_CARRIER = "external_sip_pcv_byoc_carrier.json"
 BYOC_PBX = "external_sip_pcv_byoc_pbx.json"
 PHONE_CDM = "phone_connections_cdm.json"
+#: The metabases CX-as-Code's acceptance tests make trunk bases of in real orgs.
+EXTERNAL_SIP = "external_sip.json"
+PHONE_WEBRTC = "phone_connections_webrtc.json"
 PASSWORD_KEY = "trunk_sip_authentication_credentials_password"
 USERNAME_KEY = "trunk_sip_authentication_credentials_username"
 PROXY_KEY = "trunk_transport_serverProxyList"
@@ -159,6 +162,19 @@ METABASES: tuple[Metabase, ...] = (
         _external("external.pcv.byoc.carrier"),
     ),
     Metabase(BYOC_PBX, "Generic BYOC PBX", "EXTERNAL_BYOC_PBX", "EXTERNAL", _external("external.pcv.byoc.pbx")),
+    Metabase(EXTERNAL_SIP, "Generic SIP", "EXTERNAL_SIP", "EXTERNAL", _external("external.sip")),
+    Metabase(
+        PHONE_WEBRTC,
+        "WebRTC Phone Trunk",
+        "STATION_WEBRTC",
+        "PHONE",
+        {
+            "trunk_type": _prop("string", "station.webrtc", enum=["station.webrtc"]),
+            ENABLED_KEY: _prop("boolean", True),
+            "trunk_label": _prop("string", ""),
+            "trunk_media_codec": copy.deepcopy(_EXTERNAL_COMMON["trunk_media_codec"]),
+        },
+    ),
     Metabase(
         PHONE_CDM,
         "CDM SIP Phone Trunk",

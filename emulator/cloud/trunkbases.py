@@ -11,6 +11,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -71,6 +72,8 @@ class TrunkBaseService:
         self._trunks = trunks
         self._in_use_until: dict[str, float] = {}
         self._lock = threading.Lock()
+        #: What names a base and so keeps it from being deleted (a site's outbound route), set once routes exist.
+        self.named_by: Callable[[Tx, str], str | None] = lambda _tx, _base_id: None
         store.create_tables(SCHEMA)
 
     # -- reads --------------------------------------------------------------------------------
@@ -193,11 +196,13 @@ class TrunkBaseService:
             doc = json.loads(row["doc"])
             with self._lock:
                 busy = self._in_use_until.get(base_id, 0) > time.time()
-            if busy:
+            user = self.named_by(tx, base_id)
+            if busy or user is not None:
+                by = f" by {user}" if user is not None else ""
                 raise ApiError(
                     400,
                     "bad.request",
-                    f"Trunk base settings {doc['name']} ({base_id}) is in use and cannot be deleted",
+                    f"Trunk base settings {doc['name']} ({base_id}) is in use{by} and cannot be deleted",
                 )
             doc.update(state="deleted", dateModified=now_iso(), modifiedBy=client_id)
             tx.execute("UPDATE trunk_bases SET state = 'deleted', doc = ? WHERE id = ?", (json.dumps(doc), base_id))
@@ -205,6 +210,12 @@ class TrunkBaseService:
             self._audits.record(
                 tx, action="Delete", entity_type="TrunkBase", entity=doc, client_id=client_id, changes=[]
             )
+
+    def live(self, base_id: str) -> dict[str, Any] | None:
+        """A live base's document, or None (what a route may name)."""
+        with self._store.reading() as tx:
+            row = tx.one("SELECT doc, properties FROM trunk_bases WHERE id = ? AND state != 'deleted'", (base_id,))
+        return self._render(row) if row is not None else None
 
     def hold_in_use(self, base_id: str, seconds: float) -> None:
         """Make DELETE answer 400 "in use" for ``seconds`` (0 ends it), as a base assigned elsewhere would."""
@@ -245,6 +256,8 @@ class TrunkBaseService:
                 known = ", ".join(f"{s.id} ({s.name})" for s in catalog.SITES)
                 errors.append(FieldError(path, f"unknown site {ref.id!r}; known: {known}", "not.found"))
         values, problems = properties.parse(metabase, body.properties or {})
+        if "trunk_label" in metabase.template and not values.get("trunk_label"):
+            values["trunk_label"] = body.name  # a real org labels a base by its name unless told otherwise
         errors += problems
         if errors:
             raise bad_request(errors)

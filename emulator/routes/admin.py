@@ -54,7 +54,9 @@ async def clear_requests(request: Request) -> Response:
 
 @router.get("/faults")
 async def get_faults(request: Request) -> dict[str, Any]:
-    return services(request).faults.config.to_dict()
+    """The faults, and how many writes they hold right now."""
+    faults = services(request).faults
+    return {**faults.config.to_dict(), "heldWrites": faults.held}
 
 
 @router.put("/faults")

@@ -28,6 +28,7 @@ def router() -> APIRouter:
 read_scope = require_scope(TELEPHONY, TELEPHONY_READONLY)
 write_scope = require_scope(TELEPHONY)
 Reader = Annotated[Principal, Depends(read_scope)]
+Writer = Annotated[Principal, Depends(write_scope)]
 Auditor = Annotated[Principal, Depends(require_scope(AUDITS, AUDITS_READONLY))]
 Subscriber = Annotated[Principal, Depends(require_scope(NOTIFICATIONS))]
 

@@ -110,7 +110,7 @@ class EdgeProvider(AdoptingProvider[EdgeInputs, ApiEdge]):
             desired.edge_group_id, desired.registration.host, desired.registration.username
         )
 
-    def api_get(self, api: GenesysClient, entity_id: str) -> ApiEdge:
+    def api_get(self, api: GenesysClient, entity_id: str, props: dict[str, Any]) -> ApiEdge:
         return EdgeApi(api).get(entity_id)
 
     def api_update(self, api: GenesysClient, entity_id: str, olds: dict[str, Any], desired: EdgeInputs) -> ApiEdge:
@@ -120,7 +120,7 @@ class EdgeProvider(AdoptingProvider[EdgeInputs, ApiEdge]):
         edges.remember(desired.edge_group_id, updated)
         return updated
 
-    def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
+    def api_delete(self, api: GenesysClient, entity_id: str, props: dict[str, Any]) -> bool:
         deleted = EdgeApi(api).delete(entity_id)
         edges.forget(entity_id)
         return deleted

@@ -1,5 +1,5 @@
 """A site (Platform API): read, never made; the catalogue that trunk bases and outbound routes name."""
 
-from .api import Site, SiteApi, missing_site, sites
+from .api import Site, SiteApi, classifications, missing_site, sites
 
-__all__ = ["Site", "SiteApi", "missing_site", "sites"]
+__all__ = ["Site", "SiteApi", "classifications", "missing_site", "sites"]

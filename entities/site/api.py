@@ -32,6 +32,12 @@ def list_sites(page_number: int, page_size: int, name: str | None = None) -> Cal
     return Call("GET", SITES, SITES, params=paging(page_number, page_size, name=name))
 
 
+def get_classifications(site_id: str) -> Call:
+    """The classifications of the site's number plans: what its outbound routes may carry."""
+    path = f"{SITES}/{path_segment(site_id)}/numberplans/classifications"
+    return Call("GET", path, f"{SITES}/{{id}}/numberplans/classifications")
+
+
 def parse_live_site(data: object, call: Call) -> Site:
     """The site, unless it is in state ``deleted``: then it is gone, as a 404 would say."""
     site = Site.model_validate(data)
@@ -58,6 +64,11 @@ class SiteApi:
         except NotFoundError:
             return None
 
+    def classifications(self, site_id: str) -> list[str]:
+        """The site's number-plan classifications (``Emergency``, ``National``...; custom ones too)."""
+        data = self.client.request_json(get_classifications(site_id))
+        return [str(c) for c in data or []]
+
     def list(self, name: str | None = None) -> Iterator[Site]:
         """Live sites, every page lazily."""
         pages = self.client.paged(
@@ -69,6 +80,10 @@ class SiteApi:
 
 
 sites: Catalog[Site] = Catalog("site", lambda api, site_id: SiteApi(api).get(site_id), lambda api: SiteApi(api).list())
+#: Each site's classifications, read once per client (the site's own read says whether it exists).
+classifications: Catalog[list[str]] = Catalog(
+    "site classifications", lambda api, site_id: SiteApi(api).classifications(site_id), lambda api: []
+)
 
 
 def missing_site(api: GenesysClient, site_id: str) -> str:

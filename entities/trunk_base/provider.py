@@ -141,7 +141,7 @@ class TrunkBaseProvider(AdoptingProvider[TrunkBaseInputs, ApiTrunkBase]):
         trunk_bases.remember(ALL, written)
         return written
 
-    def api_get(self, api: GenesysClient, entity_id: str) -> ApiTrunkBase:
+    def api_get(self, api: GenesysClient, entity_id: str, props: dict[str, Any]) -> ApiTrunkBase:
         return TrunkBaseApi(api).get(entity_id)
 
     def api_update(
@@ -149,7 +149,7 @@ class TrunkBaseProvider(AdoptingProvider[TrunkBaseInputs, ApiTrunkBase]):
     ) -> ApiTrunkBase:
         return self._rewrite(api, entity_id, desired, known_version(olds))
 
-    def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
+    def api_delete(self, api: GenesysClient, entity_id: str, props: dict[str, Any]) -> bool:
         deleted = TrunkBaseApi(api).delete(entity_id)
         trunk_bases.forget(entity_id)
         return deleted

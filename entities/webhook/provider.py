@@ -58,7 +58,7 @@ class WebhookProvider(AdoptingProvider[WebhookSpec, ApiWebhook]):
         there before our POST is the one it made."""
         return next((w for w in WebhookApi(api).list() if same_webhook(w, desired)), None)
 
-    def api_get(self, api: GenesysClient, entity_id: str) -> ApiWebhook:
+    def api_get(self, api: GenesysClient, entity_id: str, props: dict[str, Any]) -> ApiWebhook:
         return WebhookApi(api).get(entity_id)
 
     def api_update(self, api: GenesysClient, entity_id: str, olds: dict[str, Any], desired: WebhookSpec) -> ApiWebhook:
@@ -66,7 +66,7 @@ class WebhookProvider(AdoptingProvider[WebhookSpec, ApiWebhook]):
         webhooks.remember(ALL, updated)
         return updated
 
-    def api_delete(self, api: GenesysClient, entity_id: str) -> bool:
+    def api_delete(self, api: GenesysClient, entity_id: str, props: dict[str, Any]) -> bool:
         deleted = WebhookApi(api).delete(entity_id)
         webhooks.forget(entity_id)
         return deleted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from emulator.testing import EmulatorHandle
 
-from .helpers import EDGES, edge_body, field_names
+from .helpers import EDGES, edge_body, field_names, wait_for
 
 
 def test_error_rate_one_gives_503(clean_faults: EmulatorHandle) -> None:
@@ -104,6 +105,7 @@ def test_seeded_faults_are_reproducible(clean_faults: EmulatorHandle) -> None:
         ({"seed": "x"}, "seed"),
         ({"latencyWrites": -1}, "latencyWrites"),
         ({"latencyWrites": True}, "latencyWrites"),
+        ({"holdWritesAfter": -2}, "holdWritesAfter"),
         ({"chaos": True}, "chaos"),
     ],
 )
@@ -120,6 +122,7 @@ def test_faults_round_trip(clean_faults: EmulatorHandle) -> None:
         "dropRate": 0.0,
         "dropAfterWriteRate": 0.25,
         "latencyWrites": None,
+        "holdWritesAfter": None,
         "seed": 7,
     }
     assert emu.http.get("/_emulator/faults").json()["latencyMs"] == 5
@@ -129,5 +132,22 @@ def test_faults_round_trip(clean_faults: EmulatorHandle) -> None:
         "dropRate": 0.0,
         "dropAfterWriteRate": 0.0,
         "latencyWrites": None,
+        "holdWritesAfter": None,
         "seed": None,
     }
+
+
+def test_writes_after_the_first_n_are_held_until_the_faults_change(clean_faults: EmulatorHandle) -> None:
+    """What a scenario that must catch writes in flight (a killed `up`) relies on, however fast the machine."""
+
+    emu = clean_faults
+    emu.set_faults(holdWritesAfter=1)
+    assert emu.api("POST", EDGES, json=edge_body()).status_code == 201  # the first write passes
+    replies: list[int] = []
+    held = threading.Thread(target=lambda: replies.append(emu.api("POST", EDGES, json=edge_body()).status_code))
+    held.start()
+    assert wait_for(lambda: emu.faults()["heldWrites"] == 1, 10, 0.02, "a held write")
+    assert emu.api("GET", EDGES).status_code == 200 and replies == []  # reads pass; the write waits
+    emu.clear_faults()
+    held.join(10)
+    assert replies == [201] and emu.faults()["heldWrites"] == 0

@@ -95,11 +95,13 @@ def test_up_killed_while_creating_10_trunks_then_recovered(scenario, dialect):
     emu = scenario.start(registration_delay=1.0)
     trunks = [dialect.trunk(f"kill-{i:02d}", hook_token="kill-t0k3n" if i % 2 == 0 else None) for i in range(10)]
     project = scenario.new_project(trunks, dialect=dialect)
-    # Four at a time: when the CLI dies some trunks are done, some in flight, some not started.
+    # Four at a time: when the CLI dies some trunks are done, some in flight (held by the emulator after the
+    # first six writes, however fast this machine runs the rest), some not started.
+    emu.set_faults(holdWritesAfter=6)
     proc = project.up_popen("--parallel", "4")
     output = OutputReader(proc)
     try:
-        assert wait_until(lambda: len(dialect.entities(emu)) >= 6, 120), "the up did not get going"
+        assert wait_until(lambda: emu.faults()["heldWrites"] >= 1, 120), "the up did not get going"
         killed = kill_cli(proc.pid)
         report_kill("while creating 10 trunks", killed)
         emu.reset_requests()
@@ -110,6 +112,8 @@ def test_up_killed_while_creating_10_trunks_then_recovered(scenario, dialect):
         assert after_the_kill == []
     finally:
         kill_tree(proc)
+        emu.clear_faults()  # the writes in flight reach the org now, as they would have without the hold
+        assert wait_until(lambda: emu.faults()["heldWrites"] == 0, 30)
         project.record(output.text())
     exported = readable_state(project)["deployment"]
     in_state = [r for r in exported.get("resources") or [] if r["type"].endswith((dialect.entity_type, ":Webhook"))]

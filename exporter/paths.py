@@ -31,6 +31,6 @@ def put(target: dict[str, Any], path: str, value: Any) -> None:
     node[last] = value
 
 
-def entry_path(index: int, path: str) -> str:
-    """The path of ``path`` inside the stack's `index`-th trunk."""
-    return f"trunks[{index}]{'' if path.startswith('[') else '.'}{path}"
+def entry_path(index: int, path: str, section: str = "trunks") -> str:
+    """The path of ``path`` inside the `index`-th entry of the stack's ``section`` list."""
+    return f"{section}[{index}]{'' if path.startswith('[') else '.'}{path}"

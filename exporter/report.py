@@ -10,7 +10,7 @@ from inspection.entries import ExportedEntry
 from .paths import entry_path
 
 
-def password_lines(stack: str, trunks: Sequence[ExportedEntry], first_index: int) -> list[str]:
+def password_lines(stack: str, trunks: Sequence[ExportedEntry], first_index: int, section: str = "trunks") -> list[str]:
     """Per trunk, the `pulumi config set` line of each secret the API cannot return. Without a value on the
     line the CLI asks for it (or reads stdin), so the password lands in no shell history."""
     lines = []
@@ -20,7 +20,7 @@ def password_lines(stack: str, trunks: Sequence[ExportedEntry], first_index: int
             continue
         lines.append(f"# {trunk.name}: " + "; ".join(s.what for s in wanted))
         for secret in wanted:
-            path = shlex.quote(entry_path(first_index + offset, secret.path))
+            path = shlex.quote(entry_path(first_index + offset, secret.path, section))
             lines.append(f"pulumi config set --stack {shlex.quote(stack)} --secret --path {path}")
     return lines
 

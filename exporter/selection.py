@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
@@ -33,11 +33,13 @@ def select(
     globs: Sequence[str] = (),
     include_deleted: bool = False,
     optional_blocks: Sequence[str] = (),
+    noun: str = "trunk",
+    identity: Callable[[ExportedEntry], Hashable] = lambda entry: entry.name.casefold(),
 ) -> Selection:
     """Filters by name glob (case-insensitive) and state, then keeps what the stack's config accepts: a trunk
     whose optional block (its webhook) alone breaks a rule loses that block, with a note."""
     result = Selection()
-    seen: dict[str, str] = {}
+    seen: dict[Hashable, str] = {}
     for trunk in sorted(exported, key=lambda t: (t.name.casefold(), t.entity_id)):
         if trunk.state == "deleted" and not include_deleted:
             continue
@@ -59,10 +61,10 @@ def select(
             reasons = "; ".join(f"{p}: {m}" for p, m in problems)
             result.skipped.append(f"{trunk.name!r} ({trunk.entity_id}): the stack's config refuses it: {reasons}")
             continue
-        key = trunk.name.casefold()
+        key = identity(trunk)
         if key in seen:
             result.skipped.append(
-                f"{trunk.name!r} ({trunk.entity_id}): its name is also the name of {seen[key]}, and trunk names "
+                f"{trunk.name!r} ({trunk.entity_id}): its name is also the name of {seen[key]}, and {noun} names "
                 "are unique per stack; rename one of them in the org and export again"
             )
             continue

@@ -1,12 +1,12 @@
-"""`Pulumi.<stack>.yaml` edited in place: the trunks list added, merged or replaced, everything else kept
-as it was (other keys, encrypted secrets, comments, order)."""
+"""`Pulumi.<stack>.yaml` edited in place: each exported list (trunks, outbound routes) added, merged or replaced,
+everything else kept as it was (other keys, encrypted secrets, comments, order)."""
 
 from __future__ import annotations
 
 import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -56,26 +56,40 @@ def load(path: Path) -> CommentedMap:
     return doc if isinstance(doc, CommentedMap) else CommentedMap()
 
 
-def existing_trunks(doc: CommentedMap, key: str) -> Any:
+def existing_entries(doc: CommentedMap, key: str) -> Any:
     config = doc.get("config")
     return config.get(key) if isinstance(config, dict) else None
 
 
-def plan(existing: Any, exported: Sequence[ExportedEntry], mode: Mode, *, where: str) -> Plan:
-    """Refuses to touch a stack that has trunks, unless merging (new names only) or forced (replace)."""
+def by_name(entry: Mapping[str, Any]) -> Hashable:
+    """An entry's identity in its list: its name, as Genesys compares names (any case)."""
+    return str(entry.get("name", "")).casefold()
+
+
+def plan(
+    existing: Any,
+    exported: Sequence[ExportedEntry],
+    mode: Mode,
+    *,
+    where: str,
+    noun: str = "trunk",
+    identity: Callable[[Mapping[str, Any]], Hashable] = by_name,
+) -> Plan:
+    """Refuses to touch a stack that has entries in the list, unless merging (new ones only, by ``identity``)
+    or forced (replace)."""
     if not existing or mode is Mode.FORCE:
         return Plan(new=list(exported), first_index=0)
     count = len(existing) if isinstance(existing, list) else 1
     if mode is Mode.REFUSE:
         raise RefusedError(
-            f"{where} already has {count} trunk(s); nothing was written. Use --merge to add the org's trunks that "
+            f"{where} already has {count} {noun}(s); nothing was written. Use --merge to add the org's {noun}s that "
             "the stack does not have yet (by name), --force to replace the list, or --stdout to print the export."
         )
     if not isinstance(existing, list):
         raise RefusedError(f"{where} is not a list; fix it, or use --force to replace it")
-    names = {str(t.get("name", "")).casefold() for t in existing if isinstance(t, dict)}
-    new = [t for t in exported if t.name.casefold() not in names]
-    already = [t.name for t in exported if t.name.casefold() in names]
+    known = {identity(t) for t in existing if isinstance(t, dict)}
+    new = [t for t in exported if identity(t.settings) not in known]
+    already = [t.name for t in exported if identity(t.settings) in known]
     return Plan(new=new, first_index=len(existing), kept=len(existing), already=already)
 
 
@@ -144,6 +158,7 @@ def dumps(doc: Any) -> str:
     return out.getvalue()
 
 
-def fragment(key: str, trunks: Sequence[ExportedEntry]) -> str:
-    """The trunks as they would stand under `config:` in the stack file (for --stdout)."""
-    return dumps(CommentedMap({"config": CommentedMap({key: CommentedSeq([entry(t) for t in trunks])})}))
+def fragment(lists: Mapping[str, Sequence[ExportedEntry]]) -> str:
+    """The lists as they would stand under `config:` in the stack file (for --stdout)."""
+    config = CommentedMap({key: CommentedSeq([entry(t) for t in entries]) for key, entries in lists.items()})
+    return dumps(CommentedMap({"config": config}))

@@ -60,7 +60,7 @@ class AdoptingProvider(EntityProvider[InputsT, EntityT]):
         """The error for a collision when not adopting: what exists, and how to adopt it."""
         return refused
 
-    def takeover_outputs(self, existing: EntityT) -> dict[str, Any]:
+    def takeover_outputs(self, existing: EntityT, desired: InputsT) -> dict[str, Any]:
         """Outputs a takeover records beside ``adopted`` (e.g. what the entity was before)."""
         return {}
 
@@ -92,7 +92,7 @@ class AdoptingProvider(EntityProvider[InputsT, EntityT]):
     ) -> tuple[EntityT, dict[str, Any]]:
         written = self.take_over(api, existing, desired, version=version)
         self.listing.remember(key, written)
-        return written, {**self._adopted(True), **self.takeover_outputs(existing)}
+        return written, {**self._adopted(True), **self.takeover_outputs(existing, desired)}
 
     def _adopted(self, adopted: bool) -> dict[str, Any]:
         return {self.adopted_output: adopted} if self.adopted_output in self.provider_outputs() else {}

@@ -162,11 +162,11 @@ METABASES: tuple[Metabase, ...] = (
         _external("external.pcv.byoc.carrier"),
     ),
     Metabase(BYOC_PBX, "Generic BYOC PBX", "EXTERNAL_BYOC_PBX", "EXTERNAL", _external("external.pcv.byoc.pbx")),
-    Metabase(EXTERNAL_SIP, "Generic SIP", "EXTERNAL_SIP", "EXTERNAL", _external("external.sip")),
+    Metabase(EXTERNAL_SIP, "Generic SIP", "EXTERNAL", "EXTERNAL", _external("external.sip")),
     Metabase(
         PHONE_WEBRTC,
         "WebRTC Phone Trunk",
-        "STATION_WEBRTC",
+        "STATION_CDM_WEBRTC",
         "PHONE",
         {
             "trunk_type": _prop("string", "station.webrtc", enum=["station.webrtc"]),

@@ -3,6 +3,8 @@ webhook when the program could have made it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from entities.webhook import WebhookApi
 from entities.webhook.export import add_webhook, webhooks_by_edge
 from genesys_api import GenesysClient, settings_of
@@ -18,7 +20,9 @@ ENTITY = "edge"
 OPTIONAL_BLOCKS = ("webhook",)
 
 
-def read_trunks(api: GenesysClient, track: Track) -> list[ExportedEntry]:
+def read_trunks(
+    api: GenesysClient, track: Track, _earlier: Mapping[str, Sequence[ExportedEntry]]
+) -> list[ExportedEntry]:
     """Every edge of the org (deleted ones too, with their state), each as a trunk entry."""
     groups = {g.id: g.name for g in track(all_edge_groups(api), "edge groups")}
     profiles = {p.id: p.name for p in track(all_sip_profiles(api), "SIP profiles")}

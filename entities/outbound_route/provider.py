@@ -135,10 +135,12 @@ class OutboundRouteProvider(AdoptingProvider[OutboundRouteInputs, ApiRoute]):
     ) -> ApiRoute:
         return OutboundRouteApi(api).update(desired.site_id, existing.id, desired, version)
 
-    def takeover_outputs(self, existing: ApiRoute) -> dict[str, Any]:
-        """What the route was: what it gets back when the stack lets it go."""
+    def takeover_outputs(self, existing: ApiRoute, desired: OutboundRouteInputs) -> dict[str, Any]:
+        """What the route was: what it gets back when the stack lets it go, but for the stack's own trunk bases,
+        which the stack takes with it (it deletes them on destroy; a route naming them would keep them)."""
         before = settings_of_route(existing, "")
         before.pop("siteId")
+        before["trunkBaseIds"] = [b for b in before["trunkBaseIds"] if b not in desired.trunk_base_ids]
         return {RESTORE_TO: before}
 
     def holder(

@@ -9,6 +9,7 @@ only when it differs from the template's default, so the entry holds what someon
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic.alias_generators import to_camel
@@ -23,10 +24,14 @@ from .properties import KEY_PROXIES, instances, template_defaults
 from .settings import NAMED, SETTING_OF_KEY, settings_from_base
 
 ENTITY = "BYOC trunk base"
+#: The base's label: an org sets it to the base's name unless told otherwise.
+LABEL = "trunk_label"
 OPTIONAL_BLOCKS: tuple[str, ...] = ()
 
 
-def read_trunks(api: GenesysClient, track: Track) -> list[ExportedEntry]:
+def read_trunks(
+    api: GenesysClient, track: Track, _earlier: Mapping[str, Sequence[ExportedEntry]]
+) -> list[ExportedEntry]:
     """Every BYOC trunk base of the org (deleted ones too, with their state), each as a trunk entry."""
     bases_api = TrunkBaseApi(api)
     sites = {s.id: s.name or "" for s in track(SiteApi(api).list(), "sites")}
@@ -65,7 +70,7 @@ def trunk_entry(
     trunk = ExportedEntry(name=name, entity_id=base.id, settings=settings, state=base.state)
     trunk.comments["name"] = f"trunk base {base.id}"
     values = instances(base)
-    read = settings_from_base(base, sorted(_chosen(trunk, values, template)))
+    read = settings_from_base(base, sorted(_chosen(trunk, values, template, base.name)))
     for key, ref in (("inboundSiteId", base.inbound_site), ("siteId", base.site)):
         if ref is not None:
             settings[key] = ref.id
@@ -116,9 +121,12 @@ def _fit_carrier(trunk: ExportedEntry, values: dict[str, Any]) -> None:
         )
 
 
-def _chosen(trunk: ExportedEntry, values: dict[str, Any], template: TrunkBaseTemplate | None) -> list[str]:
-    """Every other property whose value is not the template's default; a key the template does not know is
-    left out with a note (the program refuses unknown keys, which the API would store silently)."""
+def _chosen(
+    trunk: ExportedEntry, values: dict[str, Any], template: TrunkBaseTemplate | None, name: str | None
+) -> list[str]:
+    """Every other property whose value is not the template's default (nor the label an org gives a base by
+    its name); a key the template does not know is left out with a note (the program refuses unknown keys,
+    which the API would store silently)."""
     if template is None:
         trunk.notes.append("its metabase's template could not be read: every property is exported")
         defaults: dict[str, Any] = {}
@@ -126,7 +134,7 @@ def _chosen(trunk: ExportedEntry, values: dict[str, Any], template: TrunkBaseTem
         defaults = template_defaults(template)
     chosen = []
     for key, value in sorted(values.items()):
-        if key in SETTING_OF_KEY or value is None:
+        if key in SETTING_OF_KEY or value is None or (key == LABEL and value == name):
             continue
         if template is not None and key not in template.properties:
             trunk.notes.append(f"property {key!r} is not in its metabase's template: left out")

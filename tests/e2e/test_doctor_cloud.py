@@ -21,10 +21,14 @@ BASES = "/api/v2/telephony/providers/edges/trunkbasesettings"
 AUDITS = "/api/v2/audits/query/realtime"
 TRUNK_PASSWORD = "-s3cret"  # every test trunk's password ends so
 #: The writes of the program: named, never sent.
+ROUTES = "/api/v2/telephony/providers/edges/sites/{id}/outboundroutes"
 UNCHECKABLE = {
     f"POST {BASES} [up]",
     f"PUT {BASES}/{{id}} [up]",
     f"DELETE {BASES}/{{id}} [up, destroy]",
+    f"POST {ROUTES} [up]",
+    f"PUT {ROUTES}/{{id}} [up, destroy]",
+    f"DELETE {ROUTES}/{{id}} [up, destroy]",
 }
 
 

@@ -114,7 +114,7 @@ def test_merge_keeps_the_rest_of_the_file_and_comments_each_reference(tmp_path: 
     path.write_text(STACK_FILE, encoding="utf-8")
     doc = stack_file.load(path)
     odd = exported('Carrier "A": Zürich', "e9")
-    planned = stack_file.plan(stack_file.existing_trunks(doc, KEY), [odd], Mode.MERGE, where="x")
+    planned = stack_file.plan(stack_file.existing_entries(doc, KEY), [odd], Mode.MERGE, where="x")
     stack_file.apply(doc, KEY, planned)
     stack_file.write(path, doc)
     text = path.read_text(encoding="utf-8")
@@ -235,7 +235,7 @@ def test_progress_prints_a_line_per_block_in_a_log_and_rewrites_one_on_a_termina
 
 @pytest.mark.parametrize("name", ["yes", "NO", "on", "y", "null", "123", "true", "a #b", "- a", "it's"])
 def test_names_that_look_like_other_yaml_values_read_back_as_names(name):
-    text = stack_file.fragment(KEY, [exported(name)])
+    text = stack_file.fragment({KEY: [exported(name)]})
     assert yaml.safe_load(text)["config"][KEY][0]["name"] == name
 
 

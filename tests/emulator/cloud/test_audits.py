@@ -182,4 +182,7 @@ def test_service_mapping_names_what_can_be_queried(sdk: Sdk) -> None:
         sdk.check("AuditQueryServiceMapping")
         assert isinstance(mapping, models.AuditQueryServiceMapping)
         telephony = {s.name: s for s in mapping.services}["Telephony"]
-        assert {e.name: e.actions for e in telephony.entities} == {"TrunkBase": ["Create", "Update", "Delete"]}
+        assert {e.name: e.actions for e in telephony.entities} == {
+            "TrunkBase": ["Create", "Update", "Delete"],
+            "OutboundRoute": ["Create", "Update", "Delete"],
+        }

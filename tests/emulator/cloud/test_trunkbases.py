@@ -30,6 +30,8 @@ from .helpers import (
 )
 from .sdk import Sdk, connect
 
+WEBRTC = "phone_connections_webrtc.json"
+
 BYOC_KEYS = {
     "trunk_type",
     "trunk_label",
@@ -76,11 +78,12 @@ def test_available_metabases_by_type(sdk: Sdk) -> None:
     by_id = {m.id: m for m in every.entities}
     assert by_id[BYOC].name == "Generic BYOC Carrier" and by_id[BYOC].type == "EXTERNAL_BYOC_CARRIER"
     assert by_id[BYOC_PBX].type == "EXTERNAL_BYOC_PBX" and by_id[PHONE].type == "STATION_CDM"
-    assert every.total == 3 and every.page_count == 1 and every.next_uri is None
+    assert by_id["external_sip.json"].type == "EXTERNAL" and by_id[WEBRTC].type == "STATION_CDM_WEBRTC"
+    assert every.total == 5 and every.page_count == 1 and every.next_uri is None
     external = sdk.telephony.get_telephony_providers_edges_trunkbasesettings_availablemetabases(type="EXTERNAL")
-    assert {m.id for m in external.entities} == {BYOC, BYOC_PBX}
+    assert {m.id for m in external.entities} == {BYOC, BYOC_PBX, "external_sip.json"}
     phone = sdk.telephony.get_telephony_providers_edges_trunkbasesettings_availablemetabases(type="PHONE")
-    assert [m.id for m in phone.entities] == [PHONE]
+    assert {m.id for m in phone.entities} == {PHONE, WEBRTC}
 
 
 def test_template_lists_every_key_with_defaults_and_allowed_values(sdk: Sdk) -> None:

@@ -164,5 +164,9 @@ class TrunksProject(PulumiProject):
         plain, secrets = _secret_paths(trunks)
         self.write_config({"genesys-trunks:trunks": plain}, secrets)
 
+    def set_routes(self, routes: list[dict[str, Any]]) -> None:
+        """The stack's `outboundRoutes` (cloud dialect); an empty list is a stack without routes."""
+        self.write_config({"genesys-trunks:outboundRoutes": routes})
+
     def trunks_output(self) -> dict[str, Any]:
         return self.outputs().get("trunks", {})

@@ -56,6 +56,11 @@ class AdoptingProvider(EntityProvider[InputsT, EntityT]):
         """The entity a refused create collides with, and the version to write it at; None when there is none."""
         return None
 
+    def left_behind(self, existing: EntityT, desired: InputsT) -> bool:
+        """Whether a colliding entity is one an interrupted run of this stack made (it holds what only this
+        stack writes): taken as this create's own, not taken over."""
+        return False
+
     def refusal(self, desired: InputsT, existing: EntityT, refused: GenesysApiError) -> GenesysApiError:
         """The error for a collision when not adopting: what exists, and how to adopt it."""
         return refused
@@ -81,6 +86,10 @@ class AdoptingProvider(EntityProvider[InputsT, EntityT]):
             found = self.holder(api, desired, refused)
             if found is None:
                 raise
+            if self.left_behind(found[0], desired):
+                written = self.take_over(api, found[0], desired, version=found[1])
+                self.listing.remember(key, written)
+                return written, self._adopted(False)
             if not getattr(desired, "adopt", False):
                 raise self.refusal(desired, found[0], refused) from None
             return self._taken_over(api, key, found[0], desired, found[1])

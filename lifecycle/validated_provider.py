@@ -40,13 +40,18 @@ class ValidatedProvider(ResourceProvider, Generic[InputsT]):
             failures = validation_failures(exc, unknown_keys=unknown_paths(raw), secret_keys=self.secret_inputs)
             return CheckResult(news, failures)
         if contains_unknown(raw):
-            # Defaults can only be filled in once every value is known.
-            return CheckResult(news, [])
+            # Defaults can only be filled in once every value is known; what is known is checked now.
+            return CheckResult(news, self.known_failures(model, olds, unknown_paths(raw)))
         return CheckResult(self.normalized(model), self.extra_failures(model, olds))
 
     def extra_failures(self, inputs: InputsT, olds: dict[str, Any]) -> list[CheckFailure]:
         """Rules that need more than the inputs themselves (e.g. the API's catalogue); ``olds`` are the
         inputs already applied (empty for a create), so a rule may skip what was accepted before."""
+        return []
+
+    def known_failures(self, inputs: InputsT, olds: dict[str, Any], unknown: frozenset[str]) -> list[CheckFailure]:
+        """``extra_failures`` of a preview where some inputs wait on other resources (``unknown``: their paths,
+        left out of ``inputs``): the rules whose values are all known, so a bad one fails this preview."""
         return []
 
     def normalized(self, model: InputsT) -> dict[str, Any]:

@@ -82,6 +82,26 @@ class OutboundRouteProvider(AdoptingProvider[OutboundRouteInputs, ApiRoute]):
     def extra_failures(self, inputs: OutboundRouteInputs, olds: dict[str, Any]) -> list[CheckFailure]:
         """The site exists and carries these classifications, the trunk bases are live EXTERNAL ones: each read
         once per run, and only for what changed (a no-op preview reads nothing)."""
+        failures = self._site_failures(inputs, olds)
+        if failures:
+            return failures
+        api = client_access.client()
+        known = set(olds.get("trunkBaseIds") or [])
+        for i, base_id in enumerate(inputs.trunk_base_ids):
+            if base_id not in known:
+                failures += _trunk_base_failures(api, f"outbound route {inputs.name!r}", i, base_id)
+        return failures
+
+    def known_failures(
+        self, inputs: OutboundRouteInputs, olds: dict[str, Any], unknown: frozenset[str]
+    ) -> list[CheckFailure]:
+        """A first preview, while the stack's trunk bases are still to be made: the site and classifications
+        (the trunks named are checked by the stack config already)."""
+        if "siteId" in unknown or any(path.startswith("classificationTypes") for path in unknown):
+            return []
+        return self._site_failures(inputs, olds)
+
+    def _site_failures(self, inputs: OutboundRouteInputs, olds: dict[str, Any]) -> list[CheckFailure]:
         api = client_access.client()
         route = f"outbound route {inputs.name!r}"
         if olds.get("siteId") != inputs.site_id and sites.find(api, inputs.site_id) is None:
@@ -101,10 +121,6 @@ class OutboundRouteProvider(AdoptingProvider[OutboundRouteInputs, ApiRoute]):
                     )
             if not failures:
                 self._warn_shared(api, inputs)
-        known = set(olds.get("trunkBaseIds") or [])
-        for i, base_id in enumerate(inputs.trunk_base_ids):
-            if base_id not in known:
-                failures += _trunk_base_failures(api, route, i, base_id)
         return failures
 
     def _warn_shared(self, api: GenesysClient, inputs: OutboundRouteInputs) -> None:
@@ -149,6 +165,16 @@ class OutboundRouteProvider(AdoptingProvider[OutboundRouteInputs, ApiRoute]):
         """A refused create whose name the site already has (the API's text for it is not relied on)."""
         found = OutboundRouteApi(api).find_by_name(desired.site_id, desired.name)
         return (found, found.version) if found is not None else None
+
+    def left_behind(self, existing: ApiRoute, desired: OutboundRouteInputs) -> bool:
+        """A route of the name over exactly this stack's trunk bases, when the stack makes the route (no
+        takeover): an `up` killed after its POST made it (the state lost it); no one else holds those ids."""
+        return (
+            not desired.adopt
+            and bool(desired.trunk_base_ids)
+            and existing.trunk_base_ids == desired.trunk_base_ids
+            and existing.classification_types == desired.classification_types
+        )
 
     def refusal(self, desired: OutboundRouteInputs, existing: ApiRoute, refused: GenesysApiError) -> GenesysApiError:
         return ConflictError(

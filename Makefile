@@ -124,6 +124,8 @@ emulator: venv
 test: toolchain state-server-binary lint policy-venv
 	$(PY) -m pytest
 
+# The policy pack, bench/floor_project and the tests' Pulumi programs (tests/e2e/*_project) are checked each from
+# its own folder, as each runs; the tests' programs keep their caches outside the folder, which tests copy.
 lint: venv policy-venv
 	$(PY) scripts/requirements.py --check
 	$(PY) -m ruff check .
@@ -131,6 +133,10 @@ lint: venv policy-venv
 	$(PY) -m mypy
 	cd policy && $(PY) -m mypy --config-file ../pyproject.toml --python-executable .venv/bin/python --explicit-package-bases __main__.py genesys_policy tests
 	cd bench/floor_project && $(PY) -m mypy --config-file ../../pyproject.toml --explicit-package-bases __main__.py noop_provider.py
+	for project in tests/e2e/*_project; do \
+		(cd $$project && $(PY) -m mypy --config-file $(CURDIR)/pyproject.toml \
+			--cache-dir $(CURDIR)/.mypy_cache/$$(basename $$project) --explicit-package-bases *.py) || exit 1; \
+	done
 
 bench: toolchain
 	$(PY) -m bench $(BENCH_ARGS)

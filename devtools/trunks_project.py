@@ -7,7 +7,7 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import yaml
 
@@ -125,7 +125,7 @@ class TrunksProject(PulumiProject):
         client_secret: str = DEV_CLIENT_SECRET,
         extra_env: dict[str, str] | None = None,
         dialect: str | None = None,
-    ) -> TrunksProject:
+    ) -> Self:
         """``dialect``: `genesys:dialect` of the stack (unset: the default for an apiUrl, the seed's)."""
         workdir = root / "genesys-trunks"
         if not workdir.exists():

@@ -75,6 +75,7 @@ def test_webhook_is_filtered_to_its_edge_and_summary_has_the_outputs(mocks):
         assert registration.inputs["edgeRegistration"]["status"] == "registering"
         assert registration.inputs["trunk"] == "trunk-a"
 
+    assert stack.webhook is not None  # the trunk's config has one
     return pulumi.Output.all(stack.summary, stack.webhook.filterCriteria, stack.edge.registrationPassword).apply(check)
 
 

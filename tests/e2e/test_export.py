@@ -36,7 +36,7 @@ WEBHOOKS = "/api/v2/webhooks"
 HOOK = "https://hooks.example.com/genesys-trunks"
 
 #: Trunks made by hand in the org: odd names, both edge groups, every SIP profile.
-ORG = [
+ORG: list[dict[str, Any]] = [
     {
         "name": 'Carrier "A": Zürich',
         "edgeGroupId": GROUP_DR,

@@ -64,7 +64,7 @@ def webhook_body(target: str, **overrides: Any) -> dict[str, Any]:
     return body
 
 
-def wait_for(check: Callable[[], T], timeout: float = 5.0, interval: float = 0.05, what: str = "condition") -> T:
+def wait_for(check: Callable[[], T | None], timeout: float = 5.0, interval: float = 0.05, what: str = "condition") -> T:
     """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:

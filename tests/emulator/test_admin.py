@@ -19,6 +19,7 @@ from .helpers import EDGES, field_names
 
 
 def test_health(emu: EmulatorHandle) -> None:
+    assert emu.process is not None
     assert emu.http.get("/_emulator/health").json() == {"status": "ok", "pid": emu.process.pid}
 
 

@@ -80,7 +80,8 @@ def test_conflicts_stale_versions_and_validation(emulator):
     edge = EdgeApi(client).create(spec("cli-conflict", "cli-conflict"))
     with pytest.raises(ConflictError):
         EdgeApi(client).create(spec("cli-conflict-2", "cli-conflict"))
-    assert EdgeApi(client).find_by_registration(GROUP, "SIP.example.com", "cli-conflict").id == edge.id
+    found = EdgeApi(client).find_by_registration(GROUP, "SIP.example.com", "cli-conflict")
+    assert found is not None and found.id == edge.id
     # Someone else changed it since our version 1: the client re-reads and retries.
     emulator.api(
         "PUT",
@@ -126,7 +127,7 @@ def test_events_and_webhooks(emulator):
     assert WebhookApi(client).get(hook.id).filter_criteria == f"resourceIds:[{edge.id}]"
     events = read_events(client, [edge.id], ["audit:edge:created"])
     assert [e.event_type for e in events] == ["audit:edge:created"]
-    assert events[0].actor.client_id == "genesys-trunks-dev"
+    assert events[0].actor is not None and events[0].actor.client_id == "genesys-trunks-dev"
     assert WebhookApi(client).delete(hook.id) and EdgeApi(client).delete(edge.id)
 
 
@@ -137,9 +138,9 @@ def test_wrong_credentials_and_missing_scopes_fail_fast(emulator):
     assert "not-the-secret" not in str(info.value)
     assert len([r for r in emulator.requests() if r["path"] == "/oauth/token"]) == 1
     readonly = client_for(emulator, client_id="genesys-trunks-readonly", secret="readonly-secret")
-    with pytest.raises(ForbiddenError) as info:
+    with pytest.raises(ForbiddenError) as forbidden:
         EdgeApi(readonly).create(spec("cli-readonly", "cli-readonly"))
-    assert "telephony:edge:write" in str(info.value)
+    assert "telephony:edge:write" in str(forbidden.value)
 
 
 def test_threads_share_one_token_under_a_rate_limit(tmp_path):

@@ -44,11 +44,13 @@ def emulator(tmp_path_factory) -> Iterator[EmulatorHandle]:
 
 
 def cloud(emulator: EmulatorHandle) -> GenesysClient:
-    settings = ClientSettings(
-        api_url=emulator.url,
-        client_id="genesys-trunks-dev",
-        client_secret=SecretStr("dev-only-secret"),
-        dialect="cloud",
+    settings = ClientSettings.model_validate(
+        {
+            "api_url": emulator.url,
+            "client_id": "genesys-trunks-dev",
+            "client_secret": SecretStr("dev-only-secret"),
+            "dialect": "cloud",
+        }
     )
     return GenesysClient(settings)
 
@@ -162,6 +164,7 @@ def test_version_mismatch_gets_and_puts_again(emulator, ahead):
     doc = emulator.api("GET", f"{BASES}/{base.id}").json()
     emulator.api("PUT", f"{BASES}/{base.id}", json={**doc, "description": "edited elsewhere"})
     api.stats.reset()
+    assert base.name is not None
     updated = TrunkBaseApi(api).update(base.id, spec(base.name), version=3 if ahead else 1)
     assert updated.version == 3 and updated.description is None
     assert endpoint_calls(api) == {f"PUT {BASES}/{{id}}": 2, f"GET {BASES}/{{id}}": 1}

@@ -32,7 +32,7 @@ from emulator.testing import EmulatorHandle, running_emulator
 from entities.trunk_base import CODEC_MIME
 from tests.e2e.conftest import api_calls, writes
 from tests.support.processes import alive, command_line, kill_tree, process_tree
-from tests.support.report import REPORT
+from tests.support.report import REPORT, tally
 
 __all__ = ["REPORT", "api_calls", "command_line", "kill_tree", "process_tree", "writes"]
 
@@ -67,7 +67,7 @@ def tally_faults(requests: list[dict]) -> Counter[str]:
             seen["faults injected: 429 rate limited"] += 1
         elif r["status"] == 401 and r["path"].startswith("/api/v2"):
             seen["faults injected: 401 expired token"] += 1
-    REPORT.update(seen)
+    tally(seen)
     return seen
 
 
@@ -166,9 +166,15 @@ class SeedUnderTest:
         return inventory(emu)[0]
 
     def assert_inventory(
-        self, project: TrunksProject, emu: EmulatorHandle, trunks: list[dict[str, Any]], exported: dict, **kw: Any
+        self,
+        project: TrunksProject,
+        emu: EmulatorHandle,
+        trunks: list[dict[str, Any]],
+        exported: dict,
+        *,
+        registered: set[str] | None = None,
     ) -> dict[str, Any]:
-        return assert_inventory(project, emu, trunks, exported, **kw)
+        return assert_inventory(project, emu, trunks, exported, registered=registered)
 
 
 class CloudUnderTest(SeedUnderTest):

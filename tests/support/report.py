@@ -6,13 +6,21 @@ finishes, and the controller prints the sum.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
-REPORT: Counter[str] = Counter()
+#: Counts (summed over the workers) and measured seconds, by name; one not yet tallied is 0.
+REPORT: defaultdict[str, float] = defaultdict(int)
 _KEY = "genesys_trunks_report"
+
+
+def tally(figures: Mapping[str, float]) -> None:
+    """Adds ``figures`` to the report's."""
+    for key, value in figures.items():
+        REPORT[key] += value
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -24,7 +32,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """The controller adds up what each worker tallied."""
-    REPORT.update(getattr(node, "workeroutput", {}).get(_KEY, {}))
+    tally(getattr(node, "workeroutput", {}).get(_KEY, {}))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -84,8 +84,8 @@ def test_make_preview_runs_the_pack_on_a_machine_that_never_ran_it(tmp_path: Pat
         assert second.returncode != 0, second.stdout
         assert "[policy-venv]" not in second.stdout + second.stderr  # made once
         assert "(genesys-trunks:policyPack in Pulumi.dev-cloud.yaml)" in second.stderr
-        found = sorted((level, rule, n) for level, rule, _t, n in VIOLATION.findall(second.stdout))
-        assert found == [("mandatory", "digest-credentials-over-tls", "carrier-b-hd-trunk-base")], second.stdout
+        named = sorted((level, rule, n) for level, rule, _t, n in VIOLATION.findall(second.stdout))
+        assert named == [("mandatory", "digest-credentials-over-tls", "carrier-b-hd-trunk-base")], second.stdout
     finally:
         pid_file = clone / ".emulator" / "emulator.pid"
         if pid_file.exists():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import SecretStr
 
@@ -106,7 +108,8 @@ def test_a_password_left_out_is_not_sent():
 
 
 def test_the_password_is_never_read_back():
-    read = TrunkBase.model_validate(base(**{KEY_USERNAME: "acct", KEY_REALM: "r"}))
+    credentials: dict[str, Any] = {KEY_USERNAME: "acct", KEY_REALM: "r"}
+    read = TrunkBase.model_validate(base(**credentials))
     assert credentials_from_properties(instances(read)) == ("acct", "r")
     assert KEY_PASSWORD not in instances(read)
 

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -102,7 +103,8 @@ def test_get_template_per_metabase(router, api):
     route = router.get(TEMPLATE).respond(200, json=template())
     got = TrunkBaseApi(api).get_template()
     assert route.calls.last.request.url.params["trunkMetabaseId"] == METABASE
-    assert got.properties[KEY_CODECS].items["enum"][0] == "audio/opus"
+    items = got.properties[KEY_CODECS].items
+    assert items is not None and items["enum"][0] == "audio/opus"
     assert calls(api) == {f"GET {TEMPLATE}": 1}
 
 
@@ -225,7 +227,8 @@ def test_the_password_never_reaches_an_error(router, api):
 
 
 def test_get_sends_ignore_hidden_and_reads_properties(router, api):
-    route = router.get(f"{BASES}/{BASE_ID}").respond(200, json=base(**{KEY_CODECS: ["audio/pcmu"]}))
+    codecs: dict[str, Any] = {KEY_CODECS: ["audio/pcmu"]}
+    route = router.get(f"{BASES}/{BASE_ID}").respond(200, json=base(**codecs))
     got = TrunkBaseApi(api).get(BASE_ID)
     assert route.calls.last.request.url.params["ignoreHidden"] == "true"
     assert got.instance(KEY_CODECS) == ["audio/pcmu"]
@@ -365,7 +368,7 @@ def test_registration_reads_the_instances_of_the_base(router, api):
     )
     status = roll_up(TrunkInstancesApi(api).trunks(BASE_ID))
     assert route.calls.last.request.url.params["trunkBase.id"] == BASE_ID
-    assert status.status == "failed" and "403 Forbidden" in status.reason
+    assert status.status == "failed" and status.reason is not None and "403 Forbidden" in status.reason
     assert status.trunk_ids == ["t1", "t2"]
     assert calls(api) == {f"GET {TRUNKS}": 1}
 

@@ -113,10 +113,11 @@ def test_read_model_parses_the_wire_shape(router):
     router.get(f"{EDGES}/e1").mock(return_value=httpx.Response(200, json=edge()))
     got = EdgeApi(client_for_tests()).get("e1")
     assert got.edge_group_id == GROUP_ID and got.group_id == GROUP_ID
+    assert got.registration is not None
     assert got.registration.host == "sip.carrier.example.com" and got.registration.port == 5060
-    assert got.health_probe.interval_seconds == 30
+    assert got.health_probe is not None and got.health_probe.interval_seconds == 30
     assert got.registration_status == "registering" and got.version == 1
-    assert got.date_created.year == 2026
+    assert got.date_created is not None and got.date_created.year == 2026
 
 
 def test_get_missing_edge_raises(router):
@@ -169,7 +170,8 @@ def test_find_edge_by_registration(router):
         )
     )
     client = client_for_tests()
-    assert EdgeApi(client).find_by_registration(GROUP_ID, "sip.carrier.example.com", "u1").id == "y"
+    found = EdgeApi(client).find_by_registration(GROUP_ID, "sip.carrier.example.com", "u1")
+    assert found is not None and found.id == "y"
     assert EdgeApi(client).find_by_registration(GROUP_ID, "sip.carrier.example.com", "u2") is None
 
 
@@ -294,7 +296,7 @@ def test_query_events_builds_the_filter(router):
         "filter": "resourceIds:[e1,e2] AND eventTypes:[telephony:edge:registration:success]",
     }
     assert events[0].event_type == "telephony:edge:registration:success"
-    assert events[0].actor.client_id == "genesys-trunks-dev"
+    assert events[0].actor is not None and events[0].actor.client_id == "genesys-trunks-dev"
     assert events[0].details["status"] == "registered"
 
 
@@ -348,7 +350,9 @@ def test_shared_client_is_one_per_settings():
 
 
 def test_client_is_cheap_and_lazy():
-    client = GenesysClient(ClientSettings(api_url="http://x.test", client_id="i", client_secret="hush-hush"))
+    client = GenesysClient(
+        ClientSettings.model_validate({"api_url": "http://x.test", "client_id": "i", "client_secret": "hush-hush"})
+    )
     assert client._http_client is None  # no pool until the first call
     assert "hush-hush" not in repr(client) and "hush-hush" not in repr(client.auth)
     client.close()

@@ -250,8 +250,15 @@ def test_dialect_is_part_of_the_shared_client_key():
 
 
 def test_settings_built_directly_follow_the_same_default():
-    by_region = ClientSettings(
-        api_url="https://api.mypurecloud.ie", region="eu-west-1", client_id="id", client_secret=SecretStr(SECRET)
+    by_region = ClientSettings.model_validate(
+        {
+            "api_url": "https://api.mypurecloud.ie",
+            "region": "eu-west-1",
+            "client_id": "id",
+            "client_secret": SecretStr(SECRET),
+        }
     )
-    by_url = ClientSettings(api_url="http://127.0.0.1:8787", client_id="id", client_secret=SecretStr(SECRET))
+    by_url = ClientSettings.model_validate(
+        {"api_url": "http://127.0.0.1:8787", "client_id": "id", "client_secret": SecretStr(SECRET)}
+    )
     assert (by_region.dialect, by_url.dialect) == ("cloud", "seed")

@@ -10,6 +10,7 @@ import socket
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
@@ -19,6 +20,9 @@ from botocore.stub import Stubber
 from doctor import backend
 from doctor.backend_locks import LockReadError, S3Location, file_locks, lock_prefixes, parse_lock, s3_locks
 from inspection.findings import Level, Section
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 PROJECT_YAML = "name: genesys-trunks\nruntime: python\n"
 LOCK = {"pid": 4242, "username": "ci", "hostname": "runner-7", "timestamp": "2026-12-04T19:10:00.123456789Z"}
@@ -93,7 +97,7 @@ def test_an_s3_url_as_the_cli_reads_it(url, expected):
     assert S3Location.parse(url) == expected
 
 
-def stubbed_s3() -> tuple[object, Stubber]:
+def stubbed_s3() -> tuple[S3Client, Stubber]:
     client = boto3.session.Session().client(
         "s3", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
     )

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
 from components import CLOUD_TRUNKS, TRUNKS
 from exporter import paths, report, stack_file
-from exporter.genesys import UnknownDialectError, client_settings, dialect_for
+from exporter.genesys import Dialect, UnknownDialectError, client_settings, dialect_for
 from exporter.progress import Progress
 from exporter.selection import select
 from exporter.stack_file import Mode, RefusedError
 from inspection.entries import ExportedEntry, SecretSetting, config_problems
+
+if TYPE_CHECKING:
+    from entities.trunk_base.models import TrunkBase
 
 
 def seed_rules(entry):
@@ -146,7 +150,7 @@ def test_password_lines_name_the_stack_and_the_path_from_the_first_new_index():
 
 
 def test_the_dialect_is_the_client_settings_own():
-    def dialect(config: dict[str, str]) -> object:
+    def dialect(config: dict[str, str]) -> Dialect:
         credentials = {"genesys:clientId": "c", "genesys:clientSecret": "s", **config}
         return dialect_for(client_settings(credentials.get, {}).dialect)
 
@@ -274,7 +278,7 @@ CLOUD_TEMPLATE = {
 }
 
 
-def _cloud_base(**props: object) -> object:
+def _cloud_base(**props: object) -> TrunkBase:
     from entities.trunk_base.models import TrunkBase
 
     values = {

@@ -14,6 +14,7 @@ from entities.webhook import WebhookProvider
 from genesys_api.testing import error_body
 from lifecycle import created_here
 from lifecycle.errors import ProviderError
+from tests.support.results import outs_of
 from tests.unit.provider_fixtures import (
     EDGES,
     GROUP,
@@ -72,7 +73,7 @@ def test_adopt_looks_first_and_writes_one_put_with_the_password_at_the_listed_ve
     get = api.get(f"{EDGES}/e0").respond(200, json=existing(0, version=3))
     put = api.put(f"{EDGES}/e0").mock(side_effect=put_echo)
     result = edges.create(trunk(api, adopt=True))
-    assert result.id == "e0" and result.outs["adopted"] is True and result.outs["version"] == 4
+    assert result.id == "e0" and outs_of(result)["adopted"] is True and outs_of(result)["version"] == 4
     assert post.call_count == 0 and get.call_count == 0 and listed.call_count == 1 and put.call_count == 1
     body = json.loads(put.calls[0].request.content)
     assert body["version"] == 3 and body["registration"]["password"] == PASSWORD
@@ -108,7 +109,7 @@ def test_adopt_finds_an_edge_this_process_created_without_another_listing(api):
     api.put(url__regex=rf"{EDGES}/e\d+$").mock(side_effect=put_echo)
     post = api.post(EDGES).respond(201, json=existing(7))
     edges.create(trunk(api, 0, adopt=True))
-    assert edges.create(trunk(api, 7)).outs["adopted"] is False  # created here, after the listing
+    assert outs_of(edges.create(trunk(api, 7)))["adopted"] is False  # created here, after the listing
     assert edges.create(trunk(api, 7, adopt=True)).id == "e7"
     assert listed.call_count == 1 and post.call_count == 1
 
@@ -117,7 +118,7 @@ def test_adopt_with_nothing_to_take_over_creates_after_one_listing(api):
     listed = api.get(EDGES, params={"edgeGroupId": GROUP}).respond(200, json=page(existing(1)))
     post = api.post(EDGES).respond(201, json=existing(0))
     result = edges.create(trunk(api, 0, adopt=True))
-    assert result.id == "e0" and result.outs["adopted"] is False
+    assert result.id == "e0" and outs_of(result)["adopted"] is False
     assert listed.call_count == 1 and post.call_count == 1  # the listing was read for this look-up: no second
 
 
@@ -128,16 +129,23 @@ def test_adopt_whose_edge_appears_between_the_look_up_and_the_post_is_taken_over
     api.post(EDGES).respond(409, json=error_body(409, "general.conflict", "exists"))
     put = api.put(f"{EDGES}/e0").mock(side_effect=put_echo)
     result = edges.create(trunk(api, 0, adopt=True))
-    assert result.id == "e0" and result.outs["adopted"] is True
+    assert result.id == "e0" and outs_of(result)["adopted"] is True
     assert json.loads(put.calls[0].request.content)["version"] == 2
 
 
 def test_without_adopt_the_post_comes_first_and_a_duplicate_says_how_to_adopt(api):
     order: list[str] = []
-    api.post(EDGES).mock(
-        side_effect=lambda _r: order.append("POST") or httpx.Response(409, json=error_body(409, "conflict", "exists"))
-    )
-    api.get(EDGES).mock(side_effect=lambda _r: order.append("GET") or httpx.Response(200, json=page(existing(0))))
+
+    def on_post(_request: httpx.Request) -> httpx.Response:
+        order.append("POST")
+        return httpx.Response(409, json=error_body(409, "conflict", "exists"))
+
+    def on_get(_request: httpx.Request) -> httpx.Response:
+        order.append("GET")
+        return httpx.Response(200, json=page(existing(0)))
+
+    api.post(EDGES).mock(side_effect=on_post)
+    api.get(EDGES).mock(side_effect=on_get)
     put = api.put(f"{EDGES}/e0").respond(200, json=existing(0))
     with pytest.raises(ProviderError) as info:
         edges.create(trunk(api, 0))
@@ -151,7 +159,7 @@ def test_an_adopt_that_loses_its_version_race_rereads_and_puts_again(api):
     put = api.put(f"{EDGES}/e0").mock(
         side_effect=[httpx.Response(409, json=error_body(409, "version.mismatch", "stale")), put_echo]
     )
-    assert edges.create(trunk(api, 0, adopt=True)).outs["version"] == 3
+    assert outs_of(edges.create(trunk(api, 0, adopt=True)))["version"] == 3
     assert [json.loads(c.request.content)["version"] for c in put.calls] == [1, 2]
 
 
@@ -167,7 +175,7 @@ def test_a_deleted_edge_is_not_adopted_from_the_listing(api):
     post = api.post(EDGES).respond(201, json=existing(0, id="e9"))
     edges.create(trunk(api, 1, adopt=True))
     edges.delete("e0", {})
-    assert edges.create(trunk(api, 0, adopt=True)).outs["adopted"] is False
+    assert outs_of(edges.create(trunk(api, 0, adopt=True)))["adopted"] is False
     assert listed.call_count == 2 and post.call_count == 1
 
 
@@ -176,7 +184,7 @@ def test_an_edge_deleted_after_it_was_listed_is_created_again(api):
     put = api.put(f"{EDGES}/e0").respond(404, json=error_body(404, "not.found", "gone"))
     post = api.post(EDGES).respond(201, json=existing(0, id="e9"))
     result = edges.create(trunk(api, 0, adopt=True))
-    assert result.id == "e9" and result.outs["adopted"] is False
+    assert result.id == "e9" and outs_of(result)["adopted"] is False
     assert put.call_count == 1 and post.call_count == 1
 
 
@@ -192,7 +200,7 @@ def test_a_webhook_already_as_desired_is_taken_over_without_a_write(api):
     put = api.put(f"{WEBHOOKS}/w1").respond(200, json=webhook_entity("w1", version=5))
     post = api.post(WEBHOOKS).respond(201, json=webhook_entity("new"))
     result = webhooks.create(checked_webhook())
-    assert result.id == "w1" and result.outs["version"] == 4
+    assert result.id == "w1" and outs_of(result)["version"] == 4
     assert listed.call_count == 1 and put.call_count == 0 and post.call_count == 0
 
 
@@ -201,7 +209,7 @@ def test_a_webhook_that_differs_is_put_once_at_the_listed_version(api):
     get = api.get(f"{WEBHOOKS}/w1").respond(200, json=webhook_entity("w1", version=4))
     put = api.put(f"{WEBHOOKS}/w1").respond(200, json=webhook_entity("w1", version=5, description="ours"))
     result = webhooks.create(checked_webhook(description="ours"))
-    assert result.id == "w1" and result.outs["version"] == 5
+    assert result.id == "w1" and outs_of(result)["version"] == 5
     assert get.call_count == 0 and put.call_count == 1
     body = json.loads(put.calls[0].request.content)
     assert body["version"] == 4 and body["description"] == "ours"

@@ -13,6 +13,7 @@ from pulumi.output import Unknown
 from entities.edge import EdgeProvider
 from genesys_api.testing import error_body
 from lifecycle.errors import ProviderError
+from tests.support.results import inputs_of, outs_of
 from tests.unit.provider_fixtures import (
     EDGES,
     GROUP,
@@ -225,13 +226,14 @@ def test_create_posts_once_and_returns_outputs(api):
     body = json.loads(post.calls[0].request.content)
     assert body["registration"]["password"] == PASSWORD
     # It returns once written, without waiting for the registration (the Registration resource does).
-    assert result.outs["registrationState"] == {
+    outs = outs_of(result)
+    assert outs["registrationState"] == {
         "status": "registering",
         "reason": None,
         "changedAt": "2026-11-28T13:00:00.000Z",
     }
     assert api.routes["events"].call_count == 0
-    assert result.outs["edgeId"] == "e1" and result.outs["version"] == 1 and result.outs["adopted"] is False
+    assert outs["edgeId"] == "e1" and outs["version"] == 1 and outs["adopted"] is False
 
 
 def test_duplicate_without_adopt_fails_with_the_way_to_adopt(api):
@@ -273,16 +275,16 @@ def test_read_returns_inputs_so_refresh_leaves_no_diff(api):
     inputs = checked(api)
     api.get(f"{EDGES}/e1").respond(200, json=edge_entity(registrationStatus="registered"))
     result = provider.read("e1", {**outputs_for(inputs)})
-    assert result.outs["registrationStatus"] == "registered"
-    assert provider.diff("e1", result.outs, inputs).changes is False
-    assert result.inputs["registrationPassword"] == PASSWORD  # cannot be read back: kept from state
+    assert outs_of(result)["registrationStatus"] == "registered"
+    assert provider.diff("e1", outs_of(result), inputs).changes is False
+    assert inputs_of(result)["registrationPassword"] == PASSWORD  # cannot be read back: kept from state
 
 
 def test_read_shows_drift(api):
     inputs = checked(api)
     api.get(f"{EDGES}/e1").respond(200, json=edge_entity(codecs=["G711a"]))
     result = provider.read("e1", outputs_for(inputs))
-    assert provider.diff("e1", result.outs, inputs).changes is True
+    assert provider.diff("e1", outs_of(result), inputs).changes is True
 
 
 def test_update_puts_with_the_known_version_and_the_password_only_when_it_changed(api):
@@ -307,7 +309,7 @@ def test_update_with_a_stale_version_rereads_and_retries(api):
             httpx.Response(200, json=edge_entity(version=8)),
         ]
     )
-    outs = provider.update("e1", {**outputs_for(inputs), "version": 5}, {**inputs, "codecs": ["G711u"]}).outs
+    outs = outs_of(provider.update("e1", {**outputs_for(inputs), "version": 5}, {**inputs, "codecs": ["G711u"]}))
     assert [json.loads(c.request.content)["version"] for c in put.calls] == [5, 7]
     assert outs["version"] == 8
 

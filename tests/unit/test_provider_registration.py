@@ -6,6 +6,7 @@ from pulumi.output import Unknown
 
 from entities.edge_registration import RegistrationProvider
 from genesys_api.testing import error_body
+from tests.support.results import outs_of
 from tests.unit.provider_fixtures import EVENTS
 
 provider = RegistrationProvider()
@@ -40,7 +41,7 @@ def test_check_waits_for_the_edges_outputs_during_preview():
 
 
 def test_create_waits_for_the_outcome_and_records_it(api):
-    outs = provider.create({"__provider": "p", **checked()}).outs
+    outs = outs_of(provider.create({"__provider": "p", **checked()}))
     assert outs["status"] == "registered"
     assert outs["outcome"]["status"] == "registered" and outs["outcome"]["latencySeconds"] == 1.25
     assert [e["type"] for e in outs["events"]] == ["audit:edge:created", "telephony:edge:registration:success"]
@@ -49,7 +50,7 @@ def test_create_waits_for_the_outcome_and_records_it(api):
 
 
 def test_an_edge_recorded_without_its_registration_state_gets_the_outcome_from_the_events(api):
-    outs = provider.create({"__provider": "p", **checked(edgeRegistration=None)}).outs
+    outs = outs_of(provider.create({"__provider": "p", **checked(edgeRegistration=None)}))
     assert outs["status"] == "registered" and outs["outcome"]["latencySeconds"] == 1.25
 
 
@@ -72,13 +73,13 @@ def test_a_refreshed_edge_state_matters_only_to_a_pending_outcome():
 
 def test_an_events_read_that_fails_is_recorded_as_unknown_and_read_again(api):
     api.post(EVENTS).respond(403, json=error_body(403, "missing.permissions", "Missing analytics:events:query"))
-    outs = provider.create({"__provider": "p", **checked()}).outs
+    outs = outs_of(provider.create({"__provider": "p", **checked()}))
     assert outs["status"] == "unknown" and "analytics:events:query" in outs["outcome"]["reason"]
     assert provider.diff("r1", outs, checked()).changes is True  # the next up reads it again
 
 
 def test_refresh_and_delete_make_no_call(api):
-    outs = provider.create({"__provider": "p", **checked()}).outs
+    outs = outs_of(provider.create({"__provider": "p", **checked()}))
     calls = len(api.calls)
     read = provider.read("r1", {"__provider": "p", **outs})
     assert read.outs == outs and read.inputs == checked()

@@ -22,6 +22,7 @@ from genesys_api import configured_dialect
 from lifecycle import client_access
 from lifecycle.config import ConfigError
 from lifecycle.errors import ProviderError
+from tests.support.results import outs_of
 from tests.support.stack_config import parse_entries
 from tests.unit.cloud_fixtures import (
     BASE_ID,
@@ -123,7 +124,7 @@ def test_create_posts_template_defaults_and_the_mapped_settings(cloud):
     assert (
         body["inboundSite"] == {"id": SITE_ID} and body["trunkMetabase"]["id"] == "external_sip_pcv_byoc_carrier.json"
     )
-    assert result.id == BASE_ID and result.outs["adopted"] is False
+    assert result.id == BASE_ID and outs_of(result)["adopted"] is False
 
 
 def base_id(i: int) -> str:
@@ -138,14 +139,17 @@ def put_echo(request: httpx.Request) -> httpx.Response:
 
 def test_without_adopt_the_post_comes_first_and_a_taken_name_says_how_to_adopt(cloud):
     order: list[str] = []
-    cloud.post(BASES, name="create").mock(
-        side_effect=lambda _r: (
-            order.append("POST") or httpx.Response(400, json=error(400, "Trunk base name already in use"))
-        )
-    )
-    cloud.get(BASES, name="list").mock(
-        side_effect=lambda _r: order.append("GET") or httpx.Response(200, json=listing([base(version=4)]))
-    )
+
+    def on_post(_request: httpx.Request) -> httpx.Response:
+        order.append("POST")
+        return httpx.Response(400, json=error(400, "Trunk base name already in use"))
+
+    def on_get(_request: httpx.Request) -> httpx.Response:
+        order.append("GET")
+        return httpx.Response(200, json=listing([base(version=4)]))
+
+    cloud.post(BASES, name="create").mock(side_effect=on_post)
+    cloud.get(BASES, name="list").mock(side_effect=on_get)
     put = cloud.put(f"{BASES}/{BASE_ID}", name="put").mock(side_effect=put_echo)
     provider = TrunkBaseProvider()
     with pytest.raises(ProviderError, match="set `adopt: true` on the trunk") as info:
@@ -160,7 +164,7 @@ def test_adopt_looks_first_and_writes_one_put_with_the_password_at_the_listed_ve
     put = cloud.put(f"{BASES}/{BASE_ID}", name="put").mock(side_effect=put_echo)
     provider = TrunkBaseProvider()
     adopted = provider.create(checked(provider, inputs(adopt=True)).inputs)
-    assert adopted.id == BASE_ID and adopted.outs["adopted"] is True and adopted.outs["version"] == 5
+    assert adopted.id == BASE_ID and outs_of(adopted)["adopted"] is True and outs_of(adopted)["version"] == 5
     assert post.call_count == 0 and get.call_count == 0 and listed.call_count == 1 and put.call_count == 1
     body = json.loads(put.calls[0].request.content)
     assert body["version"] == 4
@@ -202,10 +206,10 @@ def test_adopt_with_nothing_to_take_over_posts_after_one_listing_and_records_the
     put = cloud.put(url__regex=rf"{BASES}/b7a1c2d3-[0-9a-f-]+$", name="put").mock(side_effect=put_echo)
     provider = TrunkBaseProvider()
     created = provider.create(checked(provider, inputs(name="Carrier-2", adopt=True)).inputs)
-    assert created.id == base_id(2) and created.outs["adopted"] is False
+    assert created.id == base_id(2) and outs_of(created)["adopted"] is False
     assert listed.call_count == 1 and post.call_count == 1  # read for this look-up: no second read
     again = provider.create(checked(provider, inputs(name="Carrier-2", adopt=True)).inputs)
-    assert again.id == base_id(2) and again.outs["adopted"] is True  # created here: found without a listing
+    assert again.id == base_id(2) and outs_of(again)["adopted"] is True  # created here: found without a listing
     assert listed.call_count == 1 and post.call_count == 1 and put.call_count == 1
 
 
@@ -215,7 +219,7 @@ def test_a_base_deleted_after_it_was_listed_is_created_again(cloud):
     post = cloud.post(BASES, name="create").respond(200, json=base(base_id(9)))
     provider = TrunkBaseProvider()
     created = provider.create(checked(provider, inputs(adopt=True)).inputs)
-    assert created.id == base_id(9) and created.outs["adopted"] is False
+    assert created.id == base_id(9) and outs_of(created)["adopted"] is False
     assert put.call_count == 1 and post.call_count == 1
 
 
@@ -248,7 +252,7 @@ def test_refresh_reads_the_settings_back_without_the_password(cloud):
     assert props["properties"]["trunk_maxDialTimeout"] == "1m"
     read = provider.read(BASE_ID, {**props, "version": 1})
     assert read.inputs == {**props, "properties": {**props["properties"], "trunk_maxDialTimeout": "45s"}}
-    assert read.outs["credentialsPassword"] == PASSWORD  # as the state had it, never the API's mask
+    assert outs_of(read)["credentialsPassword"] == PASSWORD  # as the state had it, never the API's mask
 
 
 def test_settings_from_base_show_an_out_of_band_codec_by_its_mime_type():

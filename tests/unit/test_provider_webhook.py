@@ -10,6 +10,7 @@ import pytest
 from entities.webhook import WebhookProvider
 from genesys_api.fields import target_problem
 from lifecycle import created_here
+from tests.support.results import outs_of
 from tests.unit.provider_fixtures import WEBHOOKS, page
 
 provider = WebhookProvider()
@@ -105,21 +106,22 @@ def test_lifecycle(api):
     api.get(WEBHOOKS).respond(200, json=page())  # no webhook left by an interrupted run
     post = api.post(WEBHOOKS).respond(201, json=webhook_entity())
     created = provider.create({"__provider": "p", **inputs})
-    assert created.id == "w1" and created.outs["webhookId"] == "w1"
+    outs = outs_of(created)
+    assert created.id == "w1" and outs["webhookId"] == "w1"
     body = json.loads(post.calls[0].request.content)
     assert body["eventType"] == ["telephony:edge:status:changed"] and body["filterCriteria"] == "resourceIds:[e1]"
 
     api.get(f"{WEBHOOKS}/w1").respond(200, json=webhook_entity())
-    read = provider.read("w1", created.outs)
-    assert provider.diff("w1", read.outs, inputs).changes is False
+    read = provider.read("w1", outs)
+    assert provider.diff("w1", outs_of(read), inputs).changes is False
 
     api.put(f"{WEBHOOKS}/w1").respond(200, json=webhook_entity(version=2, targetUri="https://new.example.com/"))
     news = {**inputs, "targetUri": "https://new.example.com/"}
-    assert provider.diff("w1", created.outs, news).changes is True
-    assert provider.update("w1", created.outs, news).outs["version"] == 2
+    assert provider.diff("w1", outs, news).changes is True
+    assert outs_of(provider.update("w1", outs, news))["version"] == 2
 
     api.delete(f"{WEBHOOKS}/w1").respond(204)
-    provider.delete("w1", created.outs)
+    provider.delete("w1", outs)
 
 
 def test_create_with_unknown_outcome_finds_the_landed_webhook(api):

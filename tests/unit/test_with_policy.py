@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -74,6 +75,7 @@ def test_bad_settings_stop_before_pulumi_runs(tmp_path: Path) -> None:
         assert proc.returncode == 2, proc
         assert proc.stdout == ""  # the command did not run
         assert said.format(tmp_path / file) in proc.stderr, proc.stderr
-    project = stack(tmp_path, **{"genesys-trunks:policyPack": 42})
+    not_a_path: dict[str, Any] = {"genesys-trunks:policyPack": 42}
+    project = stack(tmp_path, **not_a_path)
     proc = run(project, "--", "echo", "ran")
     assert proc.returncode == 2 and "genesys-trunks:policyPack in Pulumi.dev.yaml: must be a path" in proc.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, ResourceProvider
@@ -16,14 +17,15 @@ class ProbeRefusal(Exception):
 
 
 class ProbeProvider(ResourceProvider):
-    def check(self, olds, news):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         if news.get("fail") == "refusal":
             raise ProbeRefusal("the probe refuses: say why, and what to change")
         if news.get("fail") == "bug":
-            return {}["no-such-key"]
+            checked: dict[str, CheckResult] = {}
+            return checked["no-such-key"]
         return CheckResult(news, [])
 
-    def create(self, props):
+    def create(self, props: dict[str, Any]) -> CreateResult:
         time.sleep(float(props.get("seconds") or 0))
         return CreateResult(id_=uuid.uuid4().hex, outs=props)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from PureCloudPlatformClientV2 import models
@@ -250,7 +251,7 @@ def test_duplicate_name_is_400_with_a_code(sdk: Sdk) -> None:
     assert sdk.telephony.put_telephony_providers_edges_trunkbasesetting(first.id, first).version == 2
 
 
-def _bad(props: dict[str, object] | None = None, **attrs: object) -> models.TrunkBase:
+def _bad(props: dict[str, Any] | None = None, **attrs: object) -> models.TrunkBase:
     """A BYOC body with ``props`` among its properties and ``attrs`` set on the model."""
     base = byoc_base(**(props or {}))
     for key, value in attrs.items():

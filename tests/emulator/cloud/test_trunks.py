@@ -45,9 +45,8 @@ def _errors(trunk: models.Trunk) -> set[str]:
 
 
 def test_each_base_gets_instances_that_register(sdk: Sdk) -> None:
-    base = sdk.telephony.post_telephony_providers_edges_trunkbasesettings(
-        byoc_base(**{PROXIES: ["sip.carrier.example.com", "sip2.carrier.example.com:5061"]})
-    )
+    proxies: dict[str, Any] = {PROXIES: ["sip.carrier.example.com", "sip2.carrier.example.com:5061"]}
+    base = sdk.telephony.post_telephony_providers_edges_trunkbasesettings(byoc_base(**proxies))
     fresh = _instances(sdk, base.id)
     assert len(fresh) == 2 and len({t.edge.id for t in fresh}) == 2
     for trunk in fresh:
@@ -72,7 +71,8 @@ def test_each_base_gets_instances_that_register(sdk: Sdk) -> None:
 
 
 def test_unreachable_host_fails_with_error_info(sdk: Sdk) -> None:
-    base = sdk.telephony.post_telephony_providers_edges_trunkbasesettings(byoc_base(**{PROXIES: ["carrier.invalid"]}))
+    unreachable: dict[str, Any] = {PROXIES: ["carrier.invalid"]}
+    base = sdk.telephony.post_telephony_providers_edges_trunkbasesettings(byoc_base(**unreachable))
     for trunk in _settled(sdk, base.id):
         assert trunk.connected_status.connected is False and trunk.in_service is False
         assert trunk.options_status[0].option_state is False
@@ -106,9 +106,8 @@ def test_rejected_password_fails_then_a_fix_registers(sdk: Sdk) -> None:
 
 
 def test_disabled_base_is_not_in_service(sdk: Sdk) -> None:
-    base = sdk.telephony.post_telephony_providers_edges_trunkbasesettings(
-        byoc_base(**{"trunk_enabled": False, USERNAME: None, PASSWORD_KEY: None})
-    )
+    disabled: dict[str, Any] = {"trunk_enabled": False, USERNAME: None, PASSWORD_KEY: None}
+    base = sdk.telephony.post_telephony_providers_edges_trunkbasesettings(byoc_base(**disabled))
 
     def connected() -> list[models.Trunk] | None:
         trunks = _instances(sdk, base.id)

@@ -31,7 +31,7 @@ def org(tmp_path: Path) -> Iterator[EmulatorHandle]:
 
 
 def make_base(org: EmulatorHandle, name: str, *proxies: str) -> str:
-    props = {
+    props: dict[str, Any] = {
         "trunk_sip_authentication_credentials_username": f"acct-{name}",
         "trunk_sip_authentication_credentials_password": password_of(name),
         "trunk_transport_serverProxyList": list(proxies),
@@ -56,8 +56,9 @@ def test_routes_exported_then_taken_over_without_a_post(org: EmulatorHandle, tmp
     two = make_base(org, "exp-two", "a.two.example.com", "b.two.example.com")  # no trunk's carrier fits it
     default = site_routes(org)[DEFAULT]
     write_route(org, SITE_INBOUND, {**default, "externalTrunkBases": refs(x, y)}, default["id"])
-    national = {"name": "Carrier Y national", "classificationTypes": ["National"], "distribution": "SEQUENTIAL"}
-    national |= {"enabled": True, "description": "national on Y", "externalTrunkBases": refs(y)}
+    national: dict[str, Any] = {"name": "Carrier Y national", "classificationTypes": ["National"]}
+    national |= {"distribution": "SEQUENTIAL", "enabled": True, "description": "national on Y"}
+    national["externalTrunkBases"] = refs(y)
     write_route(org, SITE_MEDIA, national)
     mixed = {"name": "Mixed", "classificationTypes": ["International"], "externalTrunkBases": refs(x, two)}
     mixed_id = write_route(org, SITE_MEDIA, mixed)["id"]

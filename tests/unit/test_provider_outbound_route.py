@@ -13,6 +13,7 @@ from pulumi.output import Unknown
 
 from entities.outbound_route.provider import OutboundRouteProvider
 from lifecycle.errors import ProviderError
+from tests.support.results import outs_of
 from tests.unit.cloud_fixtures import BASES, SITE_ID, SITES, base, error, listing
 
 ROUTES = f"{SITES}/{SITE_ID}/outboundroutes"
@@ -109,16 +110,16 @@ def test_the_default_route_is_taken_over_with_one_put_and_given_back_on_delete(o
     provider = OutboundRouteProvider()
     created = provider.create(provider.check({}, inputs()).inputs)
     assert post.call_count == 0 and org.routes["put"].call_count == 1
-    assert created.id == DEFAULT_ID and created.outs["takenOver"] is True
+    assert created.id == DEFAULT_ID and outs_of(created)["takenOver"] is True
     # What the route was, without this stack's trunk bases (they go with the stack).
-    assert created.outs["restoreTo"]["trunkBaseIds"] == [ORG_BASE]
+    assert outs_of(created)["restoreTo"]["trunkBaseIds"] == [ORG_BASE]
     sent = json.loads(org.routes["put"].calls[0].request.content)
     assert sent["version"] == 1 and [b["id"] for b in sent["externalTrunkBases"]] == OURS
 
     delete = org.delete(f"{ROUTES}/{DEFAULT_ID}", name="delete").respond(204)
     now = route(DEFAULT_ID, "Default Outbound Route", [], [], 2)
     org.get(f"{ROUTES}/{DEFAULT_ID}", name="get").respond(200, json=now)
-    provider.delete(DEFAULT_ID, created.outs)
+    provider.delete(DEFAULT_ID, outs_of(created))
     assert delete.call_count == 0
     restored = json.loads(org.routes["put"].calls[-1].request.content)
     assert restored["classificationTypes"] == DEFAULT["classificationTypes"]
@@ -143,8 +144,8 @@ def test_a_route_an_interrupted_run_made_over_the_stacks_bases_is_taken_as_creat
     put = org.put(f"{ROUTES}/r3", name="put3").mock(side_effect=put_echo)
     provider = OutboundRouteProvider()
     created = provider.create(provider.check({}, inputs("Carrier out", classificationTypes=["National"])).inputs)
-    assert created.id == "r3" and created.outs["takenOver"] is False and put.call_count == 1
-    assert not created.outs.get("restoreTo")
+    assert created.id == "r3" and outs_of(created)["takenOver"] is False and put.call_count == 1
+    assert not outs_of(created).get("restoreTo")
     delete = org.delete(f"{ROUTES}/r3", name="delete").respond(204)
-    provider.delete("r3", created.outs)
+    provider.delete("r3", outs_of(created))
     assert delete.call_count == 1

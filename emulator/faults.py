@@ -31,6 +31,9 @@ class FaultConfig:
     #: When set, the writes after this many are held (not served) until the faults change: a scenario that must
     #: catch writes in flight (a CLI killed mid-`up`) finds them there however fast or slow the machine runs.
     holdWritesAfter: int | None = None  # noqa: N815
+    #: When set, ``holdWritesAfter`` counts and holds only the writes whose path contains this text (the writes
+    #: of one kind of entity, whatever else the client writes meanwhile).
+    holdWritesTo: str | None = None  # noqa: N815
     seed: int | None = None
 
     @classmethod
@@ -68,6 +71,10 @@ class FaultConfig:
         if hold is not None and (isinstance(hold, bool) or not isinstance(hold, int) or hold < 0):
             problems.append(("holdWritesAfter", "must be a whole number of write requests (0 or more) or null"))
         values["holdWritesAfter"] = hold
+        target = body.get("holdWritesTo")
+        if target is not None and (not isinstance(target, str) or not target):
+            problems.append(("holdWritesTo", "must be the text of the paths whose writes are held, or null"))
+        values["holdWritesTo"] = target
         seed = body.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             problems.append(("seed", "must be an integer or null"))
@@ -127,7 +134,7 @@ class Faults:
         with self._lock:
             return self._generation
 
-    def plan(self, method: str) -> FaultPlan:
+    def plan(self, method: str, path: str = "") -> FaultPlan:
         with self._lock:
             cfg = self._config
             latency = cfg.latencyMs / 1000.0
@@ -136,8 +143,9 @@ class Faults:
                 self._slow_writes_left -= slow
                 latency = latency if slow else 0.0
             write = method.upper() in WRITE_METHODS
-            self._writes_seen += write
-            hold = write and cfg.holdWritesAfter is not None and self._writes_seen > cfg.holdWritesAfter
+            counted = write and (cfg.holdWritesTo is None or cfg.holdWritesTo in path)
+            self._writes_seen += counted
+            hold = counted and cfg.holdWritesAfter is not None and self._writes_seen > cfg.holdWritesAfter
             drop = cfg.dropRate > 0 and self._rng.random() < cfg.dropRate
             error = not drop and cfg.errorRate > 0 and self._rng.random() < cfg.errorRate
             after_write = (

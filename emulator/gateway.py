@@ -84,9 +84,12 @@ class ApiGateway:
         scope[PRINCIPAL_KEY] = principal
 
         generation = self.faults.generation()
-        plan = self.faults.plan(scope["method"])
+        plan = self.faults.plan(scope["method"], scope["path"])
         if plan.hold:
             entry["fault"] = "held"
+            # The request was sent whole: it is served when the hold ends even if its client is gone by then,
+            # as a real service serves a write whose caller was killed after sending it.
+            receive = await _buffered(receive)
             self.faults.held += 1
             try:
                 deadline = time.monotonic() + HOLD_SECONDS
@@ -128,3 +131,26 @@ class ApiGateway:
         entry["fault"] = "dropAfterWrite"
         entry["appliedStatus"] = applied.get("status")
         await drop_connection(scope)
+
+
+async def _buffered(receive: Receive) -> Receive:
+    """The request's body read now, handed to the route later whatever became of the connection."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay

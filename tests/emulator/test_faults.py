@@ -106,6 +106,7 @@ def test_seeded_faults_are_reproducible(clean_faults: EmulatorHandle) -> None:
         ({"latencyWrites": -1}, "latencyWrites"),
         ({"latencyWrites": True}, "latencyWrites"),
         ({"holdWritesAfter": -2}, "holdWritesAfter"),
+        ({"holdWritesTo": ""}, "holdWritesTo"),
         ({"chaos": True}, "chaos"),
     ],
 )
@@ -123,6 +124,7 @@ def test_faults_round_trip(clean_faults: EmulatorHandle) -> None:
         "dropAfterWriteRate": 0.25,
         "latencyWrites": None,
         "holdWritesAfter": None,
+        "holdWritesTo": None,
         "seed": 7,
     }
     assert emu.http.get("/_emulator/faults").json()["latencyMs"] == 5
@@ -133,6 +135,7 @@ def test_faults_round_trip(clean_faults: EmulatorHandle) -> None:
         "dropAfterWriteRate": 0.0,
         "latencyWrites": None,
         "holdWritesAfter": None,
+        "holdWritesTo": None,
         "seed": None,
     }
 
@@ -151,3 +154,18 @@ def test_writes_after_the_first_n_are_held_until_the_faults_change(clean_faults:
     emu.clear_faults()
     held.join(10)
     assert replies == [201] and emu.faults()["heldWrites"] == 0
+
+
+def test_held_writes_can_be_those_of_one_path(clean_faults: EmulatorHandle) -> None:
+    """Writes elsewhere (a token, a webhook) neither count nor wait; the second edge POST is held."""
+    emu = clean_faults
+    emu.set_faults(holdWritesAfter=1, holdWritesTo=EDGES)
+    assert emu.api("POST", EDGES, json=edge_body()).status_code == 201
+    assert emu.http.post("/oauth/token", data={"grant_type": "client_credentials"}).status_code in (200, 400, 401)
+    replies: list[int] = []
+    held = threading.Thread(target=lambda: replies.append(emu.api("POST", EDGES, json=edge_body()).status_code))
+    held.start()
+    assert wait_for(lambda: emu.faults()["heldWrites"] == 1, 10, 0.02, "a held write")
+    emu.clear_faults()
+    held.join(10)
+    assert replies == [201]

@@ -37,10 +37,11 @@ import time
 
 import pytest
 
-from devtools.trunks_project import trunk
+from devtools.trunks_project import SITE_INBOUND, trunk
 from tests.support.waiting import wait_until
 
 from .conftest import (
+    CLOUD,
     DIALECTS,
     HOOK_URI,
     REPORT,
@@ -52,6 +53,7 @@ from .conftest import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.reliability]
+SITES = "/api/v2/telephony/providers/edges/sites"
 
 
 def readable_state(project) -> dict:
@@ -154,3 +156,45 @@ def test_a_webhook_made_by_a_killed_up_is_taken_over_not_duplicated(scenario):
     project.refresh("--clear-pending-creates")
     project.up("--diff")
     scenario.converge(trunks)
+
+
+def test_a_route_made_by_a_killed_up_is_found_not_duplicated(scenario):
+    """The kill lands while an outbound route's POST is in flight: the route reaches the org, the state has a
+    pending create. Without any `adopt`, the recovery's `up` finds the route by its name and the stack's own
+    trunk bases and keeps it as made by the stack (deleted on destroy, not given back like a taken-over one)."""
+    emu = scenario.start(registration_delay=1.0)
+    trunks = [CLOUD.trunk("kr-a"), CLOUD.trunk("kr-b")]
+    project = scenario.new_project(trunks, dialect=CLOUD)
+    route = {"name": "Carrier out", "siteId": SITE_INBOUND, "classificationTypes": ["Extension"]}
+    project.set_routes([{**route, "trunks": ["kr-a", "kr-b"]}])
+    emu.set_faults(holdWritesAfter=0, holdWritesTo="/outboundroutes")  # the route's POST is held
+    proc = project.up_popen()
+    output = OutputReader(proc)
+    try:
+        assert wait_until(lambda: emu.faults()["heldWrites"] >= 1, 120), "the up did not get going"
+        report_kill("while creating an outbound route", kill_cli(proc.pid))
+    finally:
+        kill_tree(proc)
+        emu.clear_faults()
+        assert wait_until(lambda: emu.faults()["heldWrites"] == 0, 30)
+        project.record(output.text())
+    landed = routes_named(emu, "Carrier out")
+    assert len(landed) == 1, "the held POST reaches the org once the hold ends"
+    pending = readable_state(project)["deployment"].get("pending_operations") or []
+    assert [op["resource"]["type"] for op in pending if op["resource"]["type"].endswith(":OutboundRoute")]
+
+    assert recover(project, trunks, CLOUD.entity_type) == []
+    kept = routes_named(emu, "Carrier out")
+    assert [r["id"] for r in kept] == [landed[0]["id"]]
+    summary = project.outputs()["outboundRoutes"]["Carrier out"]
+    assert summary["routeId"] == landed[0]["id"] and summary["takenOver"] is False
+    bases = project.trunks_output()
+    assert summary["trunkBaseIds"] == [bases["kr-a"]["trunkBaseId"], bases["kr-b"]["trunkBaseId"]]
+    scenario.converge(trunks)
+    project.destroy()
+    assert routes_named(emu, "Carrier out") == []
+
+
+def routes_named(emu, name: str) -> list[dict]:
+    listed = emu.api("GET", f"{SITES}/{SITE_INBOUND}/outboundroutes", params={"pageSize": 100}).json()["entities"]
+    return [r for r in listed if r["name"] == name]

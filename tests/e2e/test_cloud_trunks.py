@@ -53,14 +53,25 @@ def test_dev_cloud_stack_create_noop_destroy(emulator, tmp_path: Path):
     copy_program(workdir)
     stack_text = (REPO / "Pulumi.dev-cloud.yaml").read_text().replace("http://127.0.0.1:8787", emulator.url)
     (workdir / "Pulumi.dev-cloud.yaml").write_text(stack_text)
-    configured = yaml.safe_load(stack_text)["config"]["genesys-trunks:trunks"]
+    config = yaml.safe_load(stack_text)["config"]
+    configured = config["genesys-trunks:trunks"]
+    routes = config["genesys-trunks:outboundRoutes"]
     project = PulumiProject(workdir=workdir, stack="dev-cloud", backend_dir=tmp_path / "state")
     project.init()
     try:
         emulator.reset_requests()
         project.up()
         created = writes(emulator.requests())
-        assert [(r["method"], r["path"]) for r in created] == [("POST", BASES)] * len(configured)
+        kinds = sorted((r["method"], "route" if "/outboundroutes" in r["path"] else "base") for r in created)
+        # Every trunk base posted; the site's default route taken over with one PUT, the other route posted.
+        assert kinds == sorted([("POST", "base")] * len(configured) + [("PUT", "route"), ("POST", "route")])
+        routes_out = project.outputs()["outboundRoutes"]
+        assert sorted(routes_out) == sorted(r["name"] for r in routes)
+        trunk_base = {name: t["trunkBaseId"] for name, t in project.outputs()["trunks"].items()}
+        for route in routes:
+            summary = routes_out[route["name"]]
+            assert summary["trunkBaseIds"] == [trunk_base[t] for t in route["trunks"]]
+            assert summary["takenOver"] is (route["name"] == "Default Outbound Route")
         out = project.outputs()["trunks"]
         assert sorted(out) == sorted(t["name"] for t in configured)
         for t in configured:
@@ -92,12 +103,15 @@ def test_dev_cloud_stack_create_noop_destroy(emulator, tmp_path: Path):
         # A second up changes nothing and writes nothing; a preview agrees.
         emulator.reset_requests()
         again = project.up()
-        assert f"{1 + 3 * len(configured)} unchanged" in again.stdout, again.stdout
-        assert change_summary(json.loads(project.preview("--json").stdout)) == {"same": 1 + 3 * len(configured)}
+        resources = 1 + 3 * len(configured) + len(routes)
+        assert f"{resources} unchanged" in again.stdout, again.stdout
+        assert change_summary(json.loads(project.preview("--json").stdout)) == {"same": resources}
         assert writes(emulator.requests()) == []
     finally:
         project.destroy()
     assert live_bases(emulator) == []
+    default = emulator.api("GET", f"/api/v2/telephony/providers/edges/sites/{SITE_INBOUND}/outboundroutes").json()
+    assert [(r["name"], r["externalTrunkBases"]) for r in default["entities"]] == [("Default Outbound Route", [])]
 
 
 def test_every_update_keeps_the_password_and_a_rotated_one_reaches_the_org(emulator, new_project):

@@ -30,10 +30,10 @@ def make(clone: Path, *targets: str, env: dict[str, str]) -> subprocess.Complete
 
 
 #: Per stack: the resources of one trunk (seed: TrunkStack, edge, registration; cloud: TrunkStack, trunk base,
-#: registration) and of the whole stack beside them (the stack; dev's one webhook).
+#: registration) and of the whole stack beside them (the stack; dev's one webhook; dev-cloud's two routes).
 STACKS = [
     pytest.param("dev", 3, 1 + 1, id="dev-seed"),
-    pytest.param("dev-cloud", 3, 1, id="dev-cloud"),
+    pytest.param("dev-cloud", 3, 1 + 2, id="dev-cloud"),
 ]
 
 
@@ -55,10 +55,13 @@ def test_make_up_on_a_fresh_clone(tmp_path: Path, stack: str, per_trunk: int, ot
         up = make(clone, "up", env=env)
         assert up.returncode == 0, up.stdout + up.stderr
         assert f"emulator: started at http://127.0.0.1:{port}" in up.stdout
-        outputs = json.loads(up.stdout[up.stdout.rindex('{\n  "trunks"') :])
-        configured = [t["name"] for t in yaml.safe_load(stack_file.read_text())["config"]["genesys-trunks:trunks"]]
+        outputs = json.loads(up.stdout[up.stdout.rindex("\n{\n") :])
+        config = yaml.safe_load(stack_file.read_text())["config"]
+        configured = [t["name"] for t in config["genesys-trunks:trunks"]]
         assert sorted(outputs["trunks"]) == sorted(configured)
         assert all(t["registrationStatus"] == "registered" for t in outputs["trunks"].values())
+        routes = [r["name"] for r in config.get("genesys-trunks:outboundRoutes", [])]
+        assert sorted(outputs.get("outboundRoutes", {})) == sorted(routes)
 
         unchanged = others + per_trunk * len(configured)
         again = make(clone, "up", env=env)

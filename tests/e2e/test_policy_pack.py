@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from devtools.pulumi_cli import PulumiProject
-from devtools.trunks_project import REPO, cloud_trunk, copy_program, trunk
+from devtools.trunks_project import REPO, SITE_INBOUND, cloud_trunk, copy_program, trunk
 from emulator.testing import EmulatorHandle
 
 from .conftest import writes
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.e2e
 PACK = REPO / "policy"
 PROBE_PROJECT = Path(__file__).with_name("policy_probe_project")
 #: `- [mandatory]  rule-id  (type: resource-name)`, as the CLI lists a policy violation.
-VIOLATION = re.compile(r"^\s*- \[(mandatory|advisory)\]\s+(\S+)\s+\((\S+): (\S+)\)\s*$", re.MULTILINE)
+VIOLATION = re.compile(r"^\s*- \[(mandatory|advisory)\]\s+(\S+)\s+\((\S+): (.+)\)\s*$", re.MULTILINE)
 ACL = {"trunk_access_acl_allowList": ["203.0.113.0/24"]}
 
 
@@ -193,13 +193,15 @@ def test_the_example_stacks_pass_the_pack(emulator, tmp_path, stack, expected):
     proc = no_writes_during(emulator, lambda: preview_with_pack(project))
     assert proc.returncode == 0, output(proc)
     assert violations(proc.stdout) == expected, proc.stdout
-    configured = yaml.safe_load((workdir / stack_file).read_text())["config"]["genesys-trunks:trunks"]
-    assert f"+ {1 + 3 * len(configured) + (stack == 'dev')} to create" in proc.stdout  # the whole stack was judged
+    config = yaml.safe_load((workdir / stack_file).read_text())["config"]
+    configured, routes = config["genesys-trunks:trunks"], config.get("genesys-trunks:outboundRoutes", [])
+    whole = 1 + 3 * len(configured) + (stack == "dev") + len(routes)
+    assert f"+ {whole} to create" in proc.stdout  # the whole stack was judged
 
 
-def test_the_webhook_and_emergency_rules_on_stand_ins_of_their_types(tmp_path):
-    """The program itself refuses a plain-http webhook target before declaring anything, and has no routes
-    yet: stand-ins of the program's types (a provider that calls nothing) carry those inputs to the pack."""
+def test_the_webhook_rule_on_stand_ins_of_its_type(tmp_path):
+    """The program itself refuses a plain-http webhook target before declaring anything: stand-ins of the
+    program's type (a provider that calls nothing) carry those inputs to the pack."""
     project = PulumiProject.copied(PROBE_PROJECT, tmp_path)
     resources = [
         {
@@ -208,19 +210,6 @@ def test_the_webhook_and_emergency_rules_on_stand_ins_of_their_types(tmp_path):
             "inputs": {"name": "a status", "targetUri": "http://hooks.example.com/in"},
         },
         {"kind": "Webhook", "name": "local", "inputs": {"name": "b status", "targetUri": "http://127.0.0.1:9/in"}},
-        {
-            "kind": "OutboundRoute",
-            "name": "site-1-default",
-            "inputs": {
-                "name": "Default Outbound Route",
-                "siteId": "site-1",
-                "classificationTypes": ["National", "International"],
-                "trunkBaseIds": ["tb-1"],
-                "distribution": "SEQUENTIAL",
-                "enabled": True,
-                "adopt": True,
-            },
-        },
     ]
     stack_file = project.workdir / f"Pulumi.{project.stack}.yaml"
     doc = (yaml.safe_load(stack_file.read_text()) if stack_file.exists() else None) or {}
@@ -229,13 +218,32 @@ def test_the_webhook_and_emergency_rules_on_stand_ins_of_their_types(tmp_path):
     clean = project.preview(check=False)
     assert clean.returncode == 0, output(clean)  # fine but for the rules
     proc = preview_with_pack(project)
+    assert proc.returncode == 0, output(proc)  # advisory: a warning
+    assert violations(proc.stdout) == [("advisory", "webhook-target-https", "plain")], proc.stdout
+    assert "webhook 'a status' delivers trunk events to http://hooks.example.com without TLS" in proc.stdout
+
+
+def test_a_taken_over_default_route_without_emergency_fails_unless_another_route_carries_it(emulator, new_project):
+    trunks = [cloud_trunk("pp-route", carrier={"transport": "tls"}, properties={**ACL})]
+    project = new_project(trunks, dialect="cloud")
+    default = {"name": "Default Outbound Route", "siteId": SITE_INBOUND, "trunks": ["pp-route"]}
+    project.set_routes([{**default, "classificationTypes": ["National", "International"]}])
+    clean = project.preview(check=False)
+    assert clean.returncode == 0, output(clean)  # fine but for the rule
+
+    proc = no_writes_during(emulator, lambda: preview_with_pack(project))
     assert proc.returncode != 0, proc.stdout
     assert violations(proc.stdout) == [
-        ("advisory", "webhook-target-https", "plain"),
-        ("mandatory", "emergency-route-kept", "site-1-default"),
+        ("mandatory", "emergency-route-kept", "outbound-route-Default Outbound Route")
     ], proc.stdout
-    assert "webhook 'a status' delivers trunk events to http://hooks.example.com without TLS" in proc.stdout
-    assert "site site-1: the stack takes over its route(s) 'Default Outbound Route' (adopt: true)" in proc.stdout
+    assert f"site {SITE_INBOUND}: the stack takes over its route(s) 'Default Outbound Route'" in proc.stdout
+
+    emergency = {"name": "Emergency", "siteId": SITE_INBOUND, "trunks": ["pp-route"]}
+    project.set_routes(
+        [{**default, "classificationTypes": ["National"]}, {**emergency, "classificationTypes": ["Emergency"]}]
+    )
+    kept = no_writes_during(emulator, lambda: preview_with_pack(project))
+    assert kept.returncode == 0 and violations(kept.stdout) == [], output(kept)
 
 
 def test_a_pack_without_its_virtualenv_fails_saying_how_to_make_it(emulator, new_project, tmp_path):

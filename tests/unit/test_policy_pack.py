@@ -17,6 +17,7 @@ import pytest
 from pulumi.dynamic import Resource
 
 from entities.edge import Edge
+from entities.outbound_route import OutboundRoute, OutboundRouteProvider
 from entities.trunk_base import CarrierSettings, TrunkBase
 from entities.webhook import Webhook
 
@@ -45,6 +46,9 @@ def test_the_pack_reads_the_programs_resource_types_and_defaults() -> None:
     assert type_token(TrunkBase) == resources.TRUNK_BASE
     assert type_token(Edge) == resources.EDGE
     assert type_token(Webhook) == resources.WEBHOOK
+    assert type_token(OutboundRoute) == resources.OUTBOUND_ROUTE
+    route_inputs = {"name", "siteId", "classificationTypes", "trunkBaseIds", "distribution", "enabled", "adopt"}
+    assert route_inputs <= OutboundRouteProvider.inputs_keys()  # the inputs the emergency rule reads
     assert CarrierSettings.model_fields["transport"].default == resources.DEFAULT_TRANSPORT
 
 

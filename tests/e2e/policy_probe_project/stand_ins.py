@@ -16,9 +16,4 @@ class Webhook(Resource, module="genesys", name="Webhook"):
         super().__init__(NoCall(), name, inputs)
 
 
-class OutboundRoute(Resource, module="genesys", name="OutboundRoute"):
-    def __init__(self, name: str, inputs: dict[str, Any]) -> None:
-        super().__init__(NoCall(), name, inputs)
-
-
-KINDS = {"Webhook": Webhook, "OutboundRoute": OutboundRoute}
+KINDS = {"Webhook": Webhook}

@@ -102,6 +102,12 @@ class Listing(Generic[T]):
         """An entity this process has just deleted."""
         self._record(entity_id, "", None)
 
+    def written(self, entity_id: str) -> T | None:
+        """The entity as this process last wrote it; None when it wrote none (or deleted it)."""
+        with self._lock:
+            write = self._written.get(entity_id)
+            return write.entity if write is not None else None
+
     def reset(self) -> None:
         """Forget every listing and write (a new operation, or a test)."""
         with self._lock:

@@ -18,7 +18,7 @@ from pulumi.dynamic import CheckFailure
 from pydantic import Field
 
 from entities.site import classifications, missing_site, sites
-from entities.trunk_base import TrunkBaseApi
+from entities.trunk_base import TrunkBaseApi, trunk_bases
 from genesys_api import ConflictError, Flag, GenesysApiError, GenesysClient, ValidationError
 from lifecycle import client_access, engine_log
 from lifecycle.adoption import AdoptingProvider
@@ -213,7 +213,7 @@ class OutboundRouteProvider(AdoptingProvider[OutboundRouteInputs, ApiRoute]):
         site_id = str(props.get("siteId"))
         if props.get(TAKEN_OVER):
             before = OutboundRouteSettings.model_validate({**(props.get(RESTORE_TO) or {}), "siteId": site_id})
-            OutboundRouteApi(api).update(site_id, entity_id, before, None)
+            OutboundRouteApi(api).update(site_id, entity_id, before, known_version(props))
             routes.forget(entity_id)
             return True
         deleted = OutboundRouteApi(api).delete(site_id, entity_id)
@@ -228,7 +228,8 @@ class OutboundRouteProvider(AdoptingProvider[OutboundRouteInputs, ApiRoute]):
 
 
 def _trunk_base_failures(api: GenesysClient, route: str, i: int, base_id: str) -> list[CheckFailure]:
-    base = TrunkBaseApi(api).find(base_id)
+    """A base this process has just written is the stack's own (no read); another is read once per run."""
+    base = trunk_bases.written(base_id) or api.memo(("trunk base", base_id), lambda: TrunkBaseApi(api).find(base_id))
     if base is None:
         reason = f"{route}: trunkBaseIds[{i}] {base_id!r} is not a trunk base of the org"
     elif base.trunk_type not in (None, "EXTERNAL"):

@@ -254,3 +254,34 @@ def test_it_stays_within_the_rate_limit_and_warns_when_the_window_is_nearly_spen
     assert rate["message"].startswith(f"inin-ratelimit-allowed {reads}, inin-ratelimit-count {reads}, ")
     assert f"the window is nearly spent ({reads} API read(s) this run, each once)" in rate["message"]
     assert status == 0
+
+
+def test_routes_a_classification_the_site_lacks_fails_and_one_an_org_route_carries_warns(emulator, cloud_project):
+    made = emulator.api(
+        "POST",
+        f"/api/v2/telephony/providers/edges/sites/{MEDIA_SITE}/outboundroutes",
+        json={"name": unique("cdoc-org-national"), "classificationTypes": ["National"]},
+    )
+    assert made.status_code in (200, 201), made.text
+    org_route = made.json()
+    project = cloud_project([cloud_trunk("cdoc-route")])
+    route = {"name": "Carrier national", "siteId": MEDIA_SITE, "trunks": ["cdoc-route"]}
+    project.set_routes([{**route, "classificationTypes": ["National", "Premium"]}])
+    try:
+        status, report = diagnose(emulator, project)
+    finally:
+        emulator.api("DELETE", f"/api/v2/telephony/providers/edges/sites/{MEDIA_SITE}/outboundroutes/{org_route['id']}")
+
+    assert status == 1
+    assert finding(report, "config", "genesys-trunks:outboundRoutes")["level"] == "ok"
+    kinds = finding(report, "catalogue", f"site {MEDIA_SITE} classifications")
+    assert kinds["level"] == "ok" and "National" in kinds["message"]
+    ours = [f for f in report["findings"] if f["subject"] == "outbound route 'Carrier national'"]
+    assert sorted(f["level"] for f in ours) == ["fail", "warn", "warn"], ours
+    failed = next(f for f in ours if f["level"] == "fail")
+    assert "classificationTypes[1] 'Premium' not a classification of site" in failed["message"]
+    assert failed["fix"].startswith("set outboundRoutes[0].classificationTypes to some of: Emergency")
+    shared = {f["message"].split(" with route ")[1].split(" (")[0] for f in ours if f["level"] == "warn"}
+    assert shared == {repr(org_route["name"]), "'Default Outbound Route'"}
+    listing = finding(report, "permissions", f"GET {ROUTES} [preview, up]")
+    assert listing["level"] == "ok"

@@ -122,6 +122,7 @@ def test_the_default_route_is_taken_over_with_one_put_and_given_back_on_delete(o
     provider.delete(DEFAULT_ID, outs_of(created))
     assert delete.call_count == 0
     restored = json.loads(org.routes["put"].calls[-1].request.content)
+    assert restored["version"] == 2 and org.routes["get"].call_count == 0  # the state's version: no read first
     assert restored["classificationTypes"] == DEFAULT["classificationTypes"]
     assert [b["id"] for b in restored["externalTrunkBases"]] == [ORG_BASE]
 

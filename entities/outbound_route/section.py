@@ -126,6 +126,22 @@ def output_key(route: OutboundRouteConfig, routes: Sequence[OutboundRouteConfig]
     return route.name if len(twins) == 1 else f"{route.name} ({route.site})"
 
 
+def route_inputs(
+    route: OutboundRouteConfig,
+    site: pulumi.Input[str],
+    trunk_base_ids: Sequence[pulumi.Input[str]],
+    siblings: list[str],
+) -> dict[str, pulumi.Input[Any]]:
+    """The OutboundRoute resource's inputs: the route's own settings, its site and its trunks' bases in order."""
+    return {
+        **route.model_dump(by_alias=True, include=set(OutboundRouteBase.model_fields)),
+        "siteId": site,
+        "trunkBaseIds": list(trunk_base_ids),
+        "adopt": route.takes_over,
+        "siblings": siblings,
+    }
+
+
 def outbound_route(route: OutboundRouteConfig, context: StackContext) -> OutboundRoute:
     """The route's resource, over the trunk bases of the trunks it names."""
     routes: Sequence[OutboundRouteConfig] = context.entries[KEY]
@@ -138,13 +154,8 @@ def outbound_route(route: OutboundRouteConfig, context: StackContext) -> Outboun
         else:
             trunk_base_ids.append(context.stack_output(trunk))
     site: pulumi.Input[str] = route.site_id or context.stack_outputs(route.from_stacks)["siteId"]
-    inputs: dict[str, pulumi.Input[Any]] = {
-        **route.model_dump(by_alias=True, include=set(OutboundRouteBase.model_fields)),
-        "siteId": site,
-        "trunkBaseIds": trunk_base_ids,
-        "adopt": route.takes_over,
-        "siblings": [r.name for r in routes if r is not route and r.site == route.site],
-    }
+    siblings = [r.name for r in routes if r is not route and r.site == route.site]
+    inputs = route_inputs(route, site, trunk_base_ids, siblings)
     if route.takes_over:
         pulumi.log.info(
             f"outbound route {route.name!r} of site {route.site}: takes over the site's existing route of this "

@@ -18,6 +18,10 @@ from components import CLOUD_TRUNKS, TRUNKS
 from entities.edge import EdgeInputs, EdgeSettings
 from entities.edge import api as edge_api
 from entities.edge.export import trunk_entry as edge_entry
+from entities.outbound_route import OUTBOUND_ROUTES, OutboundRouteInputs, OutboundRouteSettings, route_body
+from entities.outbound_route.api import OutboundRoute, settings_of_route
+from entities.outbound_route.export import route_entry
+from entities.outbound_route.section import route_inputs
 from entities.trunk_base import TrunkBaseInputs, TrunkBaseSettings, TrunkBaseTemplate, settings_from_base
 from entities.trunk_base import api as trunk_base_api
 from entities.trunk_base.export import trunk_entry as base_entry
@@ -28,6 +32,7 @@ from entities.webhook.api import Webhook
 from entities.webhook.export import add_webhook
 from genesys_api import settings_of
 from inspection.entries import ExportedEntry
+from lifecycle.config import parse_sections
 from tests.support.stack_config import parse_entries
 from tests.unit.cloud_fixtures import template
 
@@ -68,6 +73,17 @@ TRUNK_BASE_SAMPLES: dict[str, Any] = {
     "credentials.username": "acct-cloud-rt",
     "credentials.realm": "realm.example.com",
 }
+ROUTE_SAMPLES: dict[str, Any] = {
+    "name": "Route Round Trip",
+    "classificationTypes": ["National", "International"],
+    "distribution": "RANDOM",
+    "enabled": False,
+    "description": "every setting",
+    "siteId": "site-rt",
+    "trunkBaseIds": ["b-rt-1", "b-rt-2"],
+}
+#: The trunks behind the route's trunk base ids, as the stack config names them.
+ROUTE_TRUNKS = {"b-rt-1": "rt-one", "b-rt-2": "rt-two"}
 PASSWORD = "pw-round-trip-123"
 
 
@@ -110,8 +126,8 @@ def assert_kept(side: str, paths: list[str], expected: dict[str, Any], got: dict
 
 @pytest.mark.parametrize(
     ("model", "samples"),
-    [(EdgeSettings, EDGE_SAMPLES), (TrunkBaseSettings, TRUNK_BASE_SAMPLES)],
-    ids=["edge", "trunk base"],
+    [(EdgeSettings, EDGE_SAMPLES), (TrunkBaseSettings, TRUNK_BASE_SAMPLES), (OutboundRouteSettings, ROUTE_SAMPLES)],
+    ids=["edge", "trunk base", "outbound route"],
 )
 def test_every_setting_has_a_sample_to_walk_with(model: type[BaseModel], samples: dict[str, Any]) -> None:
     missing = sorted(set(leaves(model)) - set(samples))
@@ -196,3 +212,42 @@ def test_every_trunk_base_setting_survives_config_wire_refresh_and_export() -> N
     again["credentials"]["password"] = PASSWORD
     (from_export,) = parse_entries([again], CLOUD_TRUNKS)
     assert from_export.model_dump(by_alias=True) == {**trunk.model_dump(by_alias=True), "adopt": True}
+
+
+def route_config(samples: dict[str, Any]) -> dict[str, Any]:
+    """The route as the stack config writes it: its trunks by their names, not their bases' ids."""
+    config = {k: v for k, v in samples.items() if k != "trunkBaseIds"}
+    return {**config, "trunks": [ROUTE_TRUNKS[b] for b in samples["trunkBaseIds"]]}
+
+
+def parsed_route(config: dict[str, Any]) -> Any:
+    """The route as `pulumi preview` reads it, beside the stack's trunks it names."""
+    trunks = []
+    for name in ROUTE_TRUNKS.values():
+        trunk = nested({**TRUNK_BASE_SAMPLES, "name": name})
+        trunk["credentials"]["password"] = PASSWORD
+        trunks.append(trunk)
+    raw = {CLOUD_TRUNKS.config_key: trunks, OUTBOUND_ROUTES.config_key: [config]}
+    (route,) = parse_sections([CLOUD_TRUNKS, OUTBOUND_ROUTES], raw.get)[OUTBOUND_ROUTES.key]
+    return route
+
+
+def test_every_outbound_route_setting_survives_config_wire_refresh_and_export() -> None:
+    paths = list(leaves(OutboundRouteSettings))
+    route = parsed_route(route_config(ROUTE_SAMPLES))
+
+    inputs = OutboundRouteInputs.model_validate(
+        route_inputs(route, ROUTE_SAMPLES["siteId"], list(ROUTE_TRUNKS), siblings=[])
+    )
+    settings = inputs.model_dump(by_alias=True, include=set(OutboundRouteSettings.model_fields))
+    assert_kept("the OutboundRoute's inputs", paths, ROUTE_SAMPLES, settings)
+
+    body = route_body(inputs)
+    reply = OutboundRoute.model_validate({**body, "id": "r-rt", "version": 1, "state": "active"})
+    assert_kept("the wire body and refresh", paths, ROUTE_SAMPLES, settings_of_route(reply, ROUTE_SAMPLES["siteId"]))
+
+    entry = route_entry(reply, ROUTE_SAMPLES["siteId"], "Round Trip Site", ROUTE_TRUNKS)
+    assert entry.unfit is None
+    assert_kept("the export entry", sorted(route_config(ROUTE_SAMPLES)), route_config(ROUTE_SAMPLES), entry.settings)
+    from_export = parsed_route(copy.deepcopy(entry.settings))
+    assert from_export.model_dump(by_alias=True) == {**route.model_dump(by_alias=True), "adopt": True}

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol, cast
 
 import pulumi
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from genesys_api import EntityId, Flag, TrunkName
 from lifecycle.config import Section, StackContext, StackOutputRef, require_sources
@@ -44,13 +44,18 @@ class OutboundRouteConfig(OutboundRouteBase):
     """Take over the site's route of this name: always so for the "Default Outbound Route"."""
     from_stacks: dict[Literal["siteId"], StackOutputRef] = Field(default_factory=dict)
 
+    @field_validator("trunks")
+    @classmethod
+    def _once_each(cls, trunks: list[TrunkName | StackOutputRef]) -> list[TrunkName | StackOutputRef]:
+        names = [t.casefold() for t in trunks if isinstance(t, str)]
+        repeated = sorted({n for i, n in enumerate(names) if n in names[:i]})
+        if repeated:
+            raise ValueError(f"a trunk is named once per route; repeated: {', '.join(repeated)}")
+        return trunks
+
     @model_validator(mode="after")
     def _checked(self) -> OutboundRouteConfig:
         require_sources(self, ("siteId",), self.from_stacks)
-        names = [t.casefold() for t in self.trunks if isinstance(t, str)]
-        repeated = sorted({n for i, n in enumerate(names) if n in names[:i]})
-        if repeated:
-            raise ValueError(f"trunks must be unique; repeated: {', '.join(repeated)}")
         if self.adopt is False and is_default_route(self.name):
             raise ValueError(
                 "adopt: false cannot hold for the site's default route: the platform makes one with every Cloud "

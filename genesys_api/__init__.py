@@ -62,7 +62,20 @@ from .settings import (
     configured_dialect,
 )
 from .stats import ClientStats
-from .wire import DELETED, TOKEN_PATH, Call, Entity, EntityRef, Page, Refreshed, WireModel, paging, path_segment
+from .wire import (
+    DELETED,
+    TOKEN_PATH,
+    Call,
+    Collection,
+    Entity,
+    EntityRef,
+    Page,
+    Refreshed,
+    WireModel,
+    live,
+    paging,
+    path_segment,
+)
 
 logging.getLogger("genesys_api").addHandler(logging.NullHandler())
 
@@ -79,6 +92,7 @@ __all__ = [
     "Call",
     "ClientSettings",
     "ClientStats",
+    "Collection",
     "ConfigurationError",
     "ConflictError",
     "Description",
@@ -121,6 +135,7 @@ __all__ = [
     "close_shared_clients",
     "configured_dialect",
     "hosts_for_region",
+    "live",
     "paging",
     "path_segment",
     "settings_of",

@@ -16,6 +16,8 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from .errors import NotFoundError
+
 _RETRY_SAFE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 #: Where a client-credentials token is asked for, under the login host.
 TOKEN_PATH = "/oauth/token"
@@ -54,6 +56,43 @@ def paging(page_number: int, page_size: int, **filters: str | int | None) -> dic
     params: dict[str, str | int] = {"pageSize": page_size, "pageNumber": page_number}
     params.update({k: v for k, v in filters.items() if v is not None})
     return params
+
+
+@dataclass(frozen=True)
+class Collection:
+    """An entity kind's calls: its list at ``path``, one of them at ``path/{id}``. ``template`` is ``path`` with
+    the ids it holds as placeholders (a site's routes: ``/sites/{id}/outboundroutes``), the key of stats, logs
+    and permission checks; a top-level collection's is its path."""
+
+    path: str
+    template: str = ""
+
+    @property
+    def list_template(self) -> str:
+        return self.template or self.path
+
+    @property
+    def one_template(self) -> str:
+        return f"{self.list_template}/{{id}}"
+
+    def one(self, entity_id: str) -> str:
+        return f"{self.path}/{path_segment(entity_id)}"
+
+    def list(self, page_number: int, page_size: int, **filters: str | int | None) -> Call:
+        return Call("GET", self.path, self.list_template, params=paging(page_number, page_size, **filters))
+
+    def get(self, entity_id: str, params: Mapping[str, str | int] | None = None) -> Call:
+        return Call("GET", self.one(entity_id), self.one_template, params=params)
+
+    def create(self, body: Any) -> Call:
+        return Call("POST", self.path, self.list_template, body=body)
+
+    def update(self, entity_id: str, body: Mapping[str, Any], version: int) -> Call:
+        """A PUT of the whole entity at ``version`` (a stale one is refused: the API's optimistic lock)."""
+        return Call("PUT", self.one(entity_id), self.one_template, body={**body, "version": version})
+
+    def delete(self, entity_id: str) -> Call:
+        return Call("DELETE", self.one(entity_id), self.one_template)
 
 
 class WireModel(BaseModel):
@@ -95,6 +134,15 @@ class Entity(WireModel):
 
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Entity)
+
+
+def live(model: type[E], data: object, call: Call) -> E:
+    """``data`` as ``model``, unless it is in state ``deleted``: then it is gone, as a 404 would say."""
+    entity = model.model_validate(data)
+    if entity.deleted:
+        raise NotFoundError(f"{entity.id} was deleted", status=404, method=call.method, path=call.path)
+    return entity
 
 
 class Page(WireModel, Generic[T]):

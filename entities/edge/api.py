@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import Field, SecretStr, model_validator
 
-from genesys_api import Call, Entity, EntityRef, GenesysClient, Page, Refreshed, paging, path_segment
+from genesys_api import Call, Collection, Entity, EntityRef, GenesysClient, Page, Refreshed
 
 from .settings import EdgeSettings, RegistrationSettings
 
@@ -87,25 +87,27 @@ class Edge(Entity, Refreshed):
 # ---------------------------------------------------------------------------------------------- calls
 
 
+CALLS = Collection(EDGES)
+
+
 def get_edge(edge_id: str) -> Call:
-    return Call("GET", f"{EDGES}/{path_segment(edge_id)}", f"{EDGES}/{{id}}")
+    return CALLS.get(edge_id)
 
 
 def list_edges(page_number: int, page_size: int, name: str | None = None, edge_group_id: str | None = None) -> Call:
-    return Call("GET", EDGES, EDGES, params=paging(page_number, page_size, name=name, edgeGroupId=edge_group_id))
+    return CALLS.list(page_number, page_size, name=name, edgeGroupId=edge_group_id)
 
 
 def create_edge(spec: EdgeSpec) -> Call:
-    return Call("POST", EDGES, EDGES, body=edge_body(spec))
+    return CALLS.create(edge_body(spec))
 
 
 def update_edge(edge_id: str, spec: EdgeSpec, version: int) -> Call:
-    body = {**edge_body(spec), "version": version}
-    return Call("PUT", f"{EDGES}/{path_segment(edge_id)}", f"{EDGES}/{{id}}", body=body)
+    return CALLS.update(edge_id, edge_body(spec), version)
 
 
 def delete_edge(edge_id: str) -> Call:
-    return Call("DELETE", f"{EDGES}/{path_segment(edge_id)}", f"{EDGES}/{{id}}")
+    return CALLS.delete(edge_id)
 
 
 def edge_body(spec: EdgeSpec) -> dict[str, Any]:

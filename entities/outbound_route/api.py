@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from entities.trunk_base.api import is_version_conflict
-from genesys_api import Call, Entity, EntityRef, GenesysClient, Page, paging, path_segment
+from genesys_api import Call, Collection, Entity, EntityRef, GenesysClient, Page, path_segment
 
 from .settings import OutboundRouteSettings
 
@@ -34,33 +34,32 @@ class OutboundRoute(Entity):
         return (self.name or "").casefold() == name.casefold()
 
 
-def _routes(site_id: str) -> str:
-    return f"{SITES}/{path_segment(site_id)}/outboundroutes"
-
-
 ROUTES_TEMPLATE = f"{SITES}/{{id}}/outboundroutes"
 ROUTE_TEMPLATE = f"{ROUTES_TEMPLATE}/{{id}}"
 
 
+def _routes(site_id: str) -> Collection:
+    return Collection(f"{SITES}/{path_segment(site_id)}/outboundroutes", ROUTES_TEMPLATE)
+
+
 def list_routes(site_id: str, page_number: int, page_size: int, name: str | None = None) -> Call:
-    return Call("GET", _routes(site_id), ROUTES_TEMPLATE, params=paging(page_number, page_size, name=name))
+    return _routes(site_id).list(page_number, page_size, name=name)
 
 
 def get_route(site_id: str, route_id: str) -> Call:
-    return Call("GET", f"{_routes(site_id)}/{path_segment(route_id)}", ROUTE_TEMPLATE)
+    return _routes(site_id).get(route_id)
 
 
 def create_route(site_id: str, spec: OutboundRouteSettings) -> Call:
-    return Call("POST", _routes(site_id), ROUTES_TEMPLATE, body=route_body(spec))
+    return _routes(site_id).create(route_body(spec))
 
 
 def update_route(site_id: str, route_id: str, spec: OutboundRouteSettings, version: int) -> Call:
-    body = {**route_body(spec), "version": version}
-    return Call("PUT", f"{_routes(site_id)}/{path_segment(route_id)}", ROUTE_TEMPLATE, body=body)
+    return _routes(site_id).update(route_id, route_body(spec), version)
 
 
 def delete_route(site_id: str, route_id: str) -> Call:
-    return Call("DELETE", f"{_routes(site_id)}/{path_segment(route_id)}", ROUTE_TEMPLATE)
+    return _routes(site_id).delete(route_id)
 
 
 def route_body(spec: OutboundRouteSettings) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from genesys_api import Call, Entity, GenesysClient, NotFoundError, Page, paging, path_segment
+from genesys_api import Call, Collection, Entity, GenesysClient, NotFoundError, Page, live, path_segment
 from lifecycle.catalogue import Catalog, listed
 
 EDGES = "/api/v2/telephony/providers/edges"
@@ -24,26 +24,21 @@ class Site(Entity):
     media_regions: list[str] = Field(default_factory=list)
 
 
+CALLS = Collection(SITES)
+
+
 def get_site(site_id: str) -> Call:
-    return Call("GET", f"{SITES}/{path_segment(site_id)}", f"{SITES}/{{id}}")
+    return CALLS.get(site_id)
 
 
 def list_sites(page_number: int, page_size: int, name: str | None = None) -> Call:
-    return Call("GET", SITES, SITES, params=paging(page_number, page_size, name=name))
+    return CALLS.list(page_number, page_size, name=name)
 
 
 def get_classifications(site_id: str) -> Call:
     """The classifications of the site's number plans: what its outbound routes may carry."""
     path = f"{SITES}/{path_segment(site_id)}/numberplans/classifications"
     return Call("GET", path, f"{SITES}/{{id}}/numberplans/classifications")
-
-
-def parse_live_site(data: object, call: Call) -> Site:
-    """The site, unless it is in state ``deleted``: then it is gone, as a 404 would say."""
-    site = Site.model_validate(data)
-    if site.deleted:
-        raise NotFoundError(f"{site.id} was deleted", status=404, method=call.method, path=call.path)
-    return site
 
 
 class SiteApi:
@@ -55,7 +50,7 @@ class SiteApi:
     def get(self, site_id: str) -> Site:
         """The site; ``NotFoundError`` when it does not exist or was deleted."""
         call = get_site(site_id)
-        return parse_live_site(self.client.request_json(call), call)
+        return live(Site, self.client.request_json(call), call)
 
     def find(self, site_id: str) -> Site | None:
         """The site, or None when it does not exist (read now; ``sites`` reads it once per client)."""

@@ -17,14 +17,15 @@ from pydantic import SecretStr
 
 from genesys_api import (
     Call,
+    Collection,
     ConflictError,
     GenesysApiError,
     GenesysClient,
     NotFoundError,
     ValidationError,
     VersionConflictError,
+    live,
     paging,
-    path_segment,
 )
 from lifecycle.catalogue import Catalog
 
@@ -44,6 +45,7 @@ log = logging.getLogger("genesys_api")
 
 EDGES = "/api/v2/telephony/providers/edges"
 TRUNK_BASES = f"{EDGES}/trunkbasesettings"
+CALLS = Collection(TRUNK_BASES)
 TEMPLATE = f"{TRUNK_BASES}/template"
 METABASES = f"{TRUNK_BASES}/availablemetabases"
 #: The largest ``pageSize`` the telephony list endpoints are asked for.
@@ -86,30 +88,26 @@ def list_metabases(page_number: int, page_size: int, trunk_type: str = "EXTERNAL
 def get_trunk_base(base_id: str) -> Call:
     """``ignoreHidden=true``: leave out the properties meant for the platform's own use (as the CX-as-Code
     provider always does)."""
-    path = f"{TRUNK_BASES}/{path_segment(base_id)}"
-    return Call("GET", path, f"{TRUNK_BASES}/{{id}}", params={"ignoreHidden": "true"})
+    return CALLS.get(base_id, params={"ignoreHidden": "true"})
 
 
 def list_trunk_bases(page_number: int, page_size: int, name: str | None = None, properties: bool = False) -> Call:
     """``properties``: each entry with its properties (``expand=properties``, hidden ones left out as on a GET),
     so that reading every base costs one call per page rather than one per base."""
-    params = paging(page_number, page_size, name=name)
-    if properties:
-        params.update(expand="properties", ignoreHidden="true")
-    return Call("GET", TRUNK_BASES, TRUNK_BASES, params=params)
+    expanded = {"expand": "properties", "ignoreHidden": "true"} if properties else {}
+    return CALLS.list(page_number, page_size, name=name, **expanded)
 
 
 def create_trunk_base(spec: TrunkBaseSpec, template: TrunkBaseShape | None = None) -> Call:
-    return Call("POST", TRUNK_BASES, TRUNK_BASES, body=trunk_base_body(spec, template))
+    return CALLS.create(trunk_base_body(spec, template))
 
 
 def update_trunk_base(base_id: str, spec: TrunkBaseSpec, version: int, template: TrunkBaseShape | None = None) -> Call:
-    body = {**trunk_base_body(spec, template), "version": version}
-    return Call("PUT", f"{TRUNK_BASES}/{path_segment(base_id)}", f"{TRUNK_BASES}/{{id}}", body=body)
+    return CALLS.update(base_id, trunk_base_body(spec, template), version)
 
 
 def delete_trunk_base(base_id: str) -> Call:
-    return Call("DELETE", f"{TRUNK_BASES}/{path_segment(base_id)}", f"{TRUNK_BASES}/{{id}}")
+    return CALLS.delete(base_id)
 
 
 def trunk_base_body(spec: TrunkBaseSpec, template: TrunkBaseShape | None = None) -> dict[str, Any]:
@@ -171,14 +169,6 @@ def is_version_conflict(exc: GenesysApiError) -> bool:
     return isinstance(exc, VersionConflictError) or (isinstance(exc, ConflictError) and exc.status == 409)
 
 
-def parse_live(data: Any, call: Call) -> TrunkBase:
-    """The base, unless it is in state ``deleted``: then it is gone, as a 404 would say."""
-    base = TrunkBase.model_validate(data)
-    if base.deleted:
-        raise NotFoundError(f"{base.id} was deleted", status=404, method=call.method, path=call.path)
-    return base
-
-
 # ---------------------------------------------------------------------------------------------- operations
 
 
@@ -207,7 +197,7 @@ class TrunkBaseApi:
     def get(self, base_id: str) -> TrunkBase:
         """The trunk base; ``NotFoundError`` when it does not exist or is in state ``deleted``."""
         call = get_trunk_base(base_id)
-        return parse_live(self.client.request_json(call), call)
+        return live(TrunkBase, self.client.request_json(call), call)
 
     def find(self, base_id: str) -> TrunkBase | None:
         """The trunk base, or None when it is gone (what a provider's ``read`` wants)."""

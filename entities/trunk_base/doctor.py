@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from entities.site import Site, SiteApi
 from entities.site import api as site_api
+from genesys_api import live
 from inspection import catalogue
 from inspection.check import Run
 from inspection.findings import Finding, Section, fail, info, ok, warn
@@ -60,7 +61,7 @@ class Org:
 
     def site(self, site_id: str) -> Outcome:
         call = site_api.get_site(site_id)
-        return self.reads.get(call, lambda data: site_api.parse_live_site(data, call))
+        return self.reads.get(call, lambda data: live(Site, data, call))
 
     def sites(self) -> Outcome:
         return self.reads.all(site_api.list_sites(1, 1), self.sites_api.list)
@@ -73,13 +74,13 @@ class Org:
         return self.reads.get(api.get_trunk_base(base_id))
 
 
-def live(bases: Outcome) -> list[TrunkBase]:
+def live_bases(bases: Outcome) -> list[TrunkBase]:
     return [b for b in bases.value or [] if not b.deleted] if bases.ok else []
 
 
 def sample_base(run: Run) -> TrunkBase | None:
     """An existing trunk base to read once, one of the stack's trunks if it has one."""
-    bases = live(Org(run).bases())
+    bases = live_bases(Org(run).bases())
     names = {t.name.casefold() for t in run.entries.get(TRUNKS) or []}
     ours = [b for b in bases if (b.name or "").casefold() in names]
     return next(iter(ours or bases), None)
@@ -270,14 +271,14 @@ def _password(bases: Outcome, sample: TrunkBase | None, raw: Outcome | None) -> 
 def _proxies(bases: Outcome, raw: Outcome | None) -> Finding:
     """The forms of the proxy entries the org's trunk bases hold, and whether the program reads each."""
     subject = "proxy list format of existing trunk bases"
-    entries = [e for b in live(bases) for e in (b.instance(KEY_PROXIES) or [])]
+    entries = [e for b in live_bases(bases) for e in (b.instance(KEY_PROXIES) or [])]
     if not entries and raw is not None and raw.ok and isinstance(raw.value, dict):
         prop = (raw.value.get("properties") or {}).get(KEY_PROXIES) or {}
         entries = list((prop.get("value") or {}).get("instance") or [])
     if not entries:
         return (
             not_learned(subject, bases)
-            if not live(bases)
+            if not live_bases(bases)
             else info(UNK, subject, "not learned: no base has a proxy entry")
         )
     forms: Counter[str] = Counter()
@@ -315,7 +316,7 @@ def _form(entry: Any) -> str:
 def _listed_properties(bases: Outcome, raw: Outcome | None) -> Finding:
     """Whether the list with ``expand=properties`` carries what a GET does: the export reads it so."""
     subject = "properties on the trunk base list"
-    bases_live = live(bases)
+    bases_live = live_bases(bases)
     if not bases_live or raw is None or not raw.ok or not isinstance(raw.value, dict):
         return not_learned(subject, bases) if not bases_live else info(UNK, subject, "not learned: no GET to compare")
     got = set(raw.value.get("properties") or {})

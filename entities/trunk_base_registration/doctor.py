@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from entities.trunk_base.doctor import Org, live, not_learned, sample_base
+from entities.trunk_base.doctor import Org, live_bases, not_learned, sample_base
 from entities.trunk_base.models import EXTERNAL
 from inspection.check import Run
 from inspection.findings import Finding, Section, info, ok, warn
@@ -58,7 +58,7 @@ def _instances(bases: Outcome, instances: Outcome) -> Finding:
     subject = "trunk instances per trunk base"
     if not instances.ok:
         return info(UNK, subject, f"not learned: the trunk list could not be read ({instances.reason})")
-    bases_live = live(bases)
+    bases_live = live_bases(bases)
     if not bases_live:
         return not_learned(subject, bases)
     per_base = Counter(t.trunk_base.id for t in instances.value if t.trunk_base is not None)

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from genesys_api import Call, Entity, GenesysClient, Page, Refreshed, paging, path_segment
+from genesys_api import Call, Collection, Entity, GenesysClient, Page, Refreshed
 
 from .settings import WebhookSpec
 
@@ -31,25 +31,27 @@ class Webhook(Entity, Refreshed):
         return "" if value is None else value
 
 
+CALLS = Collection(WEBHOOKS)
+
+
 def get_webhook(webhook_id: str) -> Call:
-    return Call("GET", f"{WEBHOOKS}/{path_segment(webhook_id)}", f"{WEBHOOKS}/{{id}}")
+    return CALLS.get(webhook_id)
 
 
 def list_webhooks(page_number: int, page_size: int) -> Call:
-    return Call("GET", WEBHOOKS, WEBHOOKS, params=paging(page_number, page_size))
+    return CALLS.list(page_number, page_size)
 
 
 def create_webhook(spec: WebhookSpec) -> Call:
-    return Call("POST", WEBHOOKS, WEBHOOKS, body=webhook_body(spec))
+    return CALLS.create(webhook_body(spec))
 
 
 def update_webhook(webhook_id: str, spec: WebhookSpec, version: int) -> Call:
-    body = {**webhook_body(spec), "version": version}
-    return Call("PUT", f"{WEBHOOKS}/{path_segment(webhook_id)}", f"{WEBHOOKS}/{{id}}", body=body)
+    return CALLS.update(webhook_id, webhook_body(spec), version)
 
 
 def delete_webhook(webhook_id: str) -> Call:
-    return Call("DELETE", f"{WEBHOOKS}/{path_segment(webhook_id)}", f"{WEBHOOKS}/{{id}}")
+    return CALLS.delete(webhook_id)
 
 
 def webhook_body(spec: WebhookSpec) -> dict[str, Any]:

@@ -121,8 +121,11 @@ emulator: venv
 	$(PY) -m emulator --host 127.0.0.1 --port 8787 --db .emulator/genesys.db
 
 # Lint first: a type error fails in seconds, before the end-to-end tests' minutes.
+# The tests wait mostly on pulumi runs and carriers, not on CPU: more workers than cores, each with its own
+# emulators, ports and state; a worker that runs dry takes queued tests from the others. The slowest are printed.
+TEST_WORKERS ?= 4
 test: toolchain state-server-binary lint policy-venv
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=25 $(TEST_ARGS)
 
 # The policy pack, bench/floor_project and the tests' Pulumi programs (tests/e2e/*_project) are checked each from
 # its own folder, as each runs; the tests' programs keep their caches outside the folder, which tests copy.

@@ -152,6 +152,20 @@ def test_routes_taken_over_made_updated_released_and_given_back(org: EmulatorHan
     assert [r for r in org.requests() if r["status"] >= 400] == []
     assert bases_of(site_routes(org)["Emergency via carrier C"]) == [base_ids["rt-a"]]
 
+    # A trunk renamed (a new trunk base under the new name, the old one deleted): its routes are kept, updated
+    # to the new base before the old one goes.
+    renamed = cloud_trunk("rt-b2")
+    stack.set_trunks([TRUNKS[0], renamed])
+    stack.set_routes([default_route(["rt-b2", "rt-a"]), new_route(["rt-a"], ["Emergency", "Extension"])])
+    default_id = site_routes(org)[DEFAULT]["id"]
+    org.reset_requests()
+    stack.up()
+    assert sorted(route_writes(org)) == sorted([("POST", "base"), ("PUT", DEFAULT), ("DELETE", "base")])
+    assert [r for r in org.requests() if r["status"] >= 400] == []
+    new_base = stack.outputs()["trunks"]["rt-b2"]["trunkBaseId"]
+    assert site_routes(org)[DEFAULT]["id"] == default_id
+    assert bases_of(site_routes(org)[DEFAULT]) == [new_base, base_ids["rt-a"]]
+
     # The default route leaves the stack: it gets back what it had before the takeover, and is not deleted.
     stack.set_routes([new_route(["rt-a"], ["Emergency", "Extension"])])
     org.reset_requests()

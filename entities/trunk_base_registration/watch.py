@@ -1,21 +1,24 @@
 """Trunk bases waiting for their instances' outcome in this process, sharing each polling round.
 
 A few bases read their own instances; more share one paged list of every BYOC (``EXTERNAL``) instance, so a
-50-trunk `up` spends a page or two per round instead of fifty reads.
+50-trunk `up` spends a page or two per round instead of fifty reads. The bases a round settles have their
+audit events read in that round too, in one query for all of them (``audits``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from entities.trunk_base.models import EXTERNAL
-from genesys_api import GenesysClient
-from lifecycle.outcome import RegistrationStatus
+from genesys_api import GenesysApiError, GenesysClient
+from lifecycle.outcome import KEPT_EVENTS, RegistrationStatus
 from lifecycle.polling import PollingWatcher
 
 from .api import TrunkInstancesApi
-from .models import Trunk
+from .audits import newest_events
+from .models import AuditLogMessage, Trunk
 from .status import TrunkBaseStatus, roll_up
 
 #: Seconds between reads of a base's trunk instances while it registers (the first read waits this long too:
@@ -25,7 +28,21 @@ ROUND_SECONDS = 1.0
 PER_BASE_UP_TO = 3
 
 
-class TrunkInstanceWatcher(PollingWatcher[list[Trunk]]):
+@dataclass(frozen=True)
+class BaseReading:
+    """What the rounds read of one trunk base: its live instances and, once settled, its newest audit events
+    (oldest first), or the error that kept them from being read."""
+
+    instances: list[Trunk] = field(default_factory=list)
+    events: list[AuditLogMessage] = field(default_factory=list)
+    events_error: GenesysApiError | None = None
+
+    @property
+    def status(self) -> TrunkBaseStatus:
+        return roll_up(self.instances)
+
+
+class TrunkInstanceWatcher(PollingWatcher[BaseReading]):
     """Trunk bases waiting for their instances' outcome, sharing each round."""
 
     def __init__(
@@ -34,21 +51,39 @@ class TrunkInstanceWatcher(PollingWatcher[list[Trunk]]):
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        super().__init__(self._instances, list, sleep=sleep, clock=clock, round_seconds=ROUND_SECONDS)
+        super().__init__(
+            self._instances,
+            BaseReading,
+            sleep=sleep,
+            clock=clock,
+            round_seconds=ROUND_SECONDS,
+            settled=self._with_events,
+        )
         self._trunks = TrunkInstancesApi(api)
 
-    def wait(self, base_id: str, timeout: float) -> TrunkBaseStatus:
-        """The base's rolled-up status once its instances exist and none is registering, or at ``timeout``."""
-        trunks = self.watch(
-            base_id, timeout, lambda found: bool(found) and roll_up(found).status != RegistrationStatus.REGISTERING
+    def wait(self, base_id: str, timeout: float) -> BaseReading:
+        """The base's instances and audit events once its instances exist and none is registering, or at
+        ``timeout``."""
+        return self.watch(
+            base_id,
+            timeout,
+            lambda found: bool(found.instances) and found.status.status != RegistrationStatus.REGISTERING,
         )
-        return roll_up(trunks)
 
-    def _instances(self, base_ids: set[str]) -> dict[str, list[Trunk]]:
+    def _instances(self, base_ids: set[str]) -> dict[str, BaseReading]:
         if len(base_ids) <= PER_BASE_UP_TO:
-            return {base_id: self._trunks.trunks(base_id) for base_id in base_ids}
+            return {base_id: BaseReading(self._trunks.trunks(base_id)) for base_id in base_ids}
         by_base: dict[str, list[Trunk]] = defaultdict(list)
         for instance in self._trunks.trunks(trunk_type=EXTERNAL):
             if instance.trunk_base is not None and instance.trunk_base.id in base_ids:
                 by_base[instance.trunk_base.id].append(instance)
-        return by_base
+        return {base_id: BaseReading(instances) for base_id, instances in by_base.items()}
+
+    def _with_events(self, settled: dict[str, BaseReading]) -> dict[str, BaseReading]:
+        """The settled bases' readings with their audit events: a report beside the outcome (with its own
+        scope), so an error reading them is kept for the outcome to say, not raised."""
+        try:
+            events = newest_events(self._trunks, settled, KEPT_EVENTS)
+        except GenesysApiError as exc:
+            return {base_id: replace(reading, events_error=exc) for base_id, reading in settled.items()}
+        return {base_id: replace(reading, events=events.get(base_id, [])) for base_id, reading in settled.items()}

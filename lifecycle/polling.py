@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from genesys_api import GenesysClient
@@ -83,9 +84,9 @@ class PollingWatcher(Generic[R]):
         return waiter.result if waiter.result is not None else self._empty()
 
     def _poll(self) -> None:
+        at = self._clock() + self._round
         while True:
-            self._sleep(self._round)
-            waiters = self._due_waiters()
+            at, waiters = self._next_round(at)
             settled: list[tuple[_Waiter[R], Exception | None]]
             try:
                 answers = self._query({w.key for w in waiters})
@@ -108,18 +109,23 @@ class PollingWatcher(Generic[R]):
                 if not self._waiters:
                     self._poller = None
                     return
+            # Rounds start a round apart, however long the last one and its waiters' wake-up took; one that
+            # overran is followed by the next at once, never by a burst that would catch up.
+            at = max(at + self._round, self._clock())
 
-    def _due_waiters(self) -> list[_Waiter[R]]:
-        """The waiters once one of them is due, skipping whole rounds until then (a round that expects no
-        answer would cost a query in vain; skipping whole rounds keeps the rounds' rhythm)."""
+    def _next_round(self, at: float) -> tuple[float, list[_Waiter[R]]]:
+        """Sleeps until the round due ``at`` and returns when it is and who waits. Rounds before any waiter is
+        due are skipped, whole (a round that expects no answer would cost a query in vain; whole rounds keep the
+        rhythm)."""
+        self._sleep(max(at - self._clock(), 0.0))
         with self._lock:
             waiters = list(self._waiters)
-        early = min(w.due for w in waiters) - self._clock()
-        if early <= 0:
-            return waiters
-        self._sleep(self._round * math.ceil(early / self._round))
+        skipped = math.ceil((min(w.due for w in waiters) - at) / self._round)
+        if skipped <= 0:
+            return at, waiters
+        self._sleep(skipped * self._round)
         with self._lock:
-            return list(self._waiters)
+            return at + skipped * self._round, list(self._waiters)
 
     def _finish(self, done: list[tuple[_Waiter[R], R]]) -> Exception | None:
         """The final answers of the waiters a round settles, from ``settled``; the error it met, if any."""
@@ -132,6 +138,15 @@ class PollingWatcher(Generic[R]):
         for waiter, answer in done:
             waiter.result = final.get(waiter.key, answer)
         return None
+
+
+def seconds_until(started: datetime | None, after: float) -> float:
+    """Seconds from now until ``after`` seconds past ``started`` (on the API's clock), kept within 0..``after``:
+    a local clock set apart from the API's delays the first look by ``after`` at most."""
+    if started is None:
+        return after
+    moment = started if started.tzinfo is not None else started.replace(tzinfo=UTC)
+    return min(max(after - (datetime.now(UTC) - moment).total_seconds(), 0.0), after)
 
 
 #: By watcher kind and client object: clients are process-wide (shared_client), so this stays as small as that

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from genesys_api import GenesysClient
 from lifecycle.outcome import RegistrationStatus
-from lifecycle.polling import PollingWatcher
+from lifecycle.polling import PollingWatcher, seconds_until
 
 from .events import Event, read_events
 
@@ -46,15 +46,6 @@ def outcome_since(events: list[Event], since: datetime | None) -> Event | None:
     return outcomes[-1] if outcomes else None
 
 
-def _seconds_until(started: datetime | None, after: float) -> float:
-    """Seconds from now until ``after`` seconds past ``started`` (on the API's clock), kept within 0..``after``:
-    a local clock set apart from the API's delays the first look by ``after`` at most."""
-    if started is None:
-        return after
-    moment = started if started.tzinfo is not None else started.replace(tzinfo=UTC)
-    return min(max(after - (datetime.now(UTC) - moment).total_seconds(), 0.0), after)
-
-
 class RegistrationWatcher(PollingWatcher[list[Event]]):
     """Edges waiting for their registration outcome: one events query per round for all of them."""
 
@@ -72,7 +63,7 @@ class RegistrationWatcher(PollingWatcher[list[Event]]):
         change that did not touch registration, the next polling round's look at them."""
         pending = edge.registration_status == RegistrationStatus.REGISTERING
         since = edge.registration_status_changed_at
-        first_look = _seconds_until(since, FIRST_LOOK_SECONDS) if pending else 0.0
+        first_look = seconds_until(since, FIRST_LOOK_SECONDS) if pending else 0.0
         return self.watch(
             edge.id, timeout, lambda events: not pending or outcome_since(events, since) is not None, first_look
         )

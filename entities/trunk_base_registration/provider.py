@@ -75,7 +75,7 @@ class TrunkBaseOutcomeProvider(OutcomeProvider[TrunkBaseOutcomeInputs]):
     def outcome(self, model: TrunkBaseOutcomeInputs) -> dict[str, Any]:
         try:
             reading = watcher_for(client_access.client(), TrunkInstanceWatcher).wait(
-                model.trunkBaseId, model.timeoutSeconds
+                model.trunkBaseId, model.timeoutSeconds, model.writtenAt
             )
         except GenesysApiError as exc:
             # The base is written: failing here would stop the rest of the `up` for a report. Recorded as

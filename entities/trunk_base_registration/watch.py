@@ -10,20 +10,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from entities.trunk_base.models import EXTERNAL
 from genesys_api import GenesysApiError, GenesysClient
 from lifecycle.outcome import KEPT_EVENTS, RegistrationStatus
-from lifecycle.polling import PollingWatcher
+from lifecycle.polling import PollingWatcher, seconds_until
 
 from .api import TrunkInstancesApi
 from .audits import newest_events
 from .models import AuditLogMessage, Trunk
 from .status import TrunkBaseStatus, roll_up
 
-#: Seconds between reads of a base's trunk instances while it registers (the first read waits this long too:
-#: the platform has not connected anything the moment a write returns).
-ROUND_SECONDS = 1.0
+#: Seconds between reads of the waiting bases' trunk instances.
+ROUND_SECONDS = 0.5
+#: Seconds from a base's write to the first read of its instances: the platform has not connected anything the
+#: moment a write returns.
+FIRST_LOOK_SECONDS = 1.0
 #: Up to this many bases waiting, a round reads each one's instances (as cheap as one page of all of them).
 PER_BASE_UP_TO = 3
 
@@ -61,13 +64,14 @@ class TrunkInstanceWatcher(PollingWatcher[BaseReading]):
         )
         self._trunks = TrunkInstancesApi(api)
 
-    def wait(self, base_id: str, timeout: float) -> BaseReading:
+    def wait(self, base_id: str, timeout: float, written_at: datetime | None = None) -> BaseReading:
         """The base's instances and audit events once its instances exist and none is registering, or at
-        ``timeout``."""
+        ``timeout``; ``written_at``: when the base was written (the API's time)."""
         return self.watch(
             base_id,
             timeout,
             lambda found: bool(found.instances) and found.status.status != RegistrationStatus.REGISTERING,
+            seconds_until(written_at, FIRST_LOOK_SECONDS),
         )
 
     def _instances(self, base_ids: set[str]) -> dict[str, BaseReading]:

@@ -14,7 +14,6 @@ import pytest
 import respx
 
 from entities.edge_registration import EdgeRegistration, RegistrationWatcher
-from entities.edge_registration.watch import FIRST_LOOK_SECONDS
 from entities.trunk_base_registration import TrunkBaseOutcomeProvider, TrunkInstancesApi, TrunkInstanceWatcher
 from entities.trunk_base_registration.audits import newest_events
 from genesys_api.testing import TEST_BASE_URL, FakeClock, client_for_tests, settings_for, token_reply
@@ -199,6 +198,42 @@ def test_a_rounds_settled_read_gives_the_final_answer_and_its_error_reaches_the_
     assert seen == [{"a": "instances"}, {"bad": "instances"}]
 
 
+def test_rounds_keep_their_rhythm_however_long_a_round_takes():
+    """Waking the waiters a round settles can take a while (each wakes a provider thread): the next round still
+    starts a round after the last one started; one that overran is followed by the next at once."""
+
+    def rounds(taking: float) -> list[float]:
+        now, slept = [0.0], []
+
+        def sleep(seconds: float) -> None:
+            slept.append(round(seconds, 3))
+            now[0] += seconds
+
+        def query(keys: set[str]) -> dict[str, int]:
+            now[0] += taking
+            return dict.fromkeys(keys, len(slept))
+
+        watcher = PollingWatcher(query, int, sleep=sleep, clock=lambda: now[0])
+        assert watcher.watch("a", 10, lambda n: n >= 3) == 3
+        return slept
+
+    assert rounds(0.3) == [0.5, 0.2, 0.2]
+    assert rounds(0.7) == [0.5, 0.0, 0.0]
+
+
+def test_a_bases_first_read_comes_a_second_after_its_write(api):
+    """The platform has not connected anything the moment a write returns: a base written just now is not read
+    in the round half a second in; one written earlier is."""
+    route = api.get(TRUNKS).respond(200, json=listing([trunk("t1")]))
+    api.post(AUDITS).respond(200, json=listing([], size=PAGE))
+    for written, expected in ((datetime.now(UTC), [0.5, 0.5]), (datetime.now(UTC) - timedelta(seconds=5), [0.5])):
+        slept: list[float] = []
+        watcher = TrunkInstanceWatcher(client_access.client(), sleep=slept.append, clock=lambda: 0.0)
+        assert watcher.wait(BASE_ID, 60, written).status.status == "registered"
+        assert slept == expected
+    assert route.call_count == 2
+
+
 # ---------------------------------------------------------------------------------------------- the seed's first look
 
 
@@ -220,7 +255,7 @@ def test_a_lone_edges_first_look_comes_a_second_after_its_registration_started()
     outcome = {"id": "e1", "eventType": "telephony:edge:registration:success", "resourceId": "edge-1"}
     outcome["timestamp"] = (started + timedelta(seconds=1)).isoformat()
     slept, queries = look(EdgeRegistration("edge-1", "registering", None, started), {"events": [outcome]})
-    assert slept == [0.5, FIRST_LOOK_SECONDS] and queries == 1
+    assert slept == [0.5, 0.5] and queries == 1  # the round half a second in is skipped
 
 
 def test_an_edge_whose_registration_did_not_change_is_looked_at_in_the_next_round():

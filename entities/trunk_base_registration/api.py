@@ -81,12 +81,16 @@ class TrunkInstancesApi:
     def trunks(self, base_id: str | None = None, trunk_type: str | None = None) -> list[Trunk]:
         """The live trunk instances the platform runs for the base (one per cloud edge), or, without a base,
         every live instance (of ``trunk_type`` when given)."""
-        pages = self.client.paged(
+        return [t for page in self.trunk_pages(base_id, trunk_type) for t in page]
+
+    def trunk_pages(self, base_id: str | None = None, trunk_type: str | None = None) -> list[list[Trunk]]:
+        """``trunks`` page by page: what the list cost."""
+        pages = self.client.pages(
             lambda n, size: list_trunks(n, size, base_id, trunk_type),
             TrunkEntityListing.model_validate,
             self.client.page_size_up_to(MAX_PAGE_SIZE),
         )
-        return [t for t in pages if not t.deleted]
+        return [[t for t in page.entities if not t.deleted] for page in pages]
 
     def audit_events(
         self,

@@ -1,8 +1,10 @@
 """Trunk bases waiting for their instances' outcome in this process, sharing each polling round.
 
 A few bases read their own instances; more share one paged list of every BYOC (``EXTERNAL``) instance, so a
-50-trunk `up` spends a page or two per round instead of fifty reads. The bases a round settles have their
-audit events read in that round too, in one query for all of them (``audits``).
+50-trunk `up` spends a page or two per round instead of fifty reads. A few: as many as that list has pages
+(until a round has read it, ``PER_BASE_UP_TO``), so a round never reads more than the list would cost. The
+bases a round settles have their audit events read in that round too, in one query for all of them
+(``audits``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ ROUND_SECONDS = 0.5
 #: Seconds from a base's write to the first read of its instances: the platform has not connected anything the
 #: moment a write returns.
 FIRST_LOOK_SECONDS = 1.0
-#: Up to this many bases waiting, a round reads each one's instances (as cheap as one page of all of them).
+#: Up to this many bases waiting, a round reads each one's instances, until a round has learned how many pages
+#: the list of every BYOC instance has.
 PER_BASE_UP_TO = 3
 
 
@@ -63,6 +66,7 @@ class TrunkInstanceWatcher(PollingWatcher[BaseReading]):
             settled=self._with_events,
         )
         self._trunks = TrunkInstancesApi(api)
+        self._per_base_up_to = PER_BASE_UP_TO
 
     def wait(self, base_id: str, timeout: float, written_at: datetime | None = None) -> BaseReading:
         """The base's instances and audit events once its instances exist and none is registering, or at
@@ -75,10 +79,12 @@ class TrunkInstanceWatcher(PollingWatcher[BaseReading]):
         )
 
     def _instances(self, base_ids: set[str]) -> dict[str, BaseReading]:
-        if len(base_ids) <= PER_BASE_UP_TO:
+        if len(base_ids) <= self._per_base_up_to:
             return {base_id: BaseReading(self._trunks.trunks(base_id)) for base_id in base_ids}
+        pages = self._trunks.trunk_pages(trunk_type=EXTERNAL)
+        self._per_base_up_to = len(pages)
         by_base: dict[str, list[Trunk]] = defaultdict(list)
-        for instance in self._trunks.trunks(trunk_type=EXTERNAL):
+        for instance in (t for page in pages for t in page):
             if instance.trunk_base is not None and instance.trunk_base.id in base_ids:
                 by_base[instance.trunk_base.id].append(instance)
         return {base_id: BaseReading(instances) for base_id, instances in by_base.items()}

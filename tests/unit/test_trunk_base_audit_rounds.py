@@ -198,6 +198,33 @@ def test_a_rounds_settled_read_gives_the_final_answer_and_its_error_reaches_the_
     assert seen == [{"a": "instances"}, {"bad": "instances"}]
 
 
+def test_a_few_waiting_bases_read_their_own_instances_while_that_costs_no_more_than_the_list(api):
+    bases = [f"b{i}" for i in range(5)]
+    every = listing([trunk(f"t-{b}", trunkBase={"id": b, "name": b}) for b in bases])
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        base_id = params.get("trunkBase.id")
+        asked.append(base_id or params["trunkType"])
+        own = [trunk(f"t-{base_id}", trunkBase={"id": base_id, "name": base_id})] if base_id else None
+        return httpx.Response(200, json=listing(own) if own else every)
+
+    api.get(TRUNKS).mock(side_effect=answer)
+    watcher = TrunkInstanceWatcher(client_access.client(), sleep=lambda _s: None)
+
+    def round_for(*waiting: str) -> list[str]:
+        asked.clear()
+        found = watcher._instances(set(waiting))
+        assert {b: [t.id for t in r.instances] for b, r in found.items()} == {b: [f"t-{b}"] for b in waiting}
+        return sorted(asked)
+
+    assert round_for("b0", "b1") == ["b0", "b1"]  # the list's size is not known yet
+    assert round_for(*bases[:4]) == ["EXTERNAL"]
+    assert round_for("b0", "b1") == ["EXTERNAL"]  # one page: cheaper than two reads of their own
+    assert round_for("b0") == ["b0"]
+
+
 def test_rounds_keep_their_rhythm_however_long_a_round_takes():
     """Waking the waiters a round settles can take a while (each wakes a provider thread): the next round still
     starts a round after the last one started; one that overran is followed by the next at once."""

@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
                     per_trunk = args.floor_per_trunk or (round(created["dynamic_per_trunk"]) if created else 3)
                     meta.setdefault("floor_per_trunk", {}).setdefault(dialect, {})[str(n)] = per_trunk
                     if not args.no_floor:
-                        runner.run_floor(emu, n, per_trunk, system=report.floor_system(dialect))
+                        floor = report.floor_system(dialect)
+                        runner.run_floor(emu, n, per_trunk, system=floor, webhook=dialect == "seed")
                 if not args.no_baseline:
                     runner.run_baseline(emu, n, args.baseline_sleep)
         if not args.no_throttled:

@@ -228,8 +228,11 @@ class Runner:
 
     # ------------------------------------------------------------------------------------------ the floor
 
-    def run_floor(self, emu: EmulatorHandle, trunks: int, per_trunk: int, system: str = "floor") -> list[OpResult]:
-        """The same operations on the no-op project: what the engine costs with no API work at all."""
+    def run_floor(
+        self, emu: EmulatorHandle, trunks: int, per_trunk: int, system: str = "floor", webhook: bool = True
+    ) -> list[OpResult]:
+        """The same operations on the no-op project: what the engine costs with no API work at all;
+        ``webhook``: whether the program's trunks have one (the cloud dialect's have none)."""
         root = self.work / f"{system}-{trunks}"
         workdir = root / "bench-floor"
         shutil.copytree(FLOOR_PROJECT, workdir, ignore=shutil.ignore_patterns("__pycache__", "Pulumi.*.yaml"))
@@ -241,7 +244,12 @@ class Runner:
         def configure(sessions: int) -> None:
             doc = yaml.safe_load(stack_file.read_text()) or {}
             doc.setdefault("config", {}).update(
-                {"bench-floor:trunks": trunks, "bench-floor:perTrunk": per_trunk, "bench-floor:sessions": sessions}
+                {
+                    "bench-floor:trunks": trunks,
+                    "bench-floor:perTrunk": per_trunk,
+                    "bench-floor:sessions": sessions,
+                    "bench-floor:webhook": webhook,
+                }
             )
             stack_file.write_text(yaml.safe_dump(doc, sort_keys=False))
 

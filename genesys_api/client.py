@@ -1,6 +1,6 @@
 """The client every entity's calls run on: ``request_json`` (one call, a typed error on failure), ``paged``
-(every page, lazily), ``update_versioned`` (PUT, re-read and PUT again on a version conflict) and ``memo``
-(a read made once per client).
+(every page, lazily; ``pages`` a page at a time), ``update_versioned`` (PUT, re-read and PUT again on a version
+conflict) and ``memo`` (a read made once per client).
 
 An entity's own calls (paths, bodies, read models) live in its home, built on these; providers never build
 URLs, parse error bodies or sleep on a 429. Clients are cheap and hold no state worth pickling; use
@@ -161,11 +161,22 @@ class GenesysClient:
         page_size: int | None = None,
     ) -> Iterator[T]:
         """Every entity of a paged list, fetching the next page only when the caller gets that far."""
+        for page in self.pages(make_call, parse, page_size):
+            yield from page.entities
+
+    def pages(
+        self,
+        make_call: Callable[[int, int], Call],
+        parse: Callable[[Any], Page[T]],
+        page_size: int | None = None,
+    ) -> Iterator[Page[T]]:
+        """The pages of a list, each fetched only when the caller asks for it: for a caller that weighs
+        what one more page costs."""
         size = page_size or self.page_size
         page_number = 1
         while True:
             page = parse(self.request_json(make_call(page_number, size)))
-            yield from page.entities
+            yield page
             if not page.has_more(size):
                 return
             page_number += 1

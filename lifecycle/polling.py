@@ -3,15 +3,18 @@
 Each trunk whose registration changed waits for its outcome. Polling per trunk would cost one read per trunk
 per round; here every waiter of a kind shares each round's query, so a 50-trunk `up` spends a handful of
 reads instead of fifty. Each dialect's outcome entity says what a round reads (``PollingWatcher`` subclasses
-in their homes); this module knows nothing of what is read.
+in their homes), and what it reads once more, together, for the waiters a round settles; this module knows
+nothing of what is read.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from genesys_api import GenesysClient
@@ -27,6 +30,8 @@ class _Waiter(Generic[R]):
     deadline: float
     done_when: Callable[[R], bool]
     """Whether a round's answer for ``key`` is the one waited for."""
+    due: float
+    """No answer is expected before this moment: a round that finds no waiter due is not made."""
     done: threading.Event = field(default_factory=threading.Event)
     result: R | None = None
     error: Exception | None = None
@@ -40,7 +45,9 @@ class _Waiter(Generic[R]):
 class PollingWatcher(Generic[R]):
     """Serves `watch()` callers from many provider threads with one polling thread: each round asks
     ``query`` once about every key still waited for (``query`` returns an answer per key; a key it leaves
-    out gets ``empty()``)."""
+    out gets ``empty()``). ``settled``, when given, is asked once per round about the keys that round settles
+    (their answer waited for, or their deadline) and returns their final answers: a read that only a settled
+    key needs, made once for all of them."""
 
     def __init__(
         self,
@@ -49,9 +56,11 @@ class PollingWatcher(Generic[R]):
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
         round_seconds: float = ROUND_SECONDS,
+        settled: Callable[[dict[str, R]], Mapping[str, R]] | None = None,
     ) -> None:
         self._query = query
         self._empty = empty
+        self._settled = settled
         self._sleep = sleep or (lambda seconds: time.sleep(seconds))
         self._clock = clock or (lambda: time.monotonic())
         self._round = round_seconds
@@ -59,9 +68,11 @@ class PollingWatcher(Generic[R]):
         self._waiters: list[_Waiter[R]] = []
         self._poller: threading.Thread | None = None
 
-    def watch(self, key: str, timeout: float, done_when: Callable[[R], bool]) -> R:
-        """The answer about ``key`` once ``done_when`` holds for it, or the last one when ``timeout`` passed."""
-        waiter = _Waiter(key, self._clock() + timeout, done_when)
+    def watch(self, key: str, timeout: float, done_when: Callable[[R], bool], first_look: float = 0.0) -> R:
+        """The answer about ``key`` once ``done_when`` holds for it, or the last one when ``timeout`` passed;
+        none is expected sooner than ``first_look`` seconds from now."""
+        now = self._clock()
+        waiter = _Waiter(key, now + timeout, done_when, now + min(max(first_look, 0.0), timeout))
         with self._lock:
             self._waiters.append(waiter)
             if self._poller is None:
@@ -73,10 +84,9 @@ class PollingWatcher(Generic[R]):
         return waiter.result if waiter.result is not None else self._empty()
 
     def _poll(self) -> None:
+        at = self._clock() + self._round
         while True:
-            self._sleep(self._round)
-            with self._lock:
-                waiters = list(self._waiters)
+            at, waiters = self._next_round(at)
             settled: list[tuple[_Waiter[R], Exception | None]]
             try:
                 answers = self._query({w.key for w in waiters})
@@ -84,7 +94,13 @@ class PollingWatcher(Generic[R]):
                 settled = [(w, exc) for w in waiters]
             else:
                 now = self._clock()
-                settled = [(w, None) for w in waiters if w.settle(answers.get(w.key) or self._empty(), now)]
+                done: list[tuple[_Waiter[R], R]] = []
+                for waiter in waiters:
+                    answer = answers.get(waiter.key) or self._empty()
+                    if waiter.settle(answer, now):
+                        done.append((waiter, answer))
+                error = self._finish(done)
+                settled = [(w, error) for w, _ in done]
             with self._lock:
                 for waiter, error in settled:
                     self._waiters.remove(waiter)
@@ -93,6 +109,44 @@ class PollingWatcher(Generic[R]):
                 if not self._waiters:
                     self._poller = None
                     return
+            # Rounds start a round apart, however long the last one and its waiters' wake-up took; one that
+            # overran is followed by the next at once, never by a burst that would catch up.
+            at = max(at + self._round, self._clock())
+
+    def _next_round(self, at: float) -> tuple[float, list[_Waiter[R]]]:
+        """Sleeps until the round due ``at`` and returns when it is and who waits. Rounds before any waiter is
+        due are skipped, whole (a round that expects no answer would cost a query in vain; whole rounds keep the
+        rhythm)."""
+        self._sleep(max(at - self._clock(), 0.0))
+        with self._lock:
+            waiters = list(self._waiters)
+        skipped = math.ceil((min(w.due for w in waiters) - at) / self._round)
+        if skipped <= 0:
+            return at, waiters
+        self._sleep(skipped * self._round)
+        with self._lock:
+            return at + skipped * self._round, list(self._waiters)
+
+    def _finish(self, done: list[tuple[_Waiter[R], R]]) -> Exception | None:
+        """The final answers of the waiters a round settles, from ``settled``; the error it met, if any."""
+        if not done or self._settled is None:
+            return None
+        try:
+            final = self._settled({w.key: answer for w, answer in done})
+        except Exception as exc:  # noqa: BLE001 - every settled waiter gets the error
+            return exc
+        for waiter, answer in done:
+            waiter.result = final.get(waiter.key, answer)
+        return None
+
+
+def seconds_until(started: datetime | None, after: float) -> float:
+    """Seconds from now until ``after`` seconds past ``started`` (on the API's clock), kept within 0..``after``:
+    a local clock set apart from the API's delays the first look by ``after`` at most."""
+    if started is None:
+        return after
+    moment = started if started.tzinfo is not None else started.replace(tzinfo=UTC)
+    return min(max(after - (datetime.now(UTC) - moment).total_seconds(), 0.0), after)
 
 
 #: By watcher kind and client object: clients are process-wide (shared_client), so this stays as small as that

@@ -21,7 +21,6 @@ from lifecycle.outcome import KEPT_EVENTS, OutcomeProvider, OutcomeResource, Reg
 from lifecycle.polling import watcher_for
 from lifecycle.values import iso_utc
 
-from .api import TrunkInstancesApi
 from .models import AuditLogMessage
 from .status import TrunkBaseStatus
 from .watch import TrunkInstanceWatcher
@@ -74,22 +73,20 @@ class TrunkBaseOutcomeProvider(OutcomeProvider[TrunkBaseOutcomeInputs]):
     inputs_model = TrunkBaseOutcomeInputs
 
     def outcome(self, model: TrunkBaseOutcomeInputs) -> dict[str, Any]:
-        api = client_access.client()
         try:
-            status = watcher_for(api, TrunkInstanceWatcher).wait(model.trunkBaseId, model.timeoutSeconds)
+            reading = watcher_for(client_access.client(), TrunkInstanceWatcher).wait(
+                model.trunkBaseId, model.timeoutSeconds, model.writtenAt
+            )
         except GenesysApiError as exc:
             # The base is written: failing here would stop the rest of the `up` for a report. Recorded as
             # unknown, the outcome is read again by the next `up`.
             return {**unread_report(f"reading the trunk base's status failed: {exc}"), "instances": []}
-        try:
-            events = TrunkInstancesApi(api).audit_events(model.trunkBaseId)
-        except GenesysApiError as exc:
+        report = outcome_report(reading.status, reading.events, model.writtenAt, model.timeoutSeconds)
+        if reading.events_error is not None:
             # The audit trail is a report beside the outcome (and needs its own scope): its absence costs
             # only the events, said so in the outcome.
-            report = outcome_report(status, [], model.writtenAt, model.timeoutSeconds)
-            report["outcome"]["auditEventsError"] = f"the audit events could not be read: {exc}"
-            return report
-        return outcome_report(status, events, model.writtenAt, model.timeoutSeconds)
+            report["outcome"]["auditEventsError"] = f"the audit events could not be read: {reading.events_error}"
+        return report
 
 
 class TrunkBaseOutcome(OutcomeResource, module="genesys", name="TrunkBaseRegistration"):

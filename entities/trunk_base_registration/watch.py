@@ -1,31 +1,54 @@
 """Trunk bases waiting for their instances' outcome in this process, sharing each polling round.
 
 A few bases read their own instances; more share one paged list of every BYOC (``EXTERNAL``) instance, so a
-50-trunk `up` spends a page or two per round instead of fifty reads.
+50-trunk `up` spends a page or two per round instead of fifty reads. A few: as many as that list has pages
+(until a round has read it, ``PER_BASE_UP_TO``), so a round never reads more than the list would cost. The
+bases a round settles have their audit events read in that round too, in one query for all of them
+(``audits``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from entities.trunk_base.models import EXTERNAL
-from genesys_api import GenesysClient
-from lifecycle.outcome import RegistrationStatus
-from lifecycle.polling import PollingWatcher
+from genesys_api import GenesysApiError, GenesysClient
+from lifecycle.outcome import KEPT_EVENTS, RegistrationStatus
+from lifecycle.polling import PollingWatcher, seconds_until
 
 from .api import TrunkInstancesApi
-from .models import Trunk
+from .audits import newest_events
+from .models import AuditLogMessage, Trunk
 from .status import TrunkBaseStatus, roll_up
 
-#: Seconds between reads of a base's trunk instances while it registers (the first read waits this long too:
-#: the platform has not connected anything the moment a write returns).
-ROUND_SECONDS = 1.0
-#: Up to this many bases waiting, a round reads each one's instances (as cheap as one page of all of them).
+#: Seconds between reads of the waiting bases' trunk instances.
+ROUND_SECONDS = 0.5
+#: Seconds from a base's write to the first read of its instances: the platform has not connected anything the
+#: moment a write returns.
+FIRST_LOOK_SECONDS = 1.0
+#: Up to this many bases waiting, a round reads each one's instances, until a round has learned how many pages
+#: the list of every BYOC instance has.
 PER_BASE_UP_TO = 3
 
 
-class TrunkInstanceWatcher(PollingWatcher[list[Trunk]]):
+@dataclass(frozen=True)
+class BaseReading:
+    """What the rounds read of one trunk base: its live instances and, once settled, its newest audit events
+    (oldest first), or the error that kept them from being read."""
+
+    instances: list[Trunk] = field(default_factory=list)
+    events: list[AuditLogMessage] = field(default_factory=list)
+    events_error: GenesysApiError | None = None
+
+    @property
+    def status(self) -> TrunkBaseStatus:
+        return roll_up(self.instances)
+
+
+class TrunkInstanceWatcher(PollingWatcher[BaseReading]):
     """Trunk bases waiting for their instances' outcome, sharing each round."""
 
     def __init__(
@@ -34,21 +57,43 @@ class TrunkInstanceWatcher(PollingWatcher[list[Trunk]]):
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        super().__init__(self._instances, list, sleep=sleep, clock=clock, round_seconds=ROUND_SECONDS)
-        self._trunks = TrunkInstancesApi(api)
-
-    def wait(self, base_id: str, timeout: float) -> TrunkBaseStatus:
-        """The base's rolled-up status once its instances exist and none is registering, or at ``timeout``."""
-        trunks = self.watch(
-            base_id, timeout, lambda found: bool(found) and roll_up(found).status != RegistrationStatus.REGISTERING
+        super().__init__(
+            self._instances,
+            BaseReading,
+            sleep=sleep,
+            clock=clock,
+            round_seconds=ROUND_SECONDS,
+            settled=self._with_events,
         )
-        return roll_up(trunks)
+        self._trunks = TrunkInstancesApi(api)
+        self._per_base_up_to = PER_BASE_UP_TO
 
-    def _instances(self, base_ids: set[str]) -> dict[str, list[Trunk]]:
-        if len(base_ids) <= PER_BASE_UP_TO:
-            return {base_id: self._trunks.trunks(base_id) for base_id in base_ids}
+    def wait(self, base_id: str, timeout: float, written_at: datetime | None = None) -> BaseReading:
+        """The base's instances and audit events once its instances exist and none is registering, or at
+        ``timeout``; ``written_at``: when the base was written (the API's time)."""
+        return self.watch(
+            base_id,
+            timeout,
+            lambda found: bool(found.instances) and found.status.status != RegistrationStatus.REGISTERING,
+            seconds_until(written_at, FIRST_LOOK_SECONDS),
+        )
+
+    def _instances(self, base_ids: set[str]) -> dict[str, BaseReading]:
+        if len(base_ids) <= self._per_base_up_to:
+            return {base_id: BaseReading(self._trunks.trunks(base_id)) for base_id in base_ids}
+        pages = self._trunks.trunk_pages(trunk_type=EXTERNAL)
+        self._per_base_up_to = len(pages)
         by_base: dict[str, list[Trunk]] = defaultdict(list)
-        for instance in self._trunks.trunks(trunk_type=EXTERNAL):
+        for instance in (t for page in pages for t in page):
             if instance.trunk_base is not None and instance.trunk_base.id in base_ids:
                 by_base[instance.trunk_base.id].append(instance)
-        return by_base
+        return {base_id: BaseReading(instances) for base_id, instances in by_base.items()}
+
+    def _with_events(self, settled: dict[str, BaseReading]) -> dict[str, BaseReading]:
+        """The settled bases' readings with their audit events: a report beside the outcome (with its own
+        scope), so an error reading them is kept for the outcome to say, not raised."""
+        try:
+            events = newest_events(self._trunks, settled, KEPT_EVENTS)
+        except GenesysApiError as exc:
+            return {base_id: replace(reading, events_error=exc) for base_id, reading in settled.items()}
+        return {base_id: replace(reading, events=events.get(base_id, [])) for base_id, reading in settled.items()}

@@ -101,6 +101,45 @@ def test_report_reports_targets_and_ratios(tmp_path: Path) -> None:
     assert report.write_json(doc, tmp_path, "x.json").exists()
 
 
+def test_report_sets_the_waiting_ops_against_the_floor_plus_the_registration_delay() -> None:
+    """Create and update wait for the carrier, which the engine floor does not: their fair limit is the floor
+    plus the registration delay. The cloud's calls per trunk are reported against their target too."""
+    write = [entry("POST", EDGE, 201)] * 10
+    reads = [entry("POST", "/api/v2/audits/query/realtime"), entry("GET", f"{EDGE}/trunks")]
+    results = [
+        OpResult("program-cloud", 10, "create", 5.2, calls=summarize(write + reads)),
+        OpResult("floor-cloud", 10, "create", 3.0, calls=summarize([])),
+        OpResult("program-cloud", 10, "update", 6.0, calls=summarize(write + reads * 3)),
+        OpResult("floor-cloud", 10, "update", 3.0, calls=summarize([])),
+        OpResult("program-cloud", 10, "refresh", 2.0, calls=summarize([])),
+        OpResult("floor-cloud", 10, "refresh", 1.0, calls=summarize([])),
+        OpResult("program", 10, "create", 4.0, calls=summarize(write * 2)),
+        OpResult("floor", 10, "create", 4.0, calls=summarize([])),
+    ]
+    doc = report.build(results, {"registration_delay": 1.0, "throttled_rate_limit": None})
+    by_op = {(r["system"], r["op"]): r for r in doc["results"]}
+    assert by_op["program-cloud", "create"]["vs_floor_and_delay"] == 1.3
+    assert by_op["program-cloud", "create"]["vs_floor"] == 1.73
+    assert by_op["program-cloud", "refresh"]["vs_floor_and_delay"] is None  # it does not wait
+    assert by_op["floor-cloud", "create"]["vs_floor_and_delay"] is None
+    waits = {(w["system"], w["op"]): w for w in doc["carrier_wait"]}
+    assert sorted(waits) == [("program", "create"), ("program-cloud", "create"), ("program-cloud", "update")]
+    assert waits["program-cloud", "create"]["met"] is True and waits["program-cloud", "create"]["calls_met"] is True
+    assert (
+        waits["program-cloud", "update"]["vs_floor_and_delay"] == 1.5
+        and waits["program-cloud", "update"]["met"] is False
+    )
+    assert (
+        waits["program-cloud", "update"]["calls_per_trunk"] == 1.6
+        and waits["program-cloud", "update"]["calls_met"] is False
+    )
+    assert waits["program", "create"]["vs_floor_and_delay"] == 0.8 and "calls_met" not in waits["program", "create"]
+    text = report.render(doc)
+    assert "x-fl+reg" in text
+    assert "program-cloud 10 trunks update: 6.00 s vs engine floor 3.00 s + registration delay 1.0 s -> 1.5x" in text
+    assert "1.6 calls/trunk (target <= 1.3 calls/trunk: MISSED)" in text
+
+
 def test_naive_baseline_makes_the_seed_calls(tmp_path: Path) -> None:
     trunks = naive_baseline._demo_trunks(2, "smoke-")
     with running_emulator(tmp_path, registration_delay=0.05) as emu:

@@ -28,8 +28,11 @@ from entities.trunk_base import (
     instances,
 )
 from entities.trunk_base_registration import TrunkInstancesApi, roll_up
+from entities.trunk_base_registration.api import AUDITS_REALTIME
+from entities.trunk_base_registration.audits import newest_events
 from entities.trunk_base_registration.status import TrunkBaseStatus
 from genesys_api import ClientSettings, GenesysClient, OutcomeUnknownError, ValidationError
+from lifecycle.outcome import KEPT_EVENTS
 
 INBOUND_SITE = "5d1a7e0c-2b3f-4c5d-8e9f-0a1b2c3d4e01"
 MEDIA_SITE = "5d1a7e0c-2b3f-4c5d-8e9f-0a1b2c3d4e02"
@@ -211,6 +214,28 @@ def test_audit_trail_of_a_base(emulator):
     assert "another-pw-5678" not in str(changes)
     assert [e.action for e in TrunkInstancesApi(api).audit_events(base.id, filters={"Action": "Update"})] == ["Update"]
     TrunkBaseApi(api).delete(base.id)
+
+
+def test_the_newest_events_of_several_bases_from_one_query_are_each_ones_own_trail(emulator):
+    """What a polling round reads for the bases it settles: each base's newest events, as its own query gives
+    them, from one query of every trunk base's events (the emulator's, with other tests' bases in it too)."""
+    api = cloud(emulator)
+    bases = TrunkBaseApi(api)
+    made = [bases.create(spec(f"cli-cloud-round-{i}")) for i in range(3)]
+    busy = made[0]
+    for i in range(KEPT_EVENTS + 2):  # more changes than an outcome keeps
+        busy = bases.update(busy.id, spec("cli-cloud-round-0", description=f"revision {i}"), version=busy.version)
+    trunks = TrunkInstancesApi(api)
+    before = endpoint_calls(api).get(f"POST {AUDITS_REALTIME}", 0)
+    trails = newest_events(trunks, [b.id for b in made], KEPT_EVENTS)
+    assert endpoint_calls(api)[f"POST {AUDITS_REALTIME}"] == before + 1
+    for base in made:
+        own = trunks.audit_events(base.id)[-KEPT_EVENTS:]
+        assert [e.id for e in trails[base.id]] == [e.id for e in own] != []
+    assert len(trails[busy.id]) == KEPT_EVENTS and trails[busy.id][-1].action == "Update"
+    assert [e.action for e in trails[made[1].id]] == ["Create"]
+    for base in made:
+        bases.delete(base.id)
 
 
 def test_delete_while_in_use_is_retried_then_a_clear_error(emulator):

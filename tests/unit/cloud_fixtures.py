@@ -117,3 +117,19 @@ def trunk(
         doc["optionsStatus"] = options
         doc["optionsEnabledStatus"] = "ENABLED"
     return doc
+
+
+def audit(
+    event_id: str, base_id: str = BASE_ID, action: str = "Update", at: str = "2026-12-01T10:00:00.000Z"
+) -> dict[str, Any]:
+    """An ``AuditLogMessage`` of a trunk base, by an OAuth client."""
+    return {
+        "id": event_id,
+        "client": {"id": "oauth-1"},
+        "serviceName": "Telephony",
+        "eventDate": at,
+        "action": action,
+        "entity": {"id": base_id, "name": f"base {base_id}"},
+        "entityType": "TrunkBase",
+        "status": "SUCCESS",
+    }

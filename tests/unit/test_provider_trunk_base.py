@@ -25,6 +25,7 @@ from lifecycle.errors import ProviderError
 from tests.support.results import outs_of
 from tests.support.stack_config import parse_entries
 from tests.unit.cloud_fixtures import (
+    AUDITS,
     BASE_ID,
     BASES,
     PASSWORD,
@@ -32,6 +33,7 @@ from tests.unit.cloud_fixtures import (
     SITES,
     TEMPLATE,
     TRUNKS,
+    audit,
     base,
     error,
     listing,
@@ -278,12 +280,14 @@ def test_the_outcome_waits_while_registering_then_reports_each_instance(api):
         ]
     )
     route = api.get(TRUNKS).mock(side_effect=lambda _request: httpx.Response(200, json=next(replies)))
+    audits = api.post(AUDITS).respond(200, json=listing([audit("a1", BASE_ID, "Create")], size=500))
     watcher = TrunkInstanceWatcher(client_access.client(), sleep=lambda _s: None)
-    status = watcher.wait(BASE_ID, 10)
-    report = outcome_report(status, [], None, 10)
+    reading = watcher.wait(BASE_ID, 10)
+    report = outcome_report(reading.status, reading.events, None, 10)
     assert report["status"] == "failed" and "401 Unauthorized" in report["outcome"]["reason"]
     assert [(i["trunkId"], i["status"]) for i in report["instances"]] == [("t1", "registered"), ("t2", "failed")]
     assert route.call_count == 3 and route.calls.last.request.url.params["trunkBase.id"] == BASE_ID
+    assert audits.call_count == 1 and [e["type"] for e in report["events"]] == ["TrunkBase:Create"]
 
 
 def test_many_waiting_bases_share_one_list_of_every_external_instance(api):
@@ -301,6 +305,8 @@ def test_many_waiting_bases_share_one_list_of_every_external_instance(api):
         return httpx.Response(200, json=reply)
 
     route = api.get(TRUNKS).mock(side_effect=answer)
+    created = [audit(f"a-{b}", b, "Create") for b in reversed(bases)]  # newest first
+    audits = api.post(AUDITS).respond(200, json=listing([audit("a-x", "x", "Update"), *created], size=500))
     ticks = iter(range(1000))
     watcher = TrunkInstanceWatcher(client_access.client(), sleep=lambda _s: time.sleep(0.01), clock=lambda: next(ticks))
     together = threading.Barrier(len(bases))
@@ -310,18 +316,21 @@ def test_many_waiting_bases_share_one_list_of_every_external_instance(api):
         return watcher.wait(base_id, 100)
 
     with ThreadPoolExecutor(len(bases)) as pool:
-        statuses = list(pool.map(wait, bases))
-    assert [s.trunk_ids for s in statuses] == [[f"t-{b}"] for b in bases]
-    assert all(s.status == "registered" for s in statuses)
+        readings = list(pool.map(wait, bases))
+    assert [r.status.trunk_ids for r in readings] == [[f"t-{b}"] for b in bases]
+    assert all(r.status.status == "registered" for r in readings)
     assert route.call_count < len(bases) and "trunkBase.id" not in route.calls.last.request.url.params
     assert route.calls.last.request.url.params["trunkType"] == "EXTERNAL"
+    assert [[e.id for e in r.events] for r in readings] == [[f"a-{b}"] for b in bases]
+    assert audits.call_count <= route.call_count  # one audit query at most per round
 
 
 def test_an_instance_that_never_settles_is_registering_at_the_deadline(api):
     api.get(TRUNKS).respond(200, json=listing([trunk("t1", connected=False)]))
+    api.post(AUDITS).respond(200, json=listing([], size=500))
     ticks = iter(range(1000))
     watcher = TrunkInstanceWatcher(client_access.client(), sleep=lambda _s: None, clock=lambda: next(ticks))
-    report = outcome_report(watcher.wait(BASE_ID, 5), [], None, 5)
+    report = outcome_report(watcher.wait(BASE_ID, 5).status, [], None, 5)
     assert report["status"] == "registering" and "no registration outcome within 5 s" in report["outcome"]["reason"]
     assert roll_up([Trunk.model_validate(trunk("t3"))]).status == "registered"
 

@@ -20,6 +20,7 @@ from genesys_api.testing import TEST_BASE_URL, FakeClock, client_for_tests, sett
 from lifecycle import client_access
 from lifecycle.outcome import KEPT_EVENTS
 from lifecycle.polling import PollingWatcher, watcher_for
+from tests.support.results import outs_of
 from tests.unit.cloud_fixtures import AUDITS, BASE_ID, TRUNKS, audit, error, listing, trunk
 from tests.unit.provider_fixtures import EVENTS
 
@@ -158,7 +159,7 @@ def outcome_api(api):
 
 def outcome_of(base_id: str) -> dict[str, Any]:
     inputs = {"trunk": "t", "trunkBaseId": base_id, "trunkBaseVersion": 1, "timeoutSeconds": 5}
-    return TrunkBaseOutcomeProvider().create(inputs).outs
+    return outs_of(TrunkBaseOutcomeProvider().create(inputs))
 
 
 def test_the_outcome_keeps_the_events_a_round_read_for_it(outcome_api):

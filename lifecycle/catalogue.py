@@ -8,6 +8,8 @@ catalogues it checks against.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Iterable
 from typing import Generic, Protocol, TypeVar
 
@@ -48,6 +50,17 @@ class Catalog(Generic[T]):
     def find(self, api: GenesysClient, entry_id: str) -> T | None:
         """The entry, or None when it does not exist (concurrent checks of one id share the read)."""
         return api.memo((self.kind, entry_id), lambda: self._found(api, entry_id))
+
+    def read_ahead(self, api: GenesysClient, entry_ids: Iterable[str]) -> None:
+        """Starts reading the entries in the background: a check that needs entries of several catalogues waits
+        for the slowest read, not for their sum. ``find`` then shares the read (a failed one is read again there,
+        where its error is reported)."""
+        for entry_id in entry_ids:
+            threading.Thread(target=self._quietly_find, args=(api, entry_id), daemon=True).start()
+
+    def _quietly_find(self, api: GenesysClient, entry_id: str) -> None:
+        with contextlib.suppress(Exception):  # the check's own find reads again and reports the error
+            self.find(api, entry_id)
 
     def get(self, api: GenesysClient, entry_id: str) -> T:
         """The entry; ``NotFoundError`` when it does not exist."""

@@ -59,7 +59,7 @@ class TrunkBaseProvider(AdoptingProvider[TrunkBaseInputs, ApiTrunkBase]):
     def extra_failures(self, inputs: TrunkBaseInputs, olds: dict[str, Any]) -> list[CheckFailure]:
         """The template is the cloud's SIP profile: codecs, carrier, credentials and every key under
         `properties` are checked against it (one read per metabase per run); the sites must exist (one
-        read per site per run, none for a site the trunk had already)."""
+        read per site per run, beside the template's, none for a site the trunk had already)."""
         api = client_access.client()
         trunk = f"trunk {inputs.name!r}"
         failures: list[CheckFailure] = []
@@ -72,6 +72,12 @@ class TrunkBaseProvider(AdoptingProvider[TrunkBaseInputs, ApiTrunkBase]):
                     f"{BYOC_CARRIER_METABASE})",
                 )
             ]
+        new_sites = {
+            prop: site_id
+            for prop, site_id in (("inboundSiteId", inputs.inbound_site_id), ("siteId", inputs.site_id))
+            if site_id is not None and olds.get(prop) != site_id
+        }
+        sites.read_ahead(api, new_sites.values())
         template = templates.find(api, inputs.trunk_metabase_id)
         if template is None:
             offered = ", ".join(templates.known(api)) or "none"
@@ -85,8 +91,8 @@ class TrunkBaseProvider(AdoptingProvider[TrunkBaseInputs, ApiTrunkBase]):
         else:
             for key, message in check_properties(template, inputs.sent(inputs.credentials_password)):
                 failures.append(_property_failure(trunk, key, message))
-        for prop, site_id in (("inboundSiteId", inputs.inbound_site_id), ("siteId", inputs.site_id)):
-            if site_id is not None and olds.get(prop) != site_id and sites.find(api, site_id) is None:
+        for prop, site_id in new_sites.items():
+            if sites.find(api, site_id) is None:
                 failures.append(CheckFailure(prop, f"{trunk}: {prop} {missing_site(api, site_id)}"))
         return failures
 

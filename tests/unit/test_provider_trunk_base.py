@@ -101,6 +101,24 @@ def test_check_reads_the_template_and_each_site_once_and_names_the_paths(cloud):
     assert cloud.routes["template"].call_count == 1 and cloud.routes["site"].call_count == 1
 
 
+def test_check_reads_the_site_beside_the_template_not_after_it(cloud):
+    """At a real org's latency, a read after the other adds its round trip to every first preview."""
+    site_read = threading.Event()
+
+    def template_once_the_site_is_asked(request: httpx.Request) -> httpx.Response:
+        assert site_read.wait(5), "the site was read only after the template"
+        return httpx.Response(200, json=template())
+
+    def site(request: httpx.Request) -> httpx.Response:
+        site_read.set()
+        return httpx.Response(200, json={"id": SITE_ID, "name": "Cloud BYOC Site"})
+
+    cloud.routes["template"].side_effect = template_once_the_site_is_asked
+    cloud.routes["site"].side_effect = site
+    assert checked(TrunkBaseProvider(), inputs()).failures == []
+    assert cloud.routes["template"].call_count == 1 and cloud.routes["site"].call_count == 1
+
+
 def test_whole_numbers_from_the_engine_pass_an_integer_property(cloud):
     result = checked(TrunkBaseProvider(), inputs(properties={"trunk_media_dtmf_payload": 101.0}))
     assert result.failures == [] and result.inputs["properties"] == {"trunk_media_dtmf_payload": 101}

@@ -28,6 +28,12 @@ class FaultConfig:
     #: When set, ``latencyMs`` delays only the next this many POST/PUT/PATCH/DELETE requests: a spike that
     #: meets given writes however fast or slow the machine runs the client.
     latencyWrites: int | None = None  # noqa: N815
+    #: When set, ``dropAfterWriteRate`` applies to the next this many writes only (at rate 1: exactly those), so a
+    #: scenario meets the fault however its writes interleave with its reads.
+    dropAfterWrites: int | None = None  # noqa: N815
+    #: When set, ``dropAfterWriteRate`` (and ``dropAfterWrites``) applies only to the writes whose path contains
+    #: this text (one kind of entity's, not the read-only query POSTs between them).
+    dropAfterWriteTo: str | None = None  # noqa: N815
     #: When set, the writes after this many are held (not served) until the faults change: a scenario that must
     #: catch writes in flight (a CLI killed mid-`up`) finds them there however fast or slow the machine runs.
     holdWritesAfter: int | None = None  # noqa: N815
@@ -67,6 +73,14 @@ class FaultConfig:
         if writes is not None and (isinstance(writes, bool) or not isinstance(writes, int) or writes < 0):
             problems.append(("latencyWrites", "must be a whole number of write requests (0 or more) or null"))
         values["latencyWrites"] = writes
+        drops = body.get("dropAfterWrites")
+        if drops is not None and (isinstance(drops, bool) or not isinstance(drops, int) or drops < 0):
+            problems.append(("dropAfterWrites", "must be a whole number of write requests (0 or more) or null"))
+        values["dropAfterWrites"] = drops
+        drop_to = body.get("dropAfterWriteTo")
+        if drop_to is not None and (not isinstance(drop_to, str) or not drop_to):
+            problems.append(("dropAfterWriteTo", "must be the text of the paths whose writes are dropped, or null"))
+        values["dropAfterWriteTo"] = drop_to
         hold = body.get("holdWritesAfter")
         if hold is not None and (isinstance(hold, bool) or not isinstance(hold, int) or hold < 0):
             problems.append(("holdWritesAfter", "must be a whole number of write requests (0 or more) or null"))
@@ -106,6 +120,7 @@ class Faults:
         self._config = FaultConfig()
         self._rng = random.Random()
         self._slow_writes_left = 0
+        self._drops_left: int | None = None
         self._writes_seen = 0
         self._generation = 0
         self.held = 0
@@ -121,6 +136,7 @@ class Faults:
             self._config = config
             self._rng = random.Random(config.seed)
             self._slow_writes_left = config.latencyWrites or 0
+            self._drops_left = config.dropAfterWrites
             self._writes_seen = 0
             self._generation += 1
         return config
@@ -151,10 +167,14 @@ class Faults:
             after_write = (
                 not drop
                 and not error
-                and method.upper() in WRITE_METHODS
+                and write
+                and (cfg.dropAfterWriteTo is None or cfg.dropAfterWriteTo in path)
+                and (self._drops_left is None or self._drops_left > 0)
                 and cfg.dropAfterWriteRate > 0
                 and self._rng.random() < cfg.dropAfterWriteRate
             )
+            if after_write and self._drops_left is not None:
+                self._drops_left -= 1
         return FaultPlan(latency, drop, error, after_write, hold)
 
 

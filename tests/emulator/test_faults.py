@@ -59,6 +59,22 @@ def test_drop_after_write_applies_the_write(clean_faults: EmulatorHandle) -> Non
     assert logged[-2]["fault"] == "dropAfterWrite" and logged[-2]["appliedStatus"] == 201
 
 
+def test_drop_after_write_can_meet_the_next_writes_of_one_path_only(clean_faults: EmulatorHandle) -> None:
+    emu = clean_faults
+    token = emu.token()
+    headers = {"Authorization": f"Bearer {token}"}
+    emu.set_faults(drop_after_write_rate=1.0, drop_after_writes=1, drop_after_write_to=EDGES)
+    emu.reset_requests()
+    with httpx.Client(base_url=emu.url) as client:
+        # another path's write is not drawn, and does not use up the count
+        assert client.post("/api/v2/analytics/events/query", json={}, headers=headers).status_code != 0
+        with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+            client.post(EDGES, json=edge_body(), headers=headers)
+        assert client.post(EDGES, json=edge_body(), headers=headers).status_code == 201  # the count is spent
+    emu.clear_faults()
+    assert [r.get("fault") for r in emu.requests() if r["method"] == "POST"] == [None, "dropAfterWrite", None]
+
+
 def test_latency(clean_faults: EmulatorHandle) -> None:
     emu = clean_faults
     token = emu.token()
@@ -107,6 +123,8 @@ def test_seeded_faults_are_reproducible(clean_faults: EmulatorHandle) -> None:
         ({"latencyWrites": True}, "latencyWrites"),
         ({"holdWritesAfter": -2}, "holdWritesAfter"),
         ({"holdWritesTo": ""}, "holdWritesTo"),
+        ({"dropAfterWrites": 1.5}, "dropAfterWrites"),
+        ({"dropAfterWriteTo": 3}, "dropAfterWriteTo"),
         ({"chaos": True}, "chaos"),
     ],
 )
@@ -123,6 +141,8 @@ def test_faults_round_trip(clean_faults: EmulatorHandle) -> None:
         "dropRate": 0.0,
         "dropAfterWriteRate": 0.25,
         "latencyWrites": None,
+        "dropAfterWrites": None,
+        "dropAfterWriteTo": None,
         "holdWritesAfter": None,
         "holdWritesTo": None,
         "seed": 7,
@@ -134,6 +154,8 @@ def test_faults_round_trip(clean_faults: EmulatorHandle) -> None:
         "dropRate": 0.0,
         "dropAfterWriteRate": 0.0,
         "latencyWrites": None,
+        "dropAfterWrites": None,
+        "dropAfterWriteTo": None,
         "holdWritesAfter": None,
         "holdWritesTo": None,
         "seed": None,

@@ -163,16 +163,25 @@ def test_connections_dropped_after_the_write_reached_the_server(scenario, dialec
     emu = scenario.start()
     trunks = dialect.trunks("daw", 4, hooks=4)
     project = scenario.new_project(trunks, dialect=dialect)
-    emu.set_faults(drop_after_write_rate=0.5, seed=11)
+
+    def dropping(writes: int) -> None:
+        """The next ``writes`` writes of the dialect's trunks reach the org, then lose their connection."""
+        emu.set_faults(drop_after_write_rate=1.0, drop_after_writes=writes, drop_after_write_to=dialect.entities_path)
+
+    dropping(2)
     project.up("--diff")
     trunks[0]["codecs"] = ["G711u"]
     dialect.edit(trunks[1])
+    scenario.set_trunks(trunks)
+    dropping(1)
+    project.up("--diff")
     trunks = trunks[:3]  # the last trunk is deleted
     scenario.set_trunks(trunks)
+    dropping(1)
     project.up("--diff")
-    log = emu.requests()
-    dropped = [r for r in log if r.get("fault") == "dropAfterWrite"]
-    assert {r["method"] for r in dropped} >= {"POST", "PUT"}, dropped
+    emu.clear_faults()
+    dropped = [r for r in emu.requests() if r.get("fault") == "dropAfterWrite"]
+    assert sorted(r["method"] for r in dropped) == ["DELETE", "POST", "POST", "PUT"], dropped
     scenario.converge(trunks)
 
 

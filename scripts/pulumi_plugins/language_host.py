@@ -29,7 +29,7 @@ from typing import Any
 import grpc
 import lifeline
 import plugin_runs
-from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
+from protos import language_pb2, language_pb2_grpc, plugin_pb2
 
 #: Exit code by which a program says it has already shown the user an actionable error.
 SHOWN_ERROR_EXIT_CODE = 32

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Literal
 
-from pulumi.runtime.proto import language_pb2
+from protos import language_pb2
 
 RUNNER = Path(__file__).with_name("run_plugin.py")
 #: A plugin folder without a `virtualenv` option runs in this one (the official host's default).

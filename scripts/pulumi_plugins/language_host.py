@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -89,6 +90,9 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
 
     def About(self, request, context):  # noqa: N802
         python = program_python(request.info)
+        if os.path.realpath(python) == os.path.realpath(sys.executable):
+            # The CLI asks on every operation; the host usually runs on the program's interpreter.
+            return language_pb2.AboutResponse(executable=python, version=platform.python_version())
         version = subprocess.run(
             [python, "-c", "import platform; print(platform.python_version())"],
             capture_output=True,

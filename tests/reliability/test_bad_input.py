@@ -1,14 +1,20 @@
 """Malformed stack configurations: each fails `pulumi preview` with a message that names where in the config
 the problem is, never echoes a secret, and writes nothing to Genesys.
 
-One emulator and one stack for all cases; each case replaces `genesys-trunks:trunks` in Pulumi.<stack>.yaml
-(the registration password stays the encrypted `secure:` value the CLI made once) and runs `pulumi preview`.
+One emulator and one stack per dialect for all cases; a case replaces `genesys-trunks:trunks` in
+Pulumi.<stack>.yaml (the password stays the encrypted `secure:` value the CLI made once) and runs `pulumi preview`.
+The cases of one trunk with the common name that the config schema refuses share one preview
+(``SharedPreviews``), each case's trunk at its own index under its own name, each case judged by the lines that
+name its trunk (its index or its name): the program reports every trunk's config errors at once, so none hides
+another's. The other cases preview alone: the list's shape, names and duplicates, and what a resource's check
+refuses (the engine stops a preview at the first resource whose check fails).
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -458,15 +464,106 @@ def _stack_with_one_valid_trunk(root: Any, valid: dict[str, Any], block: str, **
         yield emu, project, encrypted
 
 
-@pytest.fixture(scope="module")
-def bad_input_stack(tmp_path_factory) -> Iterator[tuple[Any, RecordingProject, Any]]:
-    yield from _stack_with_one_valid_trunk(tmp_path_factory.mktemp("bad-input"), trunk("bad-a"), "registration")
+@dataclass(frozen=True)
+class Preview:
+    """What one `pulumi preview` of bad trunks printed and sent."""
+
+    output: str
+    returncode: int
+    requests: list[dict]
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One case's part of a preview: the lines that name its trunk, and what its expected texts read there."""
+
+    preview: Preview
+    lines: str
+    index: int
+    name: str
+    common_name: str
+
+    def says(self, text: str) -> bool:
+        return self.placed(text) in self.lines
+
+    def placed(self, text: str) -> str:
+        """``text`` as written for a lone trunk at index 0 with the common name, for this case's trunk."""
+        return text.replace("trunks[0]", f"trunks[{self.index}]").replace(f"'{self.common_name}'", f"'{self.name}'")
+
+
+class SharedPreviews:
+    """The previews of a dialect's cases, each run once per test process when its first case asks."""
+
+    def __init__(self, stack: Any, cases: list[Any], common_name: str) -> None:
+        self.stack = stack
+        self.common_name = common_name
+        self._cases = {p.id: p.values for p in cases}
+        self._runs: dict[str, Preview] = {}
+        #: Case id -> (the preview it belongs to, its trunk's index and name there).
+        self._place: dict[str, tuple[str, int, str]] = {}
+        groups: dict[str, list[str]] = {"schema": []}
+        for case_id, (trunks, _expected, _hidden, provider) in self._cases.items():
+            if not provider and self._shareable(trunks):
+                groups["schema"].append(case_id)
+            else:
+                self._place[case_id] = (case_id, 0, self.common_name)
+        for group, ids in groups.items():
+            for index, case_id in enumerate(ids):
+                self._place[case_id] = (group, index, f"{common_name}-{index:02d}")
+        self._groups = groups
+
+    def _shareable(self, trunks: Any) -> bool:
+        return (
+            isinstance(trunks, list)
+            and len(trunks) == 1
+            and isinstance(trunks[0], dict)
+            and trunks[0].get("name") == self.common_name
+        )
+
+    def view(self, case_id: str) -> CaseView:
+        run_key, index, name = self._place[case_id]
+        if run_key not in self._runs:
+            if run_key in self._groups:
+                trunks = [self._renamed(self._cases[c][0][0], self._place[c][2]) for c in self._groups[run_key]]
+            else:
+                trunks = self._cases[case_id][0]
+            self._runs[run_key] = self._preview(trunks)
+        preview = self._runs[run_key]
+        if run_key not in self._groups:
+            return CaseView(preview, preview.output, 0, self.common_name, self.common_name)
+        lines = "\n".join(line for line in preview.output.splitlines() if f"trunks[{index}]" in line or name in line)
+        return CaseView(preview, lines, index, name, self.common_name)
+
+    def _renamed(self, trunk_config: dict[str, Any], name: str) -> dict[str, Any]:
+        """The case's trunk under ``name``, its account too (two trunks may not share one)."""
+        renamed = copy.deepcopy(trunk_config, {id(SECRET): SECRET})
+        renamed["name"] = name
+        for block in ("registration", "credentials"):
+            account = renamed.get(block)
+            if isinstance(account, dict) and account.get("username") == f"user-{self.common_name}":
+                account["username"] = f"user-{name}"
+        return renamed
+
+    def _preview(self, trunks: Any) -> Preview:
+        emu, project, encrypted = self.stack
+        project.write_config({"genesys-trunks:trunks": _with_secret(trunks, encrypted)})
+        emu.reset_requests()
+        preview = project.preview("--diff", check=False)
+        return Preview(preview.stdout + preview.stderr, preview.returncode, emu.requests())
 
 
 @pytest.fixture(scope="module")
-def cloud_bad_input_stack(tmp_path_factory) -> Iterator[tuple[Any, RecordingProject, Any]]:
+def bad_input_stack(tmp_path_factory) -> Iterator[SharedPreviews]:
+    root = tmp_path_factory.mktemp("bad-input")
+    for stack in _stack_with_one_valid_trunk(root, trunk("bad-a"), "registration"):
+        yield SharedPreviews(stack, CASES, "bad-a")
+
+
+@pytest.fixture(scope="module")
+def cloud_bad_input_stack(tmp_path_factory) -> Iterator[SharedPreviews]:
     root = tmp_path_factory.mktemp("bad-cloud-input")
-    yield from _stack_with_one_valid_trunk(root, cloud_trunk("bad-c"), "credentials", dialect="cloud")
+    for stack in _stack_with_one_valid_trunk(root, cloud_trunk("bad-c"), "credentials", dialect="cloud"):
+        yield SharedPreviews(stack, CLOUD_CASES, "bad-c")
 
 
 def _with_secret(value: Any, encrypted: Any) -> Any:
@@ -480,28 +577,26 @@ def _with_secret(value: Any, encrypted: Any) -> Any:
 
 
 @pytest.mark.parametrize(("trunks", "expected", "hidden", "provider"), CASES)
-def test_bad_config_fails_preview_naming_its_path(bad_input_stack, trunks, expected, hidden, provider):
-    preview_fails(bad_input_stack, trunks, expected, hidden, provider)
+def test_bad_config_fails_preview_naming_its_path(bad_input_stack, request, trunks, expected, hidden, provider):
+    preview_fails(bad_input_stack.view(request.node.callspec.id), expected, hidden, provider)
 
 
 @pytest.mark.parametrize(("trunks", "expected", "hidden", "provider"), CLOUD_CASES)
-def test_bad_cloud_config_fails_preview_naming_its_path(cloud_bad_input_stack, trunks, expected, hidden, provider):
-    preview_fails(cloud_bad_input_stack, trunks, expected, hidden, provider)
+def test_bad_cloud_config_fails_preview_naming_its_path(
+    cloud_bad_input_stack, request, trunks, expected, hidden, provider
+):
+    preview_fails(cloud_bad_input_stack.view(request.node.callspec.id), expected, hidden, provider)
 
 
-def preview_fails(stack: Any, trunks: Any, expected: tuple[str, ...], hidden: tuple[str, ...], provider: bool) -> None:
-    emu, project, encrypted = stack
-    project.write_config({"genesys-trunks:trunks": _with_secret(trunks, encrypted)})
-    emu.reset_requests()
-    preview = project.preview("--diff", check=False)
-    output = preview.stdout + preview.stderr
+def preview_fails(case: CaseView, expected: tuple[str, ...], hidden: tuple[str, ...], provider: bool) -> None:
+    output = case.preview.output
     REPORT["bad inputs tried"] += 1
-    assert preview.returncode != 0, output
+    assert case.preview.returncode != 0, output
     for text in expected:
-        assert text in output, f"{text!r} not in the preview's output:\n{output}"
+        assert case.says(text), f"{case.placed(text)!r} not in the preview's lines for trunk {case.name!r}:\n{output}"
     for secret in (PASSWORD, *hidden):
         assert secret not in output, f"{secret!r} echoed in:\n{output}"
-    requests = emu.requests()
+    requests = case.preview.requests
     assert writes(requests) == [], requests
     if not provider:
         assert api_calls(requests) == [], "a config error must stop before any API call"

@@ -25,6 +25,15 @@ def registered_events(request: httpx.Request) -> httpx.Response:
 
 
 @pytest.fixture
+def router():
+    """A respx router for the test API with a token endpoint: for tests of the client alone (a module that needs
+    another token reply defines its own)."""
+    with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as r:
+        r.post("/oauth/token").respond(200, json=token_reply())
+        yield r
+
+
+@pytest.fixture
 def api():
     """A respx router for the test API, with a token endpoint, and the providers' session pointed at it."""
     close_shared_clients()

@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-import respx
 from pydantic import SecretStr
 
 from entities.site import SiteApi, sites
@@ -37,7 +36,7 @@ from genesys_api import (
     ValidationError,
     VersionConflictError,
 )
-from genesys_api.testing import TEST_BASE_URL, FakeClock, client_for_tests, settings_for, token_reply
+from genesys_api.testing import FakeClock, client_for_tests, settings_for
 from tests.unit.cloud_fixtures import (
     AUDITS,
     BASE_ID,
@@ -68,13 +67,6 @@ SPEC = TrunkBaseSpec(
 TEMPLATE_BASE = TrunkBaseTemplate.model_validate(template())
 VERSION_400 = "The version 1 of the trunk base settings does not match the current version 2"
 VERSION_409 = "The version number of the modified resource must match the version number in the database."
-
-
-@pytest.fixture
-def router():
-    with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as r:
-        r.post("/oauth/token").respond(200, json=token_reply())
-        yield r
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 import httpx
 import pydantic
 import pytest
-import respx
 
 from entities.edge.api import EdgeApi, EdgeSpec
 from entities.edge.catalogue import all_edge_groups, all_sip_profiles, read_edge_group, read_sip_profile
@@ -22,7 +21,7 @@ from genesys_api import (
     close_shared_clients,
     shared_client,
 )
-from genesys_api.testing import TEST_BASE_URL, client_for_tests, error_body, settings_for, token_reply
+from genesys_api.testing import client_for_tests, error_body, settings_for
 
 EDGES = "/api/v2/telephony/providers/edges"
 GROUP_ID = "3f1d2c4b-5a69-4e7f-8a1b-0c2d3e4f5a01"
@@ -71,13 +70,6 @@ def spec(password: str | None = PASSWORD) -> EdgeSpec:
 
 def page(entities: list[dict], number: int, count: int, size: int = 100) -> dict:
     return {"entities": entities, "pageSize": size, "pageNumber": number, "total": 999, "pageCount": count}
-
-
-@pytest.fixture
-def router():
-    with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as r:
-        r.post("/oauth/token").mock(return_value=httpx.Response(200, json=token_reply()))
-        yield r
 
 
 def test_list_edges_follows_all_three_pages(router):

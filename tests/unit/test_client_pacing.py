@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import httpx
 import pytest
-import respx
 
 from entities.edge.catalogue import read_edge_group
 from genesys_api import Pacer
 from genesys_api.testing import (
-    TEST_BASE_URL,
     FakeClock,
     client_for_tests,
     error_body,
     ratelimit_headers,
-    token_reply,
 )
 
 GROUPS = "/api/v2/telephony/providers/edges/edgegroups"
@@ -96,13 +93,6 @@ def test_garbage_headers_are_ignored():
     pacer.observe({"inin-ratelimit-allowed": "lots", "inin-ratelimit-count": "1", "inin-ratelimit-reset": "1"})
     pacer.observe({"inin-ratelimit-allowed": "100"})
     assert pacer.remaining is None and pacer.acquire() == 0.0
-
-
-@pytest.fixture
-def router():
-    with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as r:
-        r.post("/oauth/token").mock(return_value=httpx.Response(200, json=token_reply()))
-        yield r
 
 
 def test_client_slows_down_when_headers_say_budget_is_nearly_spent(router):

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import httpx
 import pytest
-import respx
 
 from entities.edge.api import EdgeApi, EdgeSpec
 from entities.edge_registration.events import read_events
 from genesys_api import NetworkError, OutcomeUnknownError, RateLimitedError, ServerError
 from genesys_api.testing import (
-    TEST_BASE_URL,
     FakeClock,
     client_for_tests,
     error_body,
     settings_for,
-    token_reply,
 )
 
 EDGES = "/api/v2/telephony/providers/edges"
@@ -48,13 +45,6 @@ def too_many(retry_after: int | None = 3) -> httpx.Response:
 
 def unavailable(status: int = 503) -> httpx.Response:
     return httpx.Response(status, json=error_body(status, "service.unavailable", "Service unavailable"))
-
-
-@pytest.fixture
-def router():
-    with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as r:
-        r.post("/oauth/token").mock(return_value=httpx.Response(200, json=token_reply()))
-        yield r
 
 
 def test_429_storm_honours_retry_after(router):

@@ -28,13 +28,6 @@ PAGE = 500
 
 
 @pytest.fixture
-def router():
-    with respx.mock(base_url=TEST_BASE_URL, assert_all_called=False) as r:
-        r.post("/oauth/token").respond(200, json=token_reply())
-        yield r
-
-
-@pytest.fixture
 def trunks():
     return TrunkInstancesApi(client_for_tests(settings_for(dialect="cloud"), clock=FakeClock()))
 

@@ -112,8 +112,10 @@ class PulumiProject:
         return project
 
     def init(self) -> None:
+        """Select the stack, made first where it does not exist (on a fresh file backend, without asking)."""
         self.backend_dir.mkdir(parents=True, exist_ok=True)
-        if self.run("stack", "select", self.stack, check=False).returncode != 0:
+        fresh = "PULUMI_BACKEND_URL" not in self.extra_env and not (self.backend_dir / ".pulumi").exists()
+        if fresh or self.run("stack", "select", self.stack, check=False).returncode != 0:
             self.run("stack", "init", self.stack, "--secrets-provider", "passphrase")
 
     def config_set(self, key: str, value: str, *, secret: bool = False, path: bool = False) -> None:

@@ -1,3 +1,30 @@
-"""Plugins every test run loads (the controller's too, under pytest-xdist)."""
+"""Plugins every test run loads (the controller's too, under pytest-xdist), and the order its workers start in."""
+
+import pytest
 
 pytest_plugins = ["tests.support.report"]
+
+#: Tests that spend most of their time waiting on a clock (the CLI retrying a state server that is gone, a rate
+#: limit's window), not on the CPU.
+WAITING = (
+    "test_the_s3_server_killed_during_an_up_fails_it_clearly_and_nothing_is_lost",
+    "test_429_storm_at_20_requests_per_minute",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, which hands each worker a contiguous share of the collection to start with, each
+    waiting test goes to the start of a different share: they then overlap the other workers' CPU-bound tests
+    instead of running alone at the end of the run."""
+    workers = getattr(config, "workerinput", {}).get("workercount")
+    if not workers:
+        return
+    waiting = [item for item in items if getattr(item, "originalname", "") in WAITING]
+    ordered = [item for item in items if item not in waiting]
+    starts, left = [], len(items)
+    for share in range(workers):  # the shares as xdist's work-stealing scheduler cuts them
+        starts.append(len(items) - left)
+        left -= left // (workers - share)
+    for n, item in enumerate(waiting):
+        ordered.insert(starts[n % workers] + n // workers, item)
+    items[:] = ordered

@@ -69,26 +69,16 @@ class FaultConfig:
             problems.append(("latencyMs", "must be a number of milliseconds from 0 to 600000"))
         else:
             values["latencyMs"] = int(latency)
-        writes = body.get("latencyWrites")
-        if writes is not None and (isinstance(writes, bool) or not isinstance(writes, int) or writes < 0):
-            problems.append(("latencyWrites", "must be a whole number of write requests (0 or more) or null"))
-        values["latencyWrites"] = writes
-        drops = body.get("dropAfterWrites")
-        if drops is not None and (isinstance(drops, bool) or not isinstance(drops, int) or drops < 0):
-            problems.append(("dropAfterWrites", "must be a whole number of write requests (0 or more) or null"))
-        values["dropAfterWrites"] = drops
-        drop_to = body.get("dropAfterWriteTo")
-        if drop_to is not None and (not isinstance(drop_to, str) or not drop_to):
-            problems.append(("dropAfterWriteTo", "must be the text of the paths whose writes are dropped, or null"))
-        values["dropAfterWriteTo"] = drop_to
-        hold = body.get("holdWritesAfter")
-        if hold is not None and (isinstance(hold, bool) or not isinstance(hold, int) or hold < 0):
-            problems.append(("holdWritesAfter", "must be a whole number of write requests (0 or more) or null"))
-        values["holdWritesAfter"] = hold
-        target = body.get("holdWritesTo")
-        if target is not None and (not isinstance(target, str) or not target):
-            problems.append(("holdWritesTo", "must be the text of the paths whose writes are held, or null"))
-        values["holdWritesTo"] = target
+        for key in ("latencyWrites", "dropAfterWrites", "holdWritesAfter"):
+            count = body.get(key)
+            if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+                problems.append((key, "must be a whole number of write requests (0 or more) or null"))
+            values[key] = count
+        for key, done in (("dropAfterWriteTo", "dropped"), ("holdWritesTo", "held")):
+            text = body.get(key)
+            if text is not None and (not isinstance(text, str) or not text):
+                problems.append((key, f"must be the text of the paths whose writes are {done}, or null"))
+            values[key] = text
         seed = body.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             problems.append(("seed", "must be an integer or null"))

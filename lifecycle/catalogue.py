@@ -9,6 +9,7 @@ catalogues it checks against.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from typing import Generic, Protocol, TypeVar
@@ -55,8 +56,12 @@ class Catalog(Generic[T]):
         """Starts reading the entries in the background: a check that needs entries of several catalogues waits
         for the slowest read, not for their sum. ``find`` then shares the read (a failed one is read again there,
         where its error is reported)."""
-        for entry_id in entry_ids:
-            threading.Thread(target=self._quietly_find, args=(api, entry_id), daemon=True).start()
+        for entry_id in entry_ids:  # one read-ahead per entry and client, however many checks name it
+            api.memo(("read ahead", self.kind, entry_id), functools.partial(self._start_reading, api, entry_id))
+
+    def _start_reading(self, api: GenesysClient, entry_id: str) -> bool:
+        threading.Thread(target=self._quietly_find, args=(api, entry_id), daemon=True).start()
+        return True
 
     def _quietly_find(self, api: GenesysClient, entry_id: str) -> None:
         with contextlib.suppress(Exception):  # the check's own find reads again and reports the error

@@ -28,6 +28,7 @@ from ..store import Store, Tx
 from ..timeutil import now_iso
 from . import catalog, sites
 from .audits import AuditLog
+from .trunkbases import EntityRef
 
 DEFAULT_ROUTE = "Default Outbound Route"
 #: What the platform gives a new Cloud site's default route.
@@ -46,11 +47,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS outbound_routes_name_unique ON outbound_routes
 """
 
 
-class Ref(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore")
-    id: str = Field(min_length=1)
-
-
 class OutboundRouteBody(BaseModel):
     """The writable part of an ``OutboundRouteBase``; read-only fields sent back from a GET are ignored."""
 
@@ -60,7 +56,7 @@ class OutboundRouteBody(BaseModel):
     classification_types: list[str] = Field(alias="classificationTypes", min_length=1)
     enabled: bool | None = None
     distribution: Literal["SEQUENTIAL", "RANDOM"] | None = None
-    external_trunk_bases: list[Ref] = Field(default_factory=list, alias="externalTrunkBases")
+    external_trunk_bases: list[EntityRef] = Field(default_factory=list, alias="externalTrunkBases")
     version: int | None = None
 
 

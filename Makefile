@@ -58,10 +58,11 @@ help:
 	@echo "               BYOC trunks, against the same local emulator)."
 	@echo "BACKEND=s3 keeps the stack's state in the bundled S3 server's bucket instead of .pulumi-state/."
 
+# uv (scripts/bootstrap-uv.sh, once per machine) makes the virtualenv: pip's `.venv/bin/pip` is in it too.
 $(VENV)/.installed: requirements.txt requirements-dev.txt emulator/requirements.txt
-	@test -x $(PY) || python3 -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@uv="$$(bash scripts/bootstrap-uv.sh)" && \
+	{ test -x $(PY) || "$$uv" venv --quiet --seed --python python3 $(VENV); } && \
+	"$$uv" pip install --quiet --compile-bytecode --python $(PY) -r requirements-dev.txt
 	@touch $@
 
 venv: $(VENV)/.installed

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -33,13 +32,14 @@ def ensure(pack: Path = PACK, env_dir: Path | None = None) -> Path:
     stamp = env_dir / STAMP
     if python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return python
+    uv = subprocess.run(["bash", str(PROJECT / "scripts" / "bootstrap-uv.sh")], check=True, stdout=subprocess.PIPE)
+    uv_bin = uv.stdout.decode().strip()
     if not python.exists():
         say(f"creating {env_dir}")
-        venv.EnvBuilder(with_pip=True).create(env_dir)
+        subprocess.run([uv_bin, "venv", "--quiet", "--seed", "--python", sys.executable, str(env_dir)], check=True)
     say(f"installing {pack / 'requirements.txt'} (the policy SDK and the pulumi SDK it runs on)")
-    quiet = ["--quiet", "--disable-pip-version-check"]
-    subprocess.run([str(python), "-m", "pip", "install", *quiet, "--upgrade", "pip"], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", *quiet, "-r", str(pack / "requirements.txt")], check=True)
+    install = [uv_bin, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(python)]
+    subprocess.run([*install, "-r", str(pack / "requirements.txt")], check=True)
     stamp.write_text(wanted)
     return python
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ensure(args.pack)
     except subprocess.CalledProcessError as exc:
-        say(f"pip failed ({exc.returncode}); its errors are above. It needs PyPI, or a mirror set in pip's config")
+        say(f"uv failed ({exc.returncode}); its errors are above. It needs PyPI, or a mirror set in uv's config")
         return 1
     return 0
 

@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                 policy_venv.ensure()
             except subprocess.CalledProcessError as exc:
                 print(
-                    f"error: the policy pack's virtualenv could not be made (pip exited {exc.returncode})",
+                    f"error: the policy pack's virtualenv could not be made (uv exited {exc.returncode})",
                     file=sys.stderr,
                 )
                 return 1

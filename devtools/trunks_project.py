@@ -7,6 +7,7 @@ import copy
 import functools
 import importlib.util
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -132,6 +133,32 @@ def _compile_once() -> None:
             compileall.compile_file(src, quiet=1)
 
 
+#: The CLI's encrypted config values by (stack salt, config path, plaintext).
+_CIPHERTEXTS: dict[tuple[str, str, str], Any] = {}
+_STEP = re.compile(r'\[(\d+)\]|\["([^"]+)"\]|\.?([^.\[]+)')
+
+
+def _steps(path: str, project: str) -> list[str | int]:
+    """A `config set --path` path as keys and indexes: `trunks[0].webhook.headers["X-Token"]` is
+    `genesys-trunks:trunks`, 0, `webhook`, `headers`, `X-Token` (the project's namespace when none is named)."""
+    steps: list[str | int] = [int(index) if index else quoted or name for index, quoted, name in _STEP.findall(path)]
+    if ":" not in str(steps[0]):
+        steps[0] = f"{project}:{steps[0]}"
+    return steps
+
+
+def _found(config: Any, steps: list[str | int]) -> Any:
+    for step in steps:
+        config = config[step]
+    return config
+
+
+def _place(config: Any, steps: list[str | int], node: Any) -> None:
+    for step in steps[:-1]:
+        config = config[step] if isinstance(step, int) else config.setdefault(step, {})
+    config[steps[-1]] = node
+
+
 class TrunksProject(PulumiProject):
     """The real program in a temp dir, against an emulator URL, driven through the pulumi CLI."""
 
@@ -163,18 +190,26 @@ class TrunksProject(PulumiProject):
         project.set_trunks(trunks, also_secret=[("genesys:clientSecret", client_secret)])
         return project
 
-    @property
-    def stack_file(self) -> Path:
-        return self.workdir / f"Pulumi.{self.stack}.yaml"
-
     def write_config(self, values: dict[str, Any], secrets: Sequence[tuple[str, str]] = ()) -> None:
-        """Plain values straight into Pulumi.<stack>.yaml; secrets encrypted by the CLI in one call."""
+        """Plain values straight into Pulumi.<stack>.yaml; secrets encrypted by the CLI in one call, or written
+        as it wrote them before for a stack with the same salt (see `PulumiProject.init`)."""
         doc = yaml.safe_load(self.stack_file.read_text()) or {}
-        doc.setdefault("config", {}).update(values)
+        config = doc.setdefault("config", {})
+        config.update(values)
+        salt = str(doc.get("encryptionsalt", ""))
+        steps = {path: _steps(path, self.project_name) for path, _ in secrets}
+        known = [(steps[path], _CIPHERTEXTS.get((salt, path, value))) for path, value in secrets]
+        if all(node is not None for _, node in known):
+            for where, node in known:
+                _place(config, where, copy.deepcopy(node))
+            secrets = ()
         self.stack_file.write_text(yaml.safe_dump(doc, sort_keys=False))
         if secrets:
             args = [a for path, value in secrets for a in ("--secret", f"{path}={value}")]
             self.run("config", "set-all", "--path", *args, "--stack", self.stack)
+            written = (yaml.safe_load(self.stack_file.read_text()) or {}).get("config", {})
+            for path, value in secrets:
+                _CIPHERTEXTS[(salt, path, value)] = _found(written, steps[path])
 
     def set_trunks(self, trunks: list[dict[str, Any]] | Any, also_secret: Sequence[tuple[str, str]] = ()) -> None:
         """The stack's trunks, their secrets encrypted by the CLI with ``also_secret`` in the same call."""

@@ -40,7 +40,7 @@ endif
 # once than the CLI's default of 4 per core.
 export PULUMI_PARALLEL ?= 32
 
-.PHONY: help venv policy-venv toolchain state-server state-server-binary state-server-stop stack up preview refresh destroy outputs doctor export emulator emulator-bg test lint bench
+.PHONY: help venv policy-venv toolchain state-server state-server-binary state-server-stop stack up preview refresh destroy outputs doctor export emulator emulator-bg test lint lint-program lint-projects bench
 
 help:
 	@echo "make up        create or update the '$(STACK)' stack (starts the local emulator when the stack targets it)"
@@ -128,13 +128,20 @@ TEST_WORKERS ?= 4
 test: toolchain state-server-binary lint policy-venv
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=25 $(TEST_ARGS)
 
-# The policy pack, bench/floor_project and the tests' Pulumi programs (tests/e2e/*_project) are checked each from
-# its own folder, as each runs; the tests' programs keep their caches outside the folder, which tests copy.
-lint: venv policy-venv
+# Two halves at once (each mostly one core's work): the program's checks, and the other projects' after the policy
+# pack's virtualenv is made. The policy pack, bench/floor_project and the tests' Pulumi programs
+# (tests/e2e/*_project) are checked each from its own folder, as each runs; the tests' programs keep their caches
+# outside the folder, which tests copy.
+lint: venv
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint-program lint-projects
+
+lint-program: venv
 	$(PY) scripts/requirements.py --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+
+lint-projects: policy-venv
 	cd policy && $(PY) -m mypy --config-file ../pyproject.toml --python-executable .venv/bin/python --explicit-package-bases __main__.py genesys_policy tests
 	cd bench/floor_project && $(PY) -m mypy --config-file ../../pyproject.toml --explicit-package-bases __main__.py noop_provider.py
 	for project in tests/e2e/*_project; do \

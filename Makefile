@@ -37,8 +37,9 @@ $(error BACKEND=$(BACKEND): use BACKEND=file (the default: .pulumi-state/) or BA
 endif
 
 # Trunk operations wait on the network and on carrier registration, not on CPU: run more at
-# once than the CLI's default of 4 per core.
-export PULUMI_PARALLEL ?= 32
+# once than the CLI's default of 4 per core. Each trunk's registration outcome holds an operation
+# while it waits for the carrier: 64 lets the waits of a 50-trunk change run in one wave.
+export PULUMI_PARALLEL ?= 64
 
 .PHONY: help venv policy-venv toolchain state-server state-server-binary state-server-stop stack up preview refresh destroy outputs doctor export emulator emulator-bg test lint lint-program lint-projects bench
 

@@ -80,7 +80,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--parallel",
         type=int,
-        help="pass --parallel N to every pulumi command (default: PULUMI_PARALLEL, 32 as `make` sets it)",
+        help="pass --parallel N to every pulumi command (default: PULUMI_PARALLEL, 64 as `make` sets it)",
     )
     ap.add_argument("--latency-ms", type=int, default=0, help="emulator latency per /api/v2 request (default 0)")
     ap.add_argument(

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from devtools.pulumi_cli import PARALLEL
 from devtools.trunks_project import (
     GROUP_DR,
     GROUP_PRIMARY,
@@ -187,5 +188,5 @@ def password_settings(project: TrunksProject, dialect: str) -> list[tuple[str, s
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PULUMI_PARALLEL", "32")
+    os.environ.setdefault("PULUMI_PARALLEL", PARALLEL)
     raise SystemExit(main())

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from devtools.pulumi_cli import PARALLEL
 from devtools.trunks_project import SITE_INBOUND, SITE_MEDIA, TrunksProject, cloud_trunk
 from emulator.testing import EmulatorHandle, running_emulator
 
@@ -104,5 +105,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PULUMI_PARALLEL", "32")
+    os.environ.setdefault("PULUMI_PARALLEL", PARALLEL)
     raise SystemExit(main())

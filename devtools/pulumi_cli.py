@@ -18,6 +18,8 @@ from inspection.stack import pulumi_cli
 
 TOOLS_DIR = Path(os.environ.get("PULUMI_TOOLS_DIR", Path.home() / ".pulumi" / "bin"))
 DEV_PASSPHRASE = "genesys-trunks-dev"
+#: Operations at once, as the Makefile sets PULUMI_PARALLEL.
+PARALLEL = "64"
 
 
 def pulumi_binary() -> str:
@@ -53,7 +55,7 @@ def base_env(backend_dir: Path, passphrase: str = DEV_PASSPHRASE) -> dict[str, s
         NO_COLOR="1",
     )
     env.pop("PULUMI_ACCESS_TOKEN", None)
-    env.setdefault("PULUMI_PARALLEL", "32")  # as the Makefile sets it
+    env.setdefault("PULUMI_PARALLEL", PARALLEL)
     return env
 
 

@@ -3,7 +3,7 @@ can act on as their message alone, and a life bound to the CLI's.
 
 Workers: the SDK's provider server handles 4 calls at a time, and most of a trunk's time is spent
 waiting on the network (and a Registration on the carrier), so with 4 workers 50 trunks queue behind
-each other. PULUMI_DYNAMIC_PROVIDER_WORKERS sets the count (default 32).
+each other. PULUMI_DYNAMIC_PROVIDER_WORKERS sets the count (default: the engine's PULUMI_PARALLEL, else 64).
 
 Errors: the SDK answers every exception a provider raises with its traceback (`_abort_with_traceback`
 in pulumi/dynamic/__main__.py), which the CLI prints as the error. An exception of a type the
@@ -27,7 +27,7 @@ from typing import Any
 import grpc
 import lifeline
 
-WORKERS = int(os.environ.get("PULUMI_DYNAMIC_PROVIDER_WORKERS", "32"))
+WORKERS = int(os.environ.get("PULUMI_DYNAMIC_PROVIDER_WORKERS") or os.environ.get("PULUMI_PARALLEL") or "64")
 #: Where the engine starts plugins: the project directory, whose code defines the errors meant for users.
 PROJECT = Path.cwd().resolve()
 _server = grpc.server

@@ -16,7 +16,7 @@ from lifecycle.values import iso_utc, known_version
 
 from .api import Edge as ApiEdge
 from .api import EdgeApi, EdgeSpec
-from .catalogue import codec_failures, edge_group_failures
+from .catalogue import codec_failures, edge_group_failures, edge_groups
 from .settings import EdgeSettings
 
 #: The org's edges by edge group, listed once per process for the trunks that adopt one.
@@ -51,9 +51,12 @@ class EdgeProvider(AdoptingProvider[EdgeInputs, ApiEdge]):
 
     def extra_failures(self, inputs: EdgeInputs, olds: dict[str, Any]) -> list[CheckFailure]:
         api = client_access.client()
+        # An edge that exists is in its group already: only a new group costs a read, beside the profile's.
+        new_group = olds.get("edgeGroupId") != inputs.edge_group_id
+        if new_group:
+            edge_groups.read_ahead(api, [inputs.edge_group_id])
         failures = codec_failures(api, inputs.name, inputs.sip_profile_id, inputs.codecs)
-        if olds.get("edgeGroupId") != inputs.edge_group_id:
-            # An edge that exists is in its group already: only a new group costs a read.
+        if new_group:
             failures += edge_group_failures(api, inputs.name, inputs.edge_group_id)
         return [CheckFailure(prop, reason) for prop, reason in failures]
 

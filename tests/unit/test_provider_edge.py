@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 
 import dill
 import httpx
@@ -160,6 +161,24 @@ def test_edge_group_read_only_for_a_new_or_changed_group(api):
     assert provider.check({}, inputs).failures == []
     assert provider.check({**inputs, "edgeGroupId": "g-old"}, inputs).failures == []
     assert api.routes["group"].call_count == 1  # one read, cached for the process
+
+
+def test_a_new_edge_reads_its_group_beside_its_profile_not_after_it(api):
+    """At a real org's latency, a read after the other adds its round trip before every first write."""
+    group_read = threading.Event()
+
+    def profile_once_the_group_is_asked(request: httpx.Request) -> httpx.Response:
+        assert group_read.wait(5), "the edge group was read only after the SIP profile"
+        return httpx.Response(200, json={"id": PROFILE, "name": "Carrier Standard", "codecs": ["G711u", "G729"]})
+
+    def group(request: httpx.Request) -> httpx.Response:
+        group_read.set()
+        return httpx.Response(200, json={"id": GROUP, "name": "Primary BYOC Group"})
+
+    profiles = api.get(f"{PROFILES}/{PROFILE}").mock(side_effect=profile_once_the_group_is_asked)
+    api.routes["group"].side_effect = group
+    assert provider.check({}, {"__provider": "p", **edge_inputs()}).failures == []
+    assert profiles.call_count == 1 and api.routes["group"].call_count == 1
 
 
 def test_one_profile_read_for_many_trunks(api):

@@ -126,9 +126,6 @@ emulator: venv
 # The tests wait mostly on pulumi runs and carriers, not on CPU: more workers than cores, each with its own
 # emulators, ports and state; a worker that runs dry takes queued tests from the others. The slowest are printed.
 TEST_WORKERS ?= 4
-# A test run's Python processes (workers, emulators, the doctor and the exporter, the tests' programs) share the
-# bytecode the first of them writes, even where the environment says not to write it.
-test: export PYTHONDONTWRITEBYTECODE :=
 test: toolchain state-server-binary lint policy-venv
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=25 $(TEST_ARGS)
 

@@ -26,14 +26,13 @@ TARGET = 1.3
 UNTHROTTLED = 1_000_000
 PROJECT = "genesys-trunks"
 BACKENDS = ("file", "s3", "s3-gzip", "s3-zstd")
-#: The CLI's compression of the state, each backend's set explicitly (the Makefile exports one, and the CLI
-#: refuses both at once).
-COMPRESSION = {
-    "file": {"PULUMI_DIY_BACKEND_GZIP": "false", "PULUMI_DIY_BACKEND_ZSTD": "false"},
-    "s3": {"PULUMI_DIY_BACKEND_GZIP": "false", "PULUMI_DIY_BACKEND_ZSTD": "false"},
-    "s3-gzip": {"PULUMI_DIY_BACKEND_GZIP": "true", "PULUMI_DIY_BACKEND_ZSTD": "false"},
-    "s3-zstd": {"PULUMI_DIY_BACKEND_GZIP": "false", "PULUMI_DIY_BACKEND_ZSTD": "true"},
-}
+
+
+def compression(backend: str) -> dict[str, str]:
+    """The CLI's compression of the state, named after the backend's dash (`s3-gzip`), each kind set explicitly:
+    the Makefile exports one, and the CLI refuses both at once."""
+    kind = backend.partition("-")[2]
+    return {f"PULUMI_DIY_BACKEND_{k.upper()}": str(kind == k).lower() for k in ("gzip", "zstd")}
 
 
 def system(backend: str) -> str:
@@ -54,7 +53,7 @@ def run(work: Path, trunks: int, rounds: int, parallel: int | None = None) -> di
         for i in range(rounds):
             for backend in BACKENDS[i % len(BACKENDS) :] + BACKENDS[: i % len(BACKENDS)]:
                 stack = f"bench-{backend}-{i}"
-                env = {**({} if backend == "file" else s3.env), **COMPRESSION[backend]}
+                env = {**({} if backend == "file" else s3.env), **compression(backend)}
                 project = TrunksProject.create(
                     work / stack, emu.url, bench_trunks(f"{backend[0]}{i}", trunks), stack=stack, extra_env=env
                 )

@@ -12,7 +12,6 @@ and the `up` after it.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,6 @@ from typing import Any
 
 import yaml
 
-from devtools.pulumi_cli import PARALLEL
 from devtools.trunks_project import (
     GROUP_DR,
     GROUP_PRIMARY,
@@ -188,5 +186,4 @@ def password_settings(project: TrunksProject, dialect: str) -> list[tuple[str, s
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PULUMI_PARALLEL", PARALLEL)
     raise SystemExit(main())

@@ -9,13 +9,11 @@ every route's trunks, a refresh and the destroy, and prints for each the route c
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from devtools.pulumi_cli import PARALLEL
 from devtools.trunks_project import SITE_INBOUND, SITE_MEDIA, TrunksProject, cloud_trunk
 from emulator.testing import EmulatorHandle, running_emulator
 
@@ -105,5 +103,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PULUMI_PARALLEL", PARALLEL)
     raise SystemExit(main())

@@ -7,9 +7,9 @@ import copy
 import functools
 import importlib.util
 import os
-import re
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
@@ -86,27 +86,32 @@ def cloud_trunk(name: str, **over: Any) -> dict[str, Any]:
 PASSWORD_BLOCKS = ("registration", "credentials")
 
 
-def _secret_paths(trunks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    """The trunks without their secrets (passwords, webhook headers), and (config path, value) of each."""
-    plain = copy.deepcopy(trunks)
-    secrets = []
-    for i, t in enumerate(plain):
+@dataclass(frozen=True)
+class Secret:
+    """A config value the CLI encrypts (`pulumi config set --secret`), wherever it sits in a structured value."""
+
+    value: str
+
+
+def _marked_secrets(trunks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The trunks with their secrets (passwords, webhook headers' values) marked ``Secret``."""
+    marked = copy.deepcopy(trunks)
+    for t in marked:
         for block_name in PASSWORD_BLOCKS:
             block = t.get(block_name)
             if isinstance(block, dict) and "password" in block:
-                secrets.append((f"trunks[{i}].{block_name}.password", str(block.pop("password"))))
+                block["password"] = Secret(str(block["password"]))
         webhook = t.get("webhook")
-        if isinstance(webhook, dict) and isinstance(webhook.get("headers"), dict) and webhook["headers"]:
-            for name, value in webhook.pop("headers").items():
-                secrets.append((f'trunks[{i}].webhook.headers["{name}"]', str(value)))
-    return plain, secrets
+        if isinstance(webhook, dict) and isinstance(webhook.get("headers"), dict):
+            webhook["headers"] = {name: Secret(str(value)) for name, value in webhook["headers"].items()}
+    return marked
 
 
 def copy_program(workdir: Path) -> None:
-    """The program's files in ``workdir`` (made), with this checkout's virtualenv and the modules' bytecode: the
-    copies' pulumi runs do not write bytecode (PYTHONDONTWRITEBYTECODE), and without it each of their Python
-    processes (the program, the dynamic provider) would compile every module again, about 0.1 s of CPU a run. The
-    copied files keep their times, which the bytecode is checked against."""
+    """The program's files in ``workdir`` (made), with this checkout's virtualenv and the modules' bytecode:
+    without it each copy's Python processes (the program, the dynamic provider) compile every module again, about
+    0.1 s of CPU a run where bytecode is not written (PYTHONDONTWRITEBYTECODE), once per copy elsewhere. The copied
+    files keep their times, which the bytecode is checked against."""
     _compile_once()
     workdir.mkdir(parents=True)
     for name in PROGRAM_FILES:
@@ -133,30 +138,39 @@ def _compile_once() -> None:
             compileall.compile_file(src, quiet=1)
 
 
-#: The CLI's encrypted config values by (stack salt, config path, plaintext).
-_CIPHERTEXTS: dict[tuple[str, str, str], Any] = {}
-_STEP = re.compile(r'\[(\d+)\]|\["([^"]+)"\]|\.?([^.\[]+)')
+#: The CLI's encrypted config values (its `secure:` nodes) by stack salt and plaintext.
+_CIPHERTEXTS: dict[tuple[str, str], Any] = {}
+Steps = tuple[str | int, ...]
 
 
-def _steps(path: str, project: str) -> list[str | int]:
-    """A `config set --path` path as keys and indexes: `trunks[0].webhook.headers["X-Token"]` is
-    `genesys-trunks:trunks`, 0, `webhook`, `headers`, `X-Token` (the project's namespace when none is named)."""
-    steps: list[str | int] = [int(index) if index else quoted or name for index, quoted, name in _STEP.findall(path)]
-    if ":" not in str(steps[0]):
-        steps[0] = f"{project}:{steps[0]}"
-    return steps
+def _encrypted(node: Any, salt: str, at: Steps, unknown: list[tuple[Steps, str]]) -> Any:
+    """``node`` with each ``Secret`` (a dict's value) as the CLI's ciphertext of that value under ``salt`` where it
+    made one; the others are left out, listed in ``unknown`` with where they go."""
+    if isinstance(node, dict):
+        kept = {}
+        for key, value in node.items():
+            if isinstance(value, Secret) and (salt, value.value) not in _CIPHERTEXTS:
+                unknown.append(((*at, key), value.value))
+            else:
+                kept[key] = _encrypted(value, salt, (*at, key), unknown)
+        return kept
+    if isinstance(node, list):
+        return [_encrypted(value, salt, (*at, i), unknown) for i, value in enumerate(node)]
+    if isinstance(node, Secret):
+        return copy.deepcopy(_CIPHERTEXTS[(salt, node.value)])
+    return node
 
 
-def _found(config: Any, steps: list[str | int]) -> Any:
+def _cli_path(steps: Steps) -> str:
+    """`config set --path`'s form of a place: `genesys-trunks:trunks[0]["webhook"]["headers"]["X-Token"]`."""
+    key, *rest = steps
+    return str(key) + "".join(f"[{step}]" if isinstance(step, int) else f'["{step}"]' for step in rest)
+
+
+def _found(config: Any, steps: Steps) -> Any:
     for step in steps:
         config = config[step]
     return config
-
-
-def _place(config: Any, steps: list[str | int], node: Any) -> None:
-    for step in steps[:-1]:
-        config = config[step] if isinstance(step, int) else config.setdefault(step, {})
-    config[steps[-1]] = node
 
 
 class TrunksProject(PulumiProject):
@@ -191,33 +205,27 @@ class TrunksProject(PulumiProject):
         return project
 
     def write_config(self, values: dict[str, Any], secrets: Sequence[tuple[str, str]] = ()) -> None:
-        """Plain values straight into Pulumi.<stack>.yaml; secrets encrypted by the CLI in one call, or written
-        as it wrote them before for a stack with the same salt (see `PulumiProject.init`)."""
+        """Plain values straight into Pulumi.<stack>.yaml; secrets (``Secret`` in ``values``, and ``secrets``'
+        keys) encrypted by the CLI in one call, or written as it wrote the same value before under the stack's
+        salt (stacks copied from one `stack init` share it, see `PulumiProject.init`)."""
         doc = yaml.safe_load(self.stack_file.read_text()) or {}
-        config = doc.setdefault("config", {})
-        config.update(values)
         salt = str(doc.get("encryptionsalt", ""))
-        steps = {path: _steps(path, self.project_name) for path, _ in secrets}
-        known = [(steps[path], _CIPHERTEXTS.get((salt, path, value))) for path, value in secrets]
-        if all(node is not None for _, node in known):
-            for where, node in known:
-                _place(config, where, copy.deepcopy(node))
-            secrets = ()
+        unknown: list[tuple[Steps, str]] = []
+        values = {**values, **{key: Secret(value) for key, value in secrets}}
+        doc.setdefault("config", {}).update(_encrypted(values, salt, (), unknown))
         self.stack_file.write_text(yaml.safe_dump(doc, sort_keys=False))
-        if secrets:
-            args = [a for path, value in secrets for a in ("--secret", f"{path}={value}")]
+        if unknown:
+            args = [a for steps, value in unknown for a in ("--secret", f"{_cli_path(steps)}={value}")]
             self.run("config", "set-all", "--path", *args, "--stack", self.stack)
             written = (yaml.safe_load(self.stack_file.read_text()) or {}).get("config", {})
-            for path, value in secrets:
-                _CIPHERTEXTS[(salt, path, value)] = _found(written, steps[path])
+            for steps, value in unknown:
+                _CIPHERTEXTS[(salt, value)] = _found(written, steps)
 
     def set_trunks(self, trunks: list[dict[str, Any]] | Any, also_secret: Sequence[tuple[str, str]] = ()) -> None:
         """The stack's trunks, their secrets encrypted by the CLI with ``also_secret`` in the same call."""
-        if not isinstance(trunks, list) or not all(isinstance(t, dict) for t in trunks):
-            self.write_config({"genesys-trunks:trunks": trunks}, also_secret)  # malformed on purpose
-            return
-        plain, secrets = _secret_paths(trunks)
-        self.write_config({"genesys-trunks:trunks": plain}, [*also_secret, *secrets])
+        if isinstance(trunks, list) and all(isinstance(t, dict) for t in trunks):
+            trunks = _marked_secrets(trunks)  # otherwise malformed on purpose: written as it is
+        self.write_config({"genesys-trunks:trunks": trunks}, also_secret)
 
     def set_routes(self, routes: list[dict[str, Any]]) -> None:
         """The stack's `outboundRoutes` (cloud dialect); an empty list is a stack without routes."""

@@ -12,9 +12,7 @@ Keyword options become command-line flags (``registration_delay=0.2`` -> ``--reg
 
 from __future__ import annotations
 
-import compileall
 import contextlib
-import functools
 import os
 import re
 import signal
@@ -116,7 +114,6 @@ class EmulatorHandle:
     def _start(self) -> EmulatorHandle:
         if self.process is not None and self.process.poll() is None:
             return self
-        _compile_once()
         self.db.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
@@ -293,13 +290,6 @@ def _db_path(target: str | os.PathLike[str] | None) -> Path:
     if path.is_dir() or (not path.exists() and not re.search(r"\.(db|sqlite3?)$", path.name)):
         return path / "emulator.db"
     return path
-
-
-@functools.cache
-def _compile_once() -> None:
-    """The emulator's modules compiled in place once per process: where bytecode is not written
-    (PYTHONDONTWRITEBYTECODE), each emulator a test suite starts would compile them all again."""
-    compileall.compile_dir(Path(__file__).parent, quiet=1)
 
 
 @contextlib.contextmanager

@@ -1,6 +1,7 @@
 """Plugins every test run loads (the controller's too, under pytest-xdist), and the order its workers start in."""
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,11 @@ pytest_plugins = ["tests.support.report"]
 # instead, it collects only in a run that grows past that bound.
 os.environ.setdefault("GOGC", "off")
 os.environ.setdefault("GOMEMLIMIT", "1GiB")
+
+# A test run's Python processes (workers, emulators, the doctor and the exporter) share the bytecode the first of
+# them writes, even where the environment says not to write it: otherwise each compiles every module it imports.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 #: Tests that spend most of their time waiting on a clock (the CLI retrying a state server that is gone, a rate
 #: limit's window), not on the CPU.

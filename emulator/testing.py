@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import re
 import signal
 import socket
@@ -32,11 +33,31 @@ from .settings import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+_PICK = random.SystemRandom()  # not the module's generator: a test that seeds it must not make workers agree
+_LOWEST = 10000
+
+
+def _first_outgoing_port() -> int:
+    """The lowest port the kernel hands to outgoing connections (Linux; elsewhere its usual bound)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    return 32768
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port nothing listens on right now (bind to 0, read it back, release it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+    """A port nothing uses right now, below the range the kernel gives outgoing connections: a server killed and
+    started again on the same port (its clients keep its URL) finds it free, where a port from that range may by
+    then be the source port of any client's connection (a CLI retrying against the stopped server opens many)."""
+    high = _first_outgoing_port()
+    for _attempt in range(200):
+        port = _PICK.randrange(_LOWEST, high) if high > _LOWEST + 1000 else 0
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise OSError(f"no free port on {host} between {_LOWEST} and {high}")
 
 
 def _camel(name: str) -> str:

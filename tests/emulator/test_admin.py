@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -195,3 +196,14 @@ def test_admin_api_refuses_remote_callers(tmp_path: Path) -> None:
     assert remote.status_code == 403 and remote.json()["code"] == "forbidden"
     assert asyncio.run(call("192.0.2.7", EDGES)).status_code == 401  # the API itself is served (auth applies)
     assert asyncio.run(call("127.0.0.1", "/_emulator/health")).json() == {"status": "ok", "pid": os.getpid()}
+
+
+def test_picked_ports_stay_out_of_the_range_the_kernel_gives_outgoing_connections() -> None:
+    """A server restarted on its port (the emulator, the S3 server) must find it free: a port from the outgoing
+    range can meanwhile be the source port of a client retrying against the stopped server."""
+    first_outgoing = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    random.seed(7)  # a test seeding the module's generator must not make parallel workers pick alike
+    ports = {free_port() for _ in range(50)}
+    assert all(10000 <= port < first_outgoing for port in ports), sorted(ports)
+    random.seed(7)
+    assert {free_port() for _ in range(50)} != ports

@@ -75,9 +75,9 @@ policy-venv: venv
 toolchain: venv
 	@bash scripts/bootstrap-pulumi.sh
 
-# The bundled S3 server (SeaweedFS, built from its Go module once per machine): a team's state on one machine.
+# The bundled S3 server (versitygw, built from its Go module once per machine): a team's state on one machine.
 state-server-binary:
-	@bash scripts/bootstrap-seaweedfs.sh >/dev/null
+	@bash scripts/bootstrap-versitygw.sh >/dev/null
 
 state-server: venv state-server-binary
 	@$(PY) -m devtools.state_server start --dir $(STATE_SERVER_DIR) --port $(STATE_SERVER_PORT)

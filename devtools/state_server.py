@@ -1,14 +1,16 @@
-"""The bundled S3 server: SeaweedFS (`weed server -s3`) on this machine, a real S3 endpoint for a team's state.
+"""The bundled S3 server: versitygw (the Versity S3 Gateway, `versitygw posix`) on this machine, a real S3
+endpoint for a team's state.
 
 A team keeps its stacks in a bucket (s3://, azblob://, gs://) that every engineer and CI runner reaches;
 this server lets one machine try that setup, and lets the tests and the benchmark prove it against a real
-S3 implementation. `scripts/bootstrap-seaweedfs.sh` builds the binary once per machine. The server
-enforces one S3 identity (access key and secret key): a request signed with another key is refused.
-It listens on loopback only, sends no telemetry, and keeps everything under its data folder.
+S3 implementation. `scripts/bootstrap-versitygw.sh` builds the binary once per machine. The server
+enforces one S3 identity (access key and secret key, given in its environment, not on its command line): a
+request signed with another key is refused. It listens on loopback only, on one port, and keeps every object
+as a file under its data folder (`objects/<bucket>/<key>`), its metadata in extended attributes.
 
     with running_state_server(tmp_path / "s3") as s3:
         env = s3.env                          # PULUMI_BACKEND_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
-        s3.kill(); s3.start()                 # same ports, same data
+        s3.kill(); s3.start()                 # same port, same data
 
 `python -m devtools.state_server start|stop|status` (`make state-server`) runs one in the background for
 `make ... BACKEND=s3`.
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 REPO = Path(__file__).resolve().parents[1]
-BOOTSTRAP = REPO / "scripts" / "bootstrap-seaweedfs.sh"
+BOOTSTRAP = REPO / "scripts" / "bootstrap-versitygw.sh"
 HOST = "127.0.0.1"
 REGION = "us-east-1"
 DEFAULT_BUCKET = "genesys-trunks-state"
@@ -48,12 +50,12 @@ class StateServerError(RuntimeError):
 
 
 @cache
-def weed_binary() -> Path:
-    """The SeaweedFS binary, built by scripts/bootstrap-seaweedfs.sh on the first call on this machine."""
+def server_binary() -> Path:
+    """The versitygw binary, built by scripts/bootstrap-versitygw.sh on the first call on this machine."""
     proc = subprocess.run(["bash", str(BOOTSTRAP)], capture_output=True, text=True, timeout=1800)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
-        raise StateServerError(f"scripts/bootstrap-seaweedfs.sh failed (exit {proc.returncode}):\n{proc.stderr}")
+        raise StateServerError(f"scripts/bootstrap-versitygw.sh failed (exit {proc.returncode}):\n{proc.stderr}")
     return Path(lines[-1])
 
 
@@ -69,45 +71,37 @@ class Credentials:
         return cls(access_key=f"genesys-{secrets.token_hex(6)}", secret_key=secrets.token_urlsafe(30))
 
 
-@dataclass(frozen=True)
-class Ports:
-    """Every port `weed server` opens, chosen up front (its defaults, and its grpc ports at +10000, could
-    collide with anything else on the machine)."""
-
-    s3: int
-    s3_grpc: int
-    master: int
-    master_grpc: int
-    volume: int
-    volume_grpc: int
-    filer: int
-    filer_grpc: int
-
-    @classmethod
-    def free(cls, s3: int | None = None) -> Ports:
-        return cls(**{name: free_port(HOST) for name in cls.__dataclass_fields__} | ({"s3": s3} if s3 else {}))
+def _xattrs_work(folder: Path) -> bool:
+    """Whether the folder's file system keeps user extended attributes, where the server keeps object metadata."""
+    probe = folder / ".xattr-probe"
+    probe.touch()
+    try:
+        os.setxattr(probe, "user.genesys-trunks", b"1")
+        return True
+    except (OSError, AttributeError):  # no user xattrs here (some tmpfs, some network file systems; not Linux)
+        return False
+    finally:
+        probe.unlink()
 
 
 @dataclass
 class StateServer:
-    """One `weed server -s3` process with its data folder, ports, bucket and identity."""
+    """One `versitygw posix` process with its data folder, port, bucket and identity."""
 
     data_dir: Path
-    ports: Ports
+    port: int
     credentials: Credentials
     bucket: str = DEFAULT_BUCKET
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
     def endpoint(self) -> str:
-        return f"http://{HOST}:{self.ports.s3}"
+        return f"http://{HOST}:{self.port}"
 
     @property
     def backend_url(self) -> str:
         """The pulumi CLI's backend URL for the bucket (its S3 driver's own query parameters)."""
-        return (
-            f"s3://{self.bucket}?endpoint={HOST}:{self.ports.s3}&disableSSL=true&s3ForcePathStyle=true&region={REGION}"
-        )
+        return f"s3://{self.bucket}?endpoint={HOST}:{self.port}&disableSSL=true&s3ForcePathStyle=true&region={REGION}"
 
     @property
     def env(self) -> dict[str, str]:
@@ -123,60 +117,47 @@ class StateServer:
 
     @property
     def log_path(self) -> Path:
-        return self.data_dir / "weed.log"
+        return self.data_dir / "server.log"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"
 
     # -- process ------------------------------------------------------------------------------
 
     def command(self) -> list[str]:
-        p = self.ports
+        metadata = self.data_dir / "metadata"
+        sidecar = [] if _xattrs_work(self.objects_dir) else ["--sidecar", str(metadata)]
+        if sidecar:
+            metadata.mkdir(exist_ok=True)
         return [
-            str(weed_binary()),
-            "server",
-            f"-dir={self.data_dir / 'data'}",
-            f"-ip={HOST}",
-            f"-ip.bind={HOST}",
-            f"-master.port={p.master}",
-            f"-master.port.grpc={p.master_grpc}",
-            "-master.telemetry=false",
-            "-master.volumeSizeLimitMB=64",
-            f"-volume.port={p.volume}",
-            f"-volume.port.grpc={p.volume_grpc}",
-            "-volume.max=0",
-            "-volume.preStopSeconds=0",
-            "-filer",
-            f"-filer.port={p.filer}",
-            f"-filer.port.grpc={p.filer_grpc}",
-            "-s3",
-            f"-s3.port={p.s3}",
-            f"-s3.port.grpc={p.s3_grpc}",
-            "-s3.port.iceberg=0",
-            "-s3.port.lance=0",
-            f"-s3.config={self._identity_file()}",
+            str(server_binary()),
+            "--port",
+            f"{HOST}:{self.port}",
+            "--region",
+            REGION,
+            "--keep-alive",
+            "--quiet",
+            "posix",
+            *sidecar,
+            str(self.objects_dir),
         ]
 
-    def _identity_file(self) -> Path:
-        path = self.data_dir / "s3-identity.json"
+    def start(self, timeout: float = 60.0, *, detached: bool = False) -> StateServer:
+        """Start the server (same port, same data as before) and wait until its S3 endpoint answers."""
+        self.objects_dir.mkdir(parents=True, exist_ok=True)
         identity = {
-            "identities": [
-                {
-                    "name": "genesys-trunks",
-                    "credentials": [
-                        {"accessKey": self.credentials.access_key, "secretKey": self.credentials.secret_key}
-                    ],
-                    "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-                }
-            ]
+            "ROOT_ACCESS_KEY_ID": self.credentials.access_key,
+            "ROOT_SECRET_ACCESS_KEY": self.credentials.secret_key,
         }
-        path.write_text(json.dumps(identity))
-        path.chmod(0o600)
-        return path
-
-    def start(self, timeout: float = 90.0, *, detached: bool = False) -> StateServer:
-        """Start the server (same ports, same data as before) and wait until its S3 endpoint answers."""
-        (self.data_dir / "data").mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:  # the child keeps its own handle
             self.process = subprocess.Popen(
-                self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=detached
+                self.command(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, **identity},
+                start_new_session=detached,
             )
         self._wait_ready(timeout)
         return self
@@ -186,13 +167,13 @@ class StateServer:
         last = ""
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise StateServerError(f"weed exited with status {self.process.returncode}:\n{self.log_tail()}")
+                raise StateServerError(f"versitygw exited with status {self.process.returncode}:\n{self.log_tail()}")
             try:
                 self.client().list_buckets()
                 return
-            except Exception as exc:  # noqa: BLE001 - not up yet: the filer and S3 gateway start last
+            except Exception as exc:  # noqa: BLE001 - not listening yet
                 last = str(exc)
-            time.sleep(0.3)
+            time.sleep(0.05)
         raise StateServerError(f"no S3 answer at {self.endpoint} after {timeout:.0f} s ({last}):\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 30) -> str:
@@ -201,7 +182,7 @@ class StateServer:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self, timeout: float = 30.0) -> None:
-        """SIGTERM, as a service manager stops it (`weed` takes some 15 s to flush and leave); SIGKILL if it lingers."""
+        """SIGTERM, as a service manager stops it; SIGKILL if it lingers."""
         if self.process is None:
             return
         if self.process.poll() is None:
@@ -268,26 +249,35 @@ class StateServer:
 
 @contextlib.contextmanager
 def running_state_server(data_dir: Path, bucket: str = DEFAULT_BUCKET) -> Iterator[StateServer]:
-    """A server on free ports with its own data folder, identity and bucket, killed when the block ends (its data
-    is the block's: a graceful stop would take `weed` some 15 s)."""
+    """A server on a free port with its own data folder, identity and bucket, stopped when the block ends."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = StateServer(data_dir=data_dir, ports=Ports.free(), credentials=Credentials.new(), bucket=bucket)
+    server = StateServer(data_dir=data_dir, port=free_port(HOST), credentials=Credentials.new(), bucket=bucket)
     try:
         server.start()
         server.create_bucket()
         yield server
     finally:
-        server.kill()
+        server.stop()
 
 
 # --------------------------------------------------------------------------------------------- `make state-server`
 
+EARLIER_SERVER = (
+    "{folder} holds the bucket of the SeaweedFS server that earlier releases bundled; this release bundles versitygw "
+    "and leaves that folder as it is. To carry its stacks over: with the earlier release checked out, run "
+    "`make state-server`, and `pulumi stack export --stack <name> --file <name>.json` for each stack (after "
+    "`set -a; . {folder}/backend.env; set +a`); `make state-server-stop`; move the folder away "
+    "(`mv {folder} {folder}.seaweedfs`); then with this release `make state-server`, and `pulumi stack init <name>` "
+    "and `pulumi stack import --stack <name> --file <name>.json` for each (its secrets stay readable: their salt is "
+    "in Pulumi.<name>.yaml). To start afresh instead, move the folder away."
+)
+
 
 @dataclass(frozen=True)
 class Recorded:
-    """What `start` keeps in the data folder so that a later start reuses the same ports, identity and URL."""
+    """What `start` keeps in the data folder so that a later start reuses the same port, identity and URL."""
 
-    ports: Ports
+    port: int
     credentials: Credentials
     bucket: str
 
@@ -296,17 +286,19 @@ class Recorded:
         path = folder / "server.json"
         if path.exists():
             data = json.loads(path.read_text())
-            return cls(Ports(**data["ports"]), Credentials(**data["credentials"]), data["bucket"])
-        made = cls(Ports.free(s3=port), Credentials.new(), bucket)
+            if "port" not in data:
+                raise StateServerError(EARLIER_SERVER.format(folder=folder))
+            return cls(data["port"], Credentials(**data["credentials"]), data["bucket"])
+        made = cls(port, Credentials.new(), bucket)
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(asdict(made), indent=2))
         path.chmod(0o600)
         return made
 
 
-def _pid(folder: Path) -> int | None:
+def _pid(folder: Path, name: str = "server.pid") -> int | None:
     try:
-        pid = int((folder / "weed.pid").read_text())
+        pid = int((folder / name).read_text())
         os.kill(pid, 0)
     except (OSError, ValueError):
         return None
@@ -329,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bucket", default=DEFAULT_BUCKET)
     args = ap.parse_args(argv)
     folder: Path = args.dir.resolve()
-    running = _pid(folder)
+    # `weed.pid`: the server earlier releases bundled, which `stop` still stops.
+    running = _pid(folder) or (_pid(folder, "weed.pid") if args.action == "stop" else None)
     if args.action == "stop":
         if running is None:
             print("state server: not running")
@@ -340,16 +333,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "status" and not (folder / "server.json").exists():
         print(f"state server: never started in {folder} (make state-server)")
         return 1
-    recorded = Recorded.load_or_new(folder, args.port, args.bucket)
-    server = StateServer(folder, recorded.ports, recorded.credentials, recorded.bucket)
-    if args.action == "status":
-        print(f"state server: {'running, pid ' + str(running) if running else 'not running'}; {server.backend_url}")
-        return 0 if running else 1
     try:
+        recorded = Recorded.load_or_new(folder, args.port, args.bucket)
+        server = StateServer(folder, recorded.port, recorded.credentials, recorded.bucket)
+        if args.action == "status":
+            state = f"running, pid {running}" if running else "not running"
+            print(f"state server: {state}; {server.backend_url}")
+            return 0 if running else 1
         if running is None:
             server.start(detached=True)
             assert server.process is not None
-            (folder / "weed.pid").write_text(str(server.process.pid))
+            (folder / "server.pid").write_text(str(server.process.pid))
             what = f"started (pid {server.process.pid}, log {server.log_path})"
         else:
             what = f"already running (pid {running})"

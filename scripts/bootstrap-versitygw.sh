@@ -18,7 +18,11 @@ BIN="$TOOLS_DIR/versitygw"
 say() { printf '[bootstrap-versitygw] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-works() { [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -q "$VERSITYGW_VERSION"; }
+# Read whole, then matched (a `| grep -q` would close the pipe early: under pipefail, a false "no").
+works() {
+    local said
+    [ -x "$BIN" ] && said="$("$BIN" --version 2>/dev/null)" && [[ "$said" == *"Version  : $VERSITYGW_VERSION"* ]]
+}
 
 if works; then
     say "versitygw $VERSITYGW_VERSION already built in $TOOLS_DIR"

@@ -84,6 +84,20 @@ def _xattrs_work(folder: Path) -> bool:
         probe.unlink()
 
 
+def _s3_client(endpoint: str, creds: Credentials) -> S3Client:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=creds.access_key,
+        aws_secret_access_key=creds.secret_key,
+        config=Config(s3={"addressing_style": "path"}, connect_timeout=3, read_timeout=30, retries={"max_attempts": 1}),
+    )
+
+
 @dataclass
 class StateServer:
     """One `versitygw posix` process with its data folder, port, bucket and identity."""
@@ -93,6 +107,7 @@ class StateServer:
     credentials: Credentials
     bucket: str = DEFAULT_BUCKET
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _clients: dict[Credentials, S3Client] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def endpoint(self) -> str:
@@ -125,11 +140,9 @@ class StateServer:
 
     # -- process ------------------------------------------------------------------------------
 
-    def command(self) -> list[str]:
-        metadata = self.data_dir / "metadata"
-        sidecar = [] if _xattrs_work(self.objects_dir) else ["--sidecar", str(metadata)]
-        if sidecar:
-            metadata.mkdir(exist_ok=True)
+    def command(self, metadata: Path | None = None) -> list[str]:
+        """``metadata``: a folder for the objects' metadata, where their file system keeps no extended attributes."""
+        sidecar = ["--sidecar", str(metadata)] if metadata is not None else []
         return [
             str(server_binary()),
             "--port",
@@ -146,13 +159,16 @@ class StateServer:
     def start(self, timeout: float = 60.0, *, detached: bool = False) -> StateServer:
         """Start the server (same port, same data as before) and wait until its S3 endpoint answers."""
         self.objects_dir.mkdir(parents=True, exist_ok=True)
+        metadata = None if _xattrs_work(self.objects_dir) else self.data_dir / "metadata"
+        if metadata is not None:
+            metadata.mkdir(exist_ok=True)
         identity = {
             "ROOT_ACCESS_KEY_ID": self.credentials.access_key,
             "ROOT_SECRET_ACCESS_KEY": self.credentials.secret_key,
         }
         with open(self.log_path, "ab") as log:  # the child keeps its own handle
             self.process = subprocess.Popen(
-                self.command(),
+                self.command(metadata),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -204,24 +220,12 @@ class StateServer:
     # -- S3 -----------------------------------------------------------------------------------
 
     def client(self, credentials: Credentials | None = None) -> S3Client:
-        """A boto3 client for this server (its own identity unless ``credentials`` says otherwise)."""
-        import boto3
-        from botocore.config import Config
-
+        """A boto3 client for this server (its own identity unless ``credentials`` says otherwise), made once per
+        identity: making one costs more than its requests (a restarted server is reached through it again)."""
         creds = credentials or self.credentials
-        return boto3.session.Session().client(
-            "s3",
-            endpoint_url=self.endpoint,
-            region_name=REGION,
-            aws_access_key_id=creds.access_key,
-            aws_secret_access_key=creds.secret_key,
-            config=Config(
-                s3={"addressing_style": "path"},
-                connect_timeout=3,
-                read_timeout=30,
-                retries={"max_attempts": 1},
-            ),
-        )
+        if creds not in self._clients:
+            self._clients[creds] = _s3_client(self.endpoint, creds)
+        return self._clients[creds]
 
     def create_bucket(self) -> None:
         s3 = self.client()
@@ -231,12 +235,7 @@ class StateServer:
     def objects(self) -> dict[str, bytes]:
         """Every object in the bucket with its content (the whole state backend as stored)."""
         s3 = self.client()
-        keys = [
-            obj["Key"]
-            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
-            for obj in page.get("Contents", [])
-        ]
-        return {key: s3.get_object(Bucket=self.bucket, Key=key)["Body"].read() for key in keys}
+        return {key: s3.get_object(Bucket=self.bucket, Key=key)["Body"].read() for key in self.keys()}
 
     def keys(self, prefix: str = "") -> list[str]:
         s3 = self.client()
@@ -282,17 +281,21 @@ class Recorded:
     bucket: str
 
     @classmethod
+    def load(cls, folder: Path) -> Recorded:
+        """What the folder's first start recorded (FileNotFoundError where it has not been started)."""
+        data = json.loads((folder / "server.json").read_text())
+        if "port" not in data:
+            raise StateServerError(EARLIER_SERVER.format(folder=folder))
+        return cls(data["port"], Credentials(**data["credentials"]), data["bucket"])
+
+    @classmethod
     def load_or_new(cls, folder: Path, port: int, bucket: str) -> Recorded:
-        path = folder / "server.json"
-        if path.exists():
-            data = json.loads(path.read_text())
-            if "port" not in data:
-                raise StateServerError(EARLIER_SERVER.format(folder=folder))
-            return cls(data["port"], Credentials(**data["credentials"]), data["bucket"])
+        if (folder / "server.json").exists():
+            return cls.load(folder)
         made = cls(port, Credentials.new(), bucket)
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(asdict(made), indent=2))
-        path.chmod(0o600)
+        (folder / "server.json").write_text(json.dumps(asdict(made), indent=2))
+        (folder / "server.json").chmod(0o600)
         return made
 
 

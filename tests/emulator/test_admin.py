@@ -202,8 +202,12 @@ def test_picked_ports_stay_out_of_the_range_the_kernel_gives_outgoing_connection
     """A server restarted on its port (the emulator, the S3 server) must find it free: a port from the outgoing
     range can meanwhile be the source port of a client retrying against the stopped server."""
     first_outgoing = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    random.seed(7)  # a test seeding the module's generator must not make parallel workers pick alike
-    ports = {free_port() for _ in range(50)}
-    assert all(10000 <= port < first_outgoing for port in ports), sorted(ports)
-    random.seed(7)
-    assert {free_port() for _ in range(50)} != ports
+    before = random.getstate()
+    try:
+        random.seed(7)  # a test seeding the module's generator must not make parallel workers pick alike
+        ports = {free_port() for _ in range(50)}
+        assert all(10000 <= port < first_outgoing for port in ports), sorted(ports)
+        random.seed(7)
+        assert {free_port() for _ in range(50)} != ports
+    finally:
+        random.setstate(before)

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from devtools.pulumi_cli import PulumiProject
-from devtools.state_server import Credentials, StateServer, running_state_server
+from devtools.state_server import Credentials, Recorded, StateServer, running_state_server
 from devtools.trunks_project import DEV_CLIENT_SECRET, REPO, copy_program, trunk
 from emulator.testing import free_port
 from tests.support.waiting import wait_until
@@ -425,8 +425,8 @@ def test_make_state_server_and_make_up_with_backend_s3_on_a_fresh_clone(tmp_path
         assert not list((clone / ".pulumi-state").rglob("*.json")), "the state went to the file backend"
         values = dict(line.split("=", 1) for line in backend_env.read_text().splitlines())
         creds = Credentials(values["AWS_ACCESS_KEY_ID"], values["AWS_SECRET_ACCESS_KEY"])
-        recorded = json.loads((clone / ".state-server" / "server.json").read_text())
-        bucket = StateServer(clone / ".state-server", port=recorded["port"], credentials=creds)
+        port = Recorded.load(clone / ".state-server").port
+        bucket = StateServer(clone / ".state-server", port=port, credentials=creds)
         checkpoint = gzip.decompress(bucket.objects()[f".pulumi/stacks/{PROJECT}/dev.json.gz"]).decode()
         assert all(name in checkpoint for name in outputs["trunks"])
         assert DEV_CLIENT_SECRET not in checkpoint

@@ -21,6 +21,9 @@ from genesys_api import GenesysClient
 
 #: Seconds between polling rounds unless a watcher says otherwise.
 ROUND_SECONDS = 0.5
+#: Seconds an idle watcher waits for the waiters arriving with its first: the waiters of one `up` arrive within
+#: moments of each other, and one query answers them all.
+GATHER_SECONDS = 0.1
 R = TypeVar("R")
 
 
@@ -57,6 +60,7 @@ class PollingWatcher(Generic[R]):
         clock: Callable[[], float] | None = None,
         round_seconds: float = ROUND_SECONDS,
         settled: Callable[[dict[str, R]], Mapping[str, R]] | None = None,
+        gather_seconds: float = GATHER_SECONDS,
     ) -> None:
         self._query = query
         self._empty = empty
@@ -64,6 +68,8 @@ class PollingWatcher(Generic[R]):
         self._sleep = sleep or (lambda seconds: time.sleep(seconds))
         self._clock = clock or (lambda: time.monotonic())
         self._round = round_seconds
+        self._gather = gather_seconds
+        self._last_round: float | None = None
         self._lock = threading.Lock()
         self._waiters: list[_Waiter[R]] = []
         self._poller: threading.Thread | None = None
@@ -84,9 +90,10 @@ class PollingWatcher(Generic[R]):
         return waiter.result if waiter.result is not None else self._empty()
 
     def _poll(self) -> None:
-        at = self._clock() + self._round
+        at = self._first_round()
         while True:
             at, waiters = self._next_round(at)
+            self._last_round = at
             settled: list[tuple[_Waiter[R], Exception | None]]
             try:
                 answers = self._query({w.key for w in waiters})
@@ -112,6 +119,15 @@ class PollingWatcher(Generic[R]):
             # Rounds start a round apart, however long the last one and its waiters' wake-up took; one that
             # overran is followed by the next at once, never by a burst that would catch up.
             at = max(at + self._round, self._clock())
+
+    def _first_round(self) -> float:
+        """When an idle watcher's first round is: when its first waiter is due, and no sooner than a moment after
+        it starts (the waiters arriving with the first share the round) nor a round after the last round it made
+        (waiters arriving one by one are not polled faster than waiters that wait together)."""
+        with self._lock:
+            due = min(w.due for w in self._waiters)
+        at = max(due, self._clock() + self._gather)
+        return at if self._last_round is None else max(at, self._last_round + self._round)
 
     def _next_round(self, at: float) -> tuple[float, list[_Waiter[R]]]:
         """Sleeps until the round due ``at`` and returns when it is and who waits. Rounds before any waiter is

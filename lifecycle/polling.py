@@ -21,8 +21,8 @@ from genesys_api import GenesysClient
 
 #: Seconds between polling rounds unless a watcher says otherwise.
 ROUND_SECONDS = 0.5
-#: Seconds an idle watcher waits for the waiters arriving with its first: the waiters of one `up` arrive within
-#: moments of each other, and one query answers them all.
+#: Seconds an idle watcher's first round waits, once its first waiter is due, for the others: the waiters of one
+#: `up` arrive, and fall due, within moments of each other, and one query answers them all.
 GATHER_SECONDS = 0.1
 R = TypeVar("R")
 
@@ -121,12 +121,12 @@ class PollingWatcher(Generic[R]):
             at = max(at + self._round, self._clock())
 
     def _first_round(self) -> float:
-        """When an idle watcher's first round is: when its first waiter is due, and no sooner than a moment after
-        it starts (the waiters arriving with the first share the round) nor a round after the last round it made
-        (waiters arriving one by one are not polled faster than waiters that wait together)."""
+        """When an idle watcher's first round is: a moment after its first waiter is due (the waiters of a wave
+        fall due together, and share the round), and no sooner than a round after the last round it made (waiters
+        arriving one by one are not polled faster than waiters that wait together)."""
         with self._lock:
             due = min(w.due for w in self._waiters)
-        at = max(due, self._clock() + self._gather)
+        at = max(due, self._clock()) + self._gather
         return at if self._last_round is None else max(at, self._last_round + self._round)
 
     def _next_round(self, at: float) -> tuple[float, list[_Waiter[R]]]:

@@ -263,10 +263,10 @@ def test_a_watcher_that_went_idle_starts_again_at_once_but_not_within_a_round_of
 
 def test_a_bases_first_read_comes_a_second_after_its_write(api):
     """The platform has not connected anything the moment a write returns: a base written just now is first read
-    a second after its write; one written earlier, a moment after it starts waiting."""
+    a moment after the second that follows its write; one written earlier, a moment after it starts waiting."""
     route = api.get(TRUNKS).respond(200, json=listing([trunk("t1")]))
     api.post(AUDITS).respond(200, json=listing([], size=PAGE))
-    for written, expected in ((datetime.now(UTC), [1.0]), (datetime.now(UTC) - timedelta(seconds=5), [0.1])):
+    for written, expected in ((datetime.now(UTC), [1.1]), (datetime.now(UTC) - timedelta(seconds=5), [0.1])):
         slept: list[float] = []
         watcher = TrunkInstanceWatcher(client_access.client(), sleep=slept.append, clock=lambda: 0.0)
         assert watcher.wait(BASE_ID, 60, written).status.status == "registered"
@@ -290,12 +290,12 @@ def look(edge: EdgeRegistration, reply: dict[str, Any]) -> tuple[list[float], in
 
 def test_a_lone_edges_first_look_comes_a_second_after_its_registration_started():
     """A look half a second after the write would find no outcome and cost a second query: the first look comes
-    when the edge's outcome can be expected, a second after its registration started."""
+    a moment after the edge's outcome can be expected, a second after its registration started."""
     started = datetime.now(UTC)
     outcome = {"id": "e1", "eventType": "telephony:edge:registration:success", "resourceId": "edge-1"}
     outcome["timestamp"] = (started + timedelta(seconds=1)).isoformat()
     slept, queries = look(EdgeRegistration("edge-1", "registering", None, started), {"events": [outcome]})
-    assert slept == [pytest.approx(1.0, abs=0.05)] and queries == 1
+    assert slept == [pytest.approx(1.1, abs=0.05)] and queries == 1
 
 
 def test_an_edge_whose_registration_did_not_change_is_looked_at_in_the_next_round():

@@ -35,7 +35,7 @@ def config_object(key: str) -> Any:
 
 
 def main() -> None:
-    record_program_frames_only(Path(__file__).resolve().parent)
+    record_program_frames_only(Path(__file__).parent)
     try:
         dialect = DIALECTS[configured_dialect(config_value)]
         entries = parse_sections(dialect.sections, config_object)

@@ -272,6 +272,10 @@ EARLIER_SERVER = (
 )
 
 
+#: In the data folder: what `start` recorded, and the running server's pid.
+RECORD_FILE, PID_FILE = "server.json", "server.pid"
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What `start` keeps in the data folder so that a later start reuses the same port, identity and URL."""
@@ -283,23 +287,24 @@ class Recorded:
     @classmethod
     def load(cls, folder: Path) -> Recorded:
         """What the folder's first start recorded (FileNotFoundError where it has not been started)."""
-        data = json.loads((folder / "server.json").read_text())
+        data = json.loads((folder / RECORD_FILE).read_text())
         if "port" not in data:
             raise StateServerError(EARLIER_SERVER.format(folder=folder))
         return cls(data["port"], Credentials(**data["credentials"]), data["bucket"])
 
     @classmethod
     def load_or_new(cls, folder: Path, port: int, bucket: str) -> Recorded:
-        if (folder / "server.json").exists():
+        path = folder / RECORD_FILE
+        if path.exists():
             return cls.load(folder)
         made = cls(port, Credentials.new(), bucket)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "server.json").write_text(json.dumps(asdict(made), indent=2))
-        (folder / "server.json").chmod(0o600)
+        path.write_text(json.dumps(asdict(made), indent=2))
+        path.chmod(0o600)
         return made
 
 
-def _pid(folder: Path, name: str = "server.pid") -> int | None:
+def _pid(folder: Path, name: str = PID_FILE) -> int | None:
     try:
         pid = int((folder / name).read_text())
         os.kill(pid, 0)
@@ -333,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
             os.kill(running, signal.SIGTERM)
             print(f"state server: stopped (pid {running})")
         return 0
-    if args.action == "status" and not (folder / "server.json").exists():
+    if args.action == "status" and not (folder / RECORD_FILE).exists():
         print(f"state server: never started in {folder} (make state-server)")
         return 1
     try:
@@ -346,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         if running is None:
             server.start(detached=True)
             assert server.process is not None
-            (folder / "server.pid").write_text(str(server.process.pid))
+            (folder / PID_FILE).write_text(str(server.process.pid))
             what = f"started (pid {server.process.pid}, log {server.log_path})"
         else:
             what = f"already running (pid {running})"

@@ -60,7 +60,6 @@ class PollingWatcher(Generic[R]):
         clock: Callable[[], float] | None = None,
         round_seconds: float = ROUND_SECONDS,
         settled: Callable[[dict[str, R]], Mapping[str, R]] | None = None,
-        gather_seconds: float = GATHER_SECONDS,
     ) -> None:
         self._query = query
         self._empty = empty
@@ -68,7 +67,6 @@ class PollingWatcher(Generic[R]):
         self._sleep = sleep or (lambda seconds: time.sleep(seconds))
         self._clock = clock or (lambda: time.monotonic())
         self._round = round_seconds
-        self._gather = gather_seconds
         self._last_round: float | None = None
         self._lock = threading.Lock()
         self._waiters: list[_Waiter[R]] = []
@@ -126,7 +124,7 @@ class PollingWatcher(Generic[R]):
         arriving one by one are not polled faster than waiters that wait together)."""
         with self._lock:
             due = min(w.due for w in self._waiters)
-        at = max(due, self._clock()) + self._gather
+        at = max(due, self._clock()) + GATHER_SECONDS
         return at if self._last_round is None else max(at, self._last_round + self._round)
 
     def _next_round(self, at: float) -> tuple[float, list[_Waiter[R]]]:

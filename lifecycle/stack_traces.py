@@ -2,16 +2,15 @@
 
 Pulumi records with every resource, in the state, the stack that registered it. Below the program's frames (the
 ones that say where a resource comes from) lie a dozen that are the same for every resource: the language host's
-runner, asyncio's loop and the SDK's own, as paths outside the project. They were a quarter of a 50-trunk
-state's bytes, and the CLI writes the whole state after every step of an `up`: a create took 17% longer with
-them. Which frames are kept does not change what a resource is: a preview of a stack recorded with every frame
-shows no change.
+runner, asyncio's loop and the SDK's own, as paths outside the project. They made a 50-trunk state 817 KB
+instead of 598, and the CLI writes the whole state after every step of an `up`: its create, at 150 ms of API
+latency, took 6.13 s with them and 5.44 s without. Which frames are kept does not change what a resource is: a
+preview of a stack recorded with every frame shows no change.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -49,18 +48,15 @@ def program_frame_test(program_dir: Path) -> Callable[[str], bool]:
     """Whether a frame's file (a ``file://`` URI, as the SDK records it) is the program's: under ``program_dir``
     and not under the interpreter's or the virtualenv's folders (a virtualenv may live inside the project).
     Answers are remembered per file: every resource registered from one line asks the same."""
-    root = os.path.realpath(program_dir)
-    outside = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-
-    def under(path: str, folder: str) -> bool:
-        return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+    root = Path(program_dir).resolve()
+    outside = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
 
     @functools.lru_cache(maxsize=4096)
     def is_program_frame(uri: str) -> bool:
         parsed = urlparse(uri)
         if parsed.scheme != "file":
             return False
-        path = os.path.realpath(unquote(parsed.path))
-        return under(path, root) and not any(under(path, folder) for folder in outside)
+        path = Path(unquote(parsed.path)).resolve()
+        return path.is_relative_to(root) and not any(path.is_relative_to(folder) for folder in outside)
 
     return is_program_frame
